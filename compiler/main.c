@@ -1,0 +1,68 @@
+/*
+ * edgenetc - network allocation and policy compiler for edge containers.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+static const struct verb {
+	const char	*name;
+	int		(*fn)(int, char **);
+	const char	*usage;
+} verbs[] = {
+	{ "lint", cmd_lint,
+	  "lint [--format text|json] [--syntax yaml|json|graphql] FILE..." },
+	{ "alloc", cmd_alloc,
+	  "alloc [--ledger PATH] --spec FILE --device ID --instance ID "
+	  "[--service NAME]\n"
+	  "       alloc [--ledger PATH] --batch FILE.jsonl" },
+	{ "release", cmd_release,
+	  "release [--ledger PATH] --instance ID [--cooldown SECONDS]" },
+	{ "ledger", cmd_ledger, "ledger [--ledger PATH] show|verify" },
+	{ "compile", cmd_compile,
+	  "compile [--ledger PATH] -o OUTDIR FILE..." },
+	{ "explain", cmd_explain,
+	  "explain [--ledger PATH] --device ID FILE..." },
+	{ "fmt", cmd_fmt, "fmt --to yaml|json|graphql FILE" },
+};
+
+static void
+usage(FILE *fp)
+{
+	size_t i;
+
+	fputs("usage: edgenetc COMMAND [OPTIONS]\n\n", fp);
+	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		fprintf(fp, "  edgenetc %s\n", verbs[i].usage);
+	fputs("\n  edgenetc --help | --version\n"
+	    "\nExit status: 0 ok (warnings allowed), 1 errors in the input or a"
+	    "\nfailed operation, 2 usage error or unreadable input.\n", fp);
+}
+
+int
+main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("edgenetc %s\n", EDGENETC_VERSION);
+		return 0;
+	}
+	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (strcmp(argv[1], verbs[i].name) == 0)
+			return verbs[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "edgenetc: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

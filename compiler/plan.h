@@ -1,0 +1,54 @@
+/*
+ * plan.h - allocation decisions for a whole fleet: the contract between
+ * the allocator/ledger (alloc.c, ledger_*.c, plan.c) and the emitters
+ * (emit_*.c).  Emitters read only model.h and plan.h.
+ */
+#ifndef EDGENETC_PLAN_H
+#define EDGENETC_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "addr.h"
+#include "diag.h"
+#include "model.h"
+
+struct ledger;
+
+/* One instance's decisions (SPEC section 3); all pointers borrowed from
+ * the fleet. */
+struct inst_plan {
+	const struct device	*dev;
+	const struct instance	*inst;
+	const struct service	*svc;
+	const struct client_net	*wan_net;	/* NULL when WAN disabled */
+
+	bool		 has_block;
+	struct addr	 block;		/* N/P of the LAN block */
+	bool		 has_address;
+	struct addr	 address;	/* LAN interface address, A/P_S */
+	bool		 has_pool;
+	struct addr	 pool_start;	/* host addresses (plen 32/128) */
+	struct addr	 pool_end;
+	bool		 has_wan;
+	struct addr	 wan_address;	/* WAN allocated: A/P of client net */
+	bool		 has_wan_gw;
+	struct addr	 wan_gw;	/* device address on the client net */
+};
+
+/* Ordered by device (input order), then instance id (strcmp). */
+struct fleet_plan {
+	struct inst_plan *v;
+	size_t		  n, cap;
+};
+
+/*
+ * Makes (or reads back from the ledger) every instance's decisions, in one
+ * ledger transaction.  Returns 0, or -1 with diagnostics in d and nothing
+ * recorded.  The plan borrows from f; free with fleet_plan_free().
+ */
+int	 fleet_plan_build(struct fleet *f, struct ledger *l, struct diag_ctx *d,
+	    struct fleet_plan *out);
+void	 fleet_plan_free(struct fleet_plan *p);
+
+#endif

@@ -1,0 +1,18 @@
+#!/bin/sh
+# Installs the Debian packages edgenetc needs to build and test, if missing.
+set -e
+PKGS="build-essential clang libclang-rt-14-dev pkg-config make
+libyaml-dev libjansson-dev libsqlite3-dev libnftnl-dev libmnl-dev libcmocka-dev
+flex bison nftables dnsmasq-base iproute2 busybox python3 dash bash
+hyperfine valgrind qemu-user bc"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+	    missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "deps: installing$missing" >&2
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+$SUDO apt-get update
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y $missing

@@ -1,0 +1,23 @@
+# libFuzzer harnesses, built with clang into build-fuzz/.
+#   fuzz/fuzz_*.c     link against the compiler (libedgenetc sources)
+#   fuzz/rt_fuzz_*.c  link against the runtime objects ($(RUNTIME_LIB_SRCS),
+#                     defined by mk/runtime.mk)
+# Each harness NAME has a seed corpus in fuzz/corpus/NAME/.
+# Run one:  build-fuzz/NAME -max_total_time=30 fuzz/corpus/NAME
+FUZZ_CC		:= clang
+FUZZ_FLAGS	:= -O1 -g -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
+FUZZ_CPPFLAGS	 = -D_GNU_SOURCE -DEDGENETC_VERSION='"$(VERSION)"' -DFUZZING \
+		   -Icompiler -Icommon -Igrammar -Ibuild-fuzz/grammar -Iruntime
+FUZZ_HARNESSES	:= $(patsubst fuzz/%.c,build-fuzz/%,$(wildcard fuzz/fuzz_*.c fuzz/rt_fuzz_*.c))
+FUZZ_GEN_SRCS	 = $(patsubst $(BUILD)/%,build-fuzz/%,$(GEN_SRCS))
+
+fuzz:
+	$(MAKE) BUILD=build-fuzz $(FUZZ_HARNESSES)
+
+build-fuzz/fuzz_%: fuzz/fuzz_%.c $(COMPILER_SRCS) $(GEN_SRCS)
+	$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_FLAGS) -o $@ $< $(COMPILER_SRCS) \
+	    $(GEN_SRCS) $(COMPILER_LDLIBS)
+
+build-fuzz/rt_fuzz_%: fuzz/rt_fuzz_%.c $(RUNTIME_LIB_SRCS)
+	$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_FLAGS) -o $@ $< $(RUNTIME_LIB_SRCS) \
+	    $(RUNTIME_LDLIBS)

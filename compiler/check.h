@@ -1,8 +1,13 @@
 /*
  * check.h - service and fleet checks (SPEC sections 2-4).
+ *
+ * Every diagnostic has a stable code; docs/diagnostics.md lists them.
  */
 #ifndef EDGENETC_CHECK_H
 #define EDGENETC_CHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
 
 #include "diag.h"
 #include "model.h"
@@ -13,5 +18,21 @@
  * no error was found (warnings allowed), -1 otherwise.
  */
 int	check_fleet(struct fleet *f, struct diag_ctx *d);
+
+/*
+ * Name rules, shared with whoever needs them (emitters, mapper).  Each
+ * takes the string with its length (the input may hold NUL bytes).
+ */
+/* Service names, device and instance ids: [A-Za-z0-9._-]{1,63}, not "."
+ * or "..". */
+bool	check_ident_ok(const char *s, size_t len);
+/* A Linux interface name usable in our bundles (kernel dev_valid_name()
+ * plus printable ASCII, no quote, backslash or '#').  NULL when valid,
+ * else a static reason. */
+const char *check_ifname_why(const char *s, size_t len);
+/* A POSIX shell variable name: [A-Za-z_][A-Za-z0-9_]*. */
+bool	check_env_key_ok(const char *s, size_t len);
+/* amd64 | armhf | arm64 */
+bool	check_arch_ok(const char *s, size_t len);
 
 #endif

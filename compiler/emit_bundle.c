@@ -1,0 +1,609 @@
+/*
+ * emit_bundle.c - one device's bundle: the files of every emitter,
+ * allocations.json and manifest.json, rendered in memory and written to
+ * disk through a temporary directory (docs/bundle-format.md).
+ *
+ * Writing: every device goes into one fresh directory next to OUTDIR
+ * (same file system, so rename works); only when all devices are written
+ * is each OUTDIR/<id> put in place with one rename (an atomic exchange
+ * when a previous bundle is there).  A failed compile removes the
+ * temporary directory and leaves OUTDIR as it was.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "emit.h"
+#include "sha256.h"
+#include "xalloc.h"
+
+/* ebuf ------------------------------------------------------------------- */
+
+void
+ebuf_add(struct ebuf *b, const void *p, size_t n)
+{
+	size_t want = b->len + n + 1;
+
+	if (want > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+
+		while (cap < want)
+			cap *= 2;
+		b->p = xrealloc(b->p, cap);
+		b->cap = cap;
+	}
+	if (n > 0)
+		memcpy(b->p + b->len, p, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+void
+ebuf_puts(struct ebuf *b, const char *s)
+{
+	ebuf_add(b, s, strlen(s));
+}
+
+void
+ebuf_putc(struct ebuf *b, char c)
+{
+	ebuf_add(b, &c, 1);
+}
+
+void
+ebuf_printf(struct ebuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	char small[256];
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n < sizeof(small)) {
+		ebuf_add(b, small, (size_t)n);
+		return;
+	}
+	ebuf_add(b, NULL, 0);
+	while (b->cap < b->len + (size_t)n + 1) {
+		b->p = xrealloc(b->p, b->cap * 2);
+		b->cap *= 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+static bool
+ebuf_safe_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || strchr(" ._/:,+=>-", c) != NULL;
+}
+
+void
+ebuf_put_safe(struct ebuf *b, const char *s, size_t max)
+{
+	size_t i;
+
+	for (i = 0; s != NULL && s[i] != '\0' && i < max; i++)
+		ebuf_putc(b, ebuf_safe_char((unsigned char)s[i]) ? s[i] : '_');
+}
+
+void
+ebuf_put_json(struct ebuf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	ebuf_putc(b, '"');
+	for (; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\') {
+			ebuf_putc(b, '\\');
+			ebuf_putc(b, (char)*p);
+		} else if (*p < 0x20 || *p == 0x7f) {
+			ebuf_printf(b, "\\u%04x", *p);
+		} else {
+			ebuf_putc(b, (char)*p);
+		}
+	}
+	ebuf_putc(b, '"');
+}
+
+void
+ebuf_free(struct ebuf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}
+
+/* Grouping a plan by device ------------------------------------------------ */
+
+struct devidx {
+	const struct device	*dev;
+	size_t			 i;
+};
+
+static int
+devidx_cmp(const void *a, const void *b)
+{
+	const struct devidx *x = a, *y = b;
+
+	if ((uintptr_t)x->dev != (uintptr_t)y->dev)
+		return (uintptr_t)x->dev < (uintptr_t)y->dev ? -1 : 1;
+	return 0;
+}
+
+static int
+ip_id_cmp(const void *a, const void *b)
+{
+	const struct inst_plan *const *x = a, *const *y = b;
+
+	return strcmp((*x)->inst->id.s, (*y)->inst->id.s);
+}
+
+struct emit_dev *
+emit_devs_group(const struct fleet *f, const struct fleet_plan *p)
+{
+	struct emit_dev *eds;
+	struct devidx *idx, key, *hit;
+	size_t *slot, i;
+
+	eds = xzalloc((f->n_devs + 1) * sizeof(*eds));
+	idx = xzalloc((f->n_devs + 1) * sizeof(*idx));
+	slot = xzalloc((p->n + 1) * sizeof(*slot));
+	for (i = 0; i < f->n_devs; i++) {
+		eds[i].dev = f->devs[i];
+		idx[i] = (struct devidx){ f->devs[i], i };
+	}
+	qsort(idx, f->n_devs, sizeof(*idx), devidx_cmp);
+	for (i = 0; i < p->n; i++) {
+		key.dev = p->v[i].dev;
+		hit = bsearch(&key, idx, f->n_devs, sizeof(*idx), devidx_cmp);
+		slot[i] = hit != NULL ? hit->i : SIZE_MAX;
+		if (hit != NULL)
+			eds[hit->i].n++;
+	}
+	for (i = 0; i < f->n_devs; i++) {
+		eds[i].ip = xzalloc((eds[i].n + 1) * sizeof(*eds[i].ip));
+		eds[i].n = 0;
+	}
+	for (i = 0; i < p->n; i++)
+		if (slot[i] != SIZE_MAX)
+			eds[slot[i]].ip[eds[slot[i]].n++] = &p->v[i];
+	for (i = 0; i < f->n_devs; i++)
+		qsort(eds[i].ip, eds[i].n, sizeof(*eds[i].ip), ip_id_cmp);
+	free(slot);
+	free(idx);
+	return eds;
+}
+
+void
+emit_devs_free(struct emit_dev *eds, size_t n)
+{
+	size_t i;
+
+	if (eds == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(eds[i].ip);
+	free(eds);
+}
+
+/* allocations.json and manifest.json --------------------------------------- */
+
+static void
+json_addr(struct ebuf *out, bool set, const struct addr *a, bool host)
+{
+	char buf[ADDR_STRLEN];
+
+	if (!set) {
+		ebuf_puts(out, "null");
+		return;
+	}
+	if (host)
+		addr_format_host(a, buf, sizeof(buf));
+	else
+		addr_format(a, buf, sizeof(buf));
+	ebuf_put_json(out, buf);
+}
+
+void
+emit_inst_alloc_json(const struct inst_plan *ip, struct ebuf *out)
+{
+	struct addr blk;
+
+	if (ip->has_block)
+		blk = addr_make(ip->block.family, addr_network(&ip->block),
+		    ip->block.plen);
+	ebuf_puts(out, "{\"service\": ");
+	ebuf_put_json(out, ip->svc->name.s);
+	ebuf_puts(out, ", \"instance\": ");
+	ebuf_put_json(out, ip->inst->id.s);
+	ebuf_puts(out, ", \"device\": ");
+	ebuf_put_json(out, ip->dev->id.s);
+	ebuf_puts(out, ", \"block\": ");
+	json_addr(out, ip->has_block, &blk, false);
+	ebuf_puts(out, ", \"address\": ");
+	json_addr(out, ip->has_address, &ip->address, false);
+	ebuf_puts(out, ", \"dhcp_pool\": ");
+	if (ip->has_pool) {
+		ebuf_puts(out, "{\"start\": ");
+		json_addr(out, true, &ip->pool_start, true);
+		ebuf_puts(out, ", \"end\": ");
+		json_addr(out, true, &ip->pool_end, true);
+		ebuf_puts(out, "}");
+	} else {
+		ebuf_puts(out, "null");
+	}
+	ebuf_puts(out, ", \"wan_address\": ");
+	json_addr(out, ip->has_wan, &ip->wan_address, false);
+	ebuf_puts(out, "}");
+}
+
+void
+emit_allocations_json(const struct emit_dev *ed, struct ebuf *out)
+{
+	size_t i;
+
+	ebuf_puts(out, "{\n  \"device\": ");
+	ebuf_put_json(out, ed->dev->id.s);
+	ebuf_puts(out, ",\n  \"instances\": [");
+	for (i = 0; i < ed->n; i++) {
+		ebuf_puts(out, i > 0 ? ",\n    " : "\n    ");
+		emit_inst_alloc_json(ed->ip[i], out);
+	}
+	ebuf_puts(out, ed->n > 0 ? "\n  ]\n}\n" : "]\n}\n");
+}
+
+static int
+bundle_file_cmp(const void *a, const void *b)
+{
+	const struct bundle_file *x = a, *y = b;
+
+	return strcmp(x->path, y->path);
+}
+
+void
+emit_manifest_json(const struct bundle *b, const char *inputs_hex,
+    struct ebuf *out)
+{
+	uint8_t d[SHA256_DIGEST_LEN];
+	char hex[SHA256_HEX_LEN];
+	size_t i;
+
+	ebuf_printf(out, "{\n  \"format\": 1,\n  \"tool\": \"edgenetc %s\",\n"
+	    "  \"device\": \"%s\",\n  \"inputs_sha256\": \"%s\",\n"
+	    "  \"files\": [", EDGENETC_VERSION, b->dev->id.s, inputs_hex);
+	for (i = 0; i < b->n; i++) {
+		const struct bundle_file *bf = &b->v[i];
+
+		sha256(bf->data.p != NULL ? bf->data.p : "", bf->data.len, d);
+		sha256_hex(d, hex);
+		ebuf_printf(out, "%s    {\"path\": \"%s\", \"sha256\": \"%s\", "
+		    "\"size\": %zu, \"mode\": \"%04o\"}", i > 0 ? ",\n" : "\n",
+		    bf->path, hex, bf->data.len, bf->mode);
+	}
+	ebuf_puts(out, b->n > 0 ? "\n  ]\n}\n" : "]\n}\n");
+}
+
+/* Rendering ---------------------------------------------------------------- */
+
+static struct ebuf *
+bundle_add(struct bundle *b, unsigned mode, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static struct ebuf *
+bundle_add(struct bundle *b, unsigned mode, const char *fmt, ...)
+{
+	struct bundle_file *bf;
+	va_list ap;
+	char path[PATH_MAX];
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	bf = XPUSH(b->v, b->n, b->cap);
+	bf->path = xstrdup(path);
+	bf->mode = mode;
+	/* an empty file still has a buffer, so p is never NULL */
+	ebuf_add(&bf->data, NULL, 0);
+	return &bf->data;
+}
+
+static void
+bundle_drop_last(struct bundle *b)
+{
+	b->n--;
+	free(b->v[b->n].path);
+	ebuf_free(&b->v[b->n].data);
+	memset(&b->v[b->n], 0, sizeof(b->v[b->n]));
+}
+
+void
+emit_bundle_render(const struct emit_dev *ed, const char *inputs_hex,
+    struct bundle *b, struct diag_ctx *d)
+{
+	struct ebuf man = { 0 };
+	size_t i;
+
+	memset(b, 0, sizeof(*b));
+	b->dev = ed->dev;
+	emit_allocations_json(ed, bundle_add(b, 0644, "allocations.json"));
+	emit_nft_host(ed, bundle_add(b, 0644, "host.nft"));
+	emit_netlink_device(ed, bundle_add(b, 0644, "netlink.batch"), d);
+	for (i = 0; i < ed->n; i++) {
+		const struct inst_plan *ip = ed->ip[i];
+		const char *id = ip->inst->id.s;
+
+		emit_netlink_netns(ip, bundle_add(b, 0644,
+		    "instances/%s/netns.batch", id));
+		if (!emit_nft_netns(ip, bundle_add(b, 0644,
+		    "instances/%s/netns.nft", id)))
+			bundle_drop_last(b);
+		if (!emit_dnsmasq(ip, bundle_add(b, 0644,
+		    "instances/%s/dnsmasq.conf", id)))
+			bundle_drop_last(b);
+		emit_env(ip, bundle_add(b, 0600, "instances/%s/lxc.env", id),
+		    d);
+	}
+	qsort(b->v, b->n, sizeof(*b->v), bundle_file_cmp);
+	emit_manifest_json(b, inputs_hex, &man);
+	*bundle_add(b, 0644, "manifest.json") = man;
+}
+
+void
+emit_bundle_free(struct bundle *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++) {
+		free(b->v[i].path);
+		ebuf_free(&b->v[i].data);
+	}
+	free(b->v);
+	memset(b, 0, sizeof(*b));
+}
+
+/* Writing ------------------------------------------------------------------ */
+
+struct emit_out {
+	char	*outdir;
+	char	*tmpdir;
+	int	 tmpfd;
+	char	**ids;		/* devices written into tmpdir */
+	size_t	 n_ids, cap_ids;
+};
+
+static int
+rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+/* rm -rf; quiet: used only on directories we created. */
+static void
+rm_tree(const char *path)
+{
+	nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static int
+mkdir_p(const char *path)
+{
+	char *p = xstrdup(path), *s;
+	int rc = 0;
+
+	for (s = p + 1; *s != '\0'; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			rc = -1;
+		*s = '/';
+	}
+	if (mkdir(p, 0755) < 0 && errno != EEXIST)
+		rc = -1;
+	free(p);
+	return rc;
+}
+
+struct emit_out *
+emit_out_begin(const char *outdir, struct diag_ctx *d)
+{
+	struct emit_out *o;
+	char *dup1, *dup2, *tmpl;
+	struct stat st;
+
+	if (mkdir_p(outdir) < 0 || stat(outdir, &st) < 0 ||
+	    !S_ISDIR(st.st_mode)) {
+		diag_err(d, NULL, "output", "cannot create directory '%s': %s",
+		    outdir, strerror(errno));
+		return NULL;
+	}
+	dup1 = xstrdup(outdir);
+	dup2 = xstrdup(outdir);
+	tmpl = xasprintf("%s/.%s.tmp-XXXXXX", dirname(dup1), basename(dup2));
+	free(dup1);
+	free(dup2);
+	if (mkdtemp(tmpl) == NULL) {
+		diag_err(d, NULL, "output", "cannot create a temporary "
+		    "directory next to '%s': %s", outdir, strerror(errno));
+		free(tmpl);
+		return NULL;
+	}
+	o = xzalloc(sizeof(*o));
+	o->outdir = xstrdup(outdir);
+	o->tmpdir = tmpl;
+	o->tmpfd = open(tmpl, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (o->tmpfd < 0) {
+		diag_err(d, NULL, "output", "%s: %s", tmpl, strerror(errno));
+		emit_out_abort(o);
+		return NULL;
+	}
+	return o;
+}
+
+static int
+out_write_file(int dirfd, const struct bundle_file *bf)
+{
+	const char *p = bf->data.p;
+	size_t left = bf->data.len;
+	ssize_t w;
+	int fd;
+
+	fd = openat(dirfd, bf->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    (mode_t)bf->mode);
+	if (fd < 0)
+		return -1;
+	/* the mode must not depend on the caller's umask */
+	if (fchmod(fd, (mode_t)bf->mode) < 0)
+		goto fail;
+	while (left > 0) {
+		w = write(fd, p, left);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			goto fail;
+		p += w;
+		left -= (size_t)w;
+	}
+	return close(fd);
+fail:
+	close(fd);
+	return -1;
+}
+
+int
+emit_out_device(struct emit_out *o, const struct bundle *b,
+    struct diag_ctx *d)
+{
+	const char *id = b->dev->id.s;
+	const char *last = NULL, *slash;
+	char dir[PATH_MAX];
+	size_t i, dl;
+	int dfd;
+
+	if (mkdirat(o->tmpfd, id, 0755) < 0 ||
+	    (dfd = openat(o->tmpfd, id, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) < 0)
+		return diag_err(d, NULL, "output", "%s/%s: %s", o->tmpdir, id,
+		    strerror(errno));
+	if (mkdirat(dfd, "instances", 0755) < 0)
+		goto fail;
+	for (i = 0; i < b->n; i++) {
+		const struct bundle_file *bf = &b->v[i];
+
+		/* files are sorted by path: make each instance dir once */
+		slash = strrchr(bf->path, '/');
+		if (slash != NULL) {
+			dl = (size_t)(slash - bf->path);
+			if (last == NULL || strlen(last) != dl ||
+			    strncmp(last, bf->path, dl) != 0) {
+				snprintf(dir, sizeof(dir), "%.*s", (int)dl,
+				    bf->path);
+				if (mkdirat(dfd, dir, 0755) < 0 &&
+				    errno != EEXIST)
+					goto fail;
+				last = bf->path;
+			}
+		}
+		if (out_write_file(dfd, bf) < 0)
+			goto fail;
+	}
+	close(dfd);
+	*XPUSH(o->ids, o->n_ids, o->cap_ids) = xstrdup(id);
+	return 0;
+fail:
+	diag_err(d, NULL, "output", "%s/%s: %s", o->tmpdir, id,
+	    strerror(errno));
+	close(dfd);
+	return -1;
+}
+
+int
+emit_out_commit(struct emit_out *o, struct diag_ctx *d)
+{
+	char *old;
+	size_t i;
+	int ofd, rc = 0;
+
+	/* The new bundles reach the disk before any of them is in place. */
+	if (syncfs(o->tmpfd) < 0) {
+		diag_err(d, NULL, "output", "sync %s: %s", o->tmpdir,
+		    strerror(errno));
+		emit_out_abort(o);
+		return -1;
+	}
+	ofd = open(o->outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (ofd < 0) {
+		diag_err(d, NULL, "output", "%s: %s", o->outdir,
+		    strerror(errno));
+		emit_out_abort(o);
+		return -1;
+	}
+	for (i = 0; i < o->n_ids; i++) {
+		const char *id = o->ids[i];
+
+		if (renameat2(o->tmpfd, id, ofd, id, RENAME_NOREPLACE) == 0)
+			continue;
+		if (errno == EEXIST || errno == ENOTEMPTY) {
+			/* swap in one step; the previous bundle lands in the
+			 * temporary directory and goes with it */
+			if (renameat2(o->tmpfd, id, ofd, id,
+			    RENAME_EXCHANGE) == 0)
+				continue;
+		}
+		if (errno == EINVAL) {
+			/* no renameat2 flags here: move the old aside */
+			old = xasprintf("%s.old", id);
+			if (renameat(ofd, id, o->tmpfd, old) == 0 &&
+			    renameat(o->tmpfd, id, ofd, id) == 0) {
+				free(old);
+				continue;
+			}
+			free(old);
+		}
+		rc = diag_err(d, NULL, "output", "cannot put %s/%s in place: "
+		    "%s", o->outdir, id, strerror(errno));
+		break;
+	}
+	if (rc == 0 && fsync(ofd) < 0)
+		rc = diag_err(d, NULL, "output", "sync %s: %s", o->outdir,
+		    strerror(errno));
+	close(ofd);
+	emit_out_abort(o);
+	return rc;
+}
+
+void
+emit_out_abort(struct emit_out *o)
+{
+	size_t i;
+
+	if (o == NULL)
+		return;
+	if (o->tmpfd >= 0)
+		close(o->tmpfd);
+	rm_tree(o->tmpdir);
+	for (i = 0; i < o->n_ids; i++)
+		free(o->ids[i]);
+	free(o->ids);
+	free(o->tmpdir);
+	free(o->outdir);
+	free(o);
+}

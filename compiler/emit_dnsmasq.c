@@ -1,0 +1,54 @@
+/*
+ * emit_dnsmasq.c - instances/<id>/dnsmasq.conf for LAN dhcp (SPEC 3, 4).
+ *
+ * dnsmasq runs inside the container namespace, bound to the first LAN
+ * interface only, with DNS off (port=0).  The runtime starts it with
+ * --conf-file pointing here, so /etc/dnsmasq.conf is never read, and
+ * supplies its own pid and lease paths on the command line (which take
+ * precedence over this file's dhcp-leasefile).
+ */
+#include <string.h>
+
+#include "emit.h"
+
+bool
+emit_dnsmasq(const struct inst_plan *ip, struct ebuf *out)
+{
+	const struct service *s = ip->svc;
+	char lo[ADDR_STRLEN], hi[ADDR_STRLEN], mask[ADDR_STRLEN];
+	char rtr[ADDR_STRLEN];
+	struct addr m;
+	bool v6;
+
+	if (s->lan.v != NETMODE_DHCP || !ip->has_pool || !ip->has_address)
+		return false;
+	v6 = ip->address.family == ADDR_V6;
+	addr_format_host(&ip->pool_start, lo, sizeof(lo));
+	addr_format_host(&ip->pool_end, hi, sizeof(hi));
+	/* IPv4: the netmask of the interface prefix.  IPv6: dnsmasq takes a
+	 * prefix length no shorter than 64 here. */
+	m = ip->address;
+	if (v6 && m.plen < 64)
+		m.plen = 64;
+	addr_format_mask(&m, mask, sizeof(mask));
+	addr_format_host(&ip->address, rtr, sizeof(rtr));
+
+	ebuf_puts(out, "# edgenetc: DHCP server of ");
+	ebuf_put_safe(out, s->name.s, 63);
+	ebuf_putc(out, '/');
+	ebuf_put_safe(out, ip->inst->id.s, 63);
+	ebuf_putc(out, '\n');
+	ebuf_printf(out, "interface=%s\n", emit_lan_ifname(s));
+	ebuf_puts(out, "bind-interfaces\n"
+	    "except-interface=lo\n"
+	    "port=0\n");
+	ebuf_printf(out, "dhcp-range=%s,%s,%s,%s\n", lo, hi, mask,
+	    EMIT_LEASE_TIME);
+	/* DHCPv6 has no router option: IPv6 hosts learn routers from RAs. */
+	if (emit_has_wan(s) && !v6)
+		ebuf_printf(out, "dhcp-option=option:router,%s\n", rtr);
+	ebuf_puts(out, "dhcp-authoritative\n");
+	ebuf_printf(out, "dhcp-leasefile=%s/instances/%s/dnsmasq.leases\n",
+	    EMIT_STATE_DIR, ip->inst->id.s);
+	return true;
+}

@@ -532,9 +532,9 @@ check_service_misc(struct check *c, const struct service *s)
 }
 
 /*
- * A service name, device id or instance id: present, valid, then entered
- * in m.  Returns the value m already held for it (a duplicate) or NULL;
- * *stored tells whether val went in.
+ * A service name, device id or instance id: present and valid; entered
+ * in m.  Returns the value m already held for a valid name (a duplicate)
+ * or NULL; *stored tells whether val went in.
  */
 static void *
 check_name(struct check *c, const struct lstr *ls, const struct loc *obj,
@@ -548,14 +548,16 @@ check_name(struct check *c, const struct lstr *ls, const struct loc *obj,
 		diag_err(c->d, obj, "missing-field", "%s is missing", what);
 		return NULL;
 	}
+	/* entered even when invalid, so references to it resolve and one
+	 * bad name gives one diagnostic, not one per reference */
+	prev = strmap_put(m, ls->s, ls->len, val);
+	*stored = prev == NULL;
 	if (!check_ident_ok(ls->s, ls->len)) {
 		diag_err(c->d, &ls->loc, code, "%s '%s' must be 1-63 of A-Z "
 		    "a-z 0-9 . _ - (and not '.' or '..')", what,
 		    check_qs(c, ls));
-		return NULL;
+		prev = NULL;
 	}
-	prev = strmap_put(m, ls->s, ls->len, val);
-	*stored = prev == NULL;
 	return prev;
 }
 

@@ -1,11 +1,161 @@
-/* Placeholder until this verb lands; replaced by its owner. */
+/*
+ * cmd_lint.c - edgenetc lint: load every file into one fleet, run the
+ * checks, print the diagnostics.
+ *
+ * Diagnostics go to standard output (text or JSON) so that they can be
+ * piped and diffed; usage errors and unreadable files go to standard
+ * error.  Exit: 0 clean or warnings only, 1 errors, 2 usage error or an
+ * unreadable input (the readable ones are still linted and printed).
+ */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "check.h"
 #include "cmd.h"
+#include "front.h"
+#include "xalloc.h"
+
+static void
+lint_usage(FILE *fp)
+{
+	fputs("usage: edgenetc lint [--format text|json] "
+	    "[--syntax yaml|json|graphql]\n"
+	    "                     [--vars FILE.json] FILE...\n"
+	    "\n"
+	    "Checks node-service specs and fleet inventories (YAML, JSON or\n"
+	    "GraphQL import mutations; FILE '-' is standard input).  All files\n"
+	    "form one fleet.  Diagnostics are printed on standard output as\n"
+	    "  FILE:LINE:COL: error|warning: MESSAGE [CODE]\n"
+	    "or, with --format json, as a JSON array.\n"
+	    "\n"
+	    "  --format text|json   output format (default text)\n"
+	    "  --syntax S           read every FILE as S instead of by extension\n"
+	    "  --vars FILE.json     values of GraphQL $variables\n"
+	    "\n"
+	    "Exit status: 0 no errors (warnings allowed), 1 errors found,\n"
+	    "2 usage error or unreadable input.\n", fp);
+}
+
+/* Loads the --vars file: a JSON object.  Returns the tree or NULL. */
+static struct vnode *
+lint_load_vars(struct diag_ctx *d, const char *path, int *unreadable)
+{
+	struct vnode *v;
+	FILE *fp;
+	char *buf = NULL;
+	size_t len = 0, cap = 0, r;
+	const char *file;
+
+	if ((fp = fopen(path, "re")) == NULL) {
+		fprintf(stderr, "edgenetc: cannot read %s: %m\n", path);
+		*unreadable = 1;
+		return NULL;
+	}
+	do {
+		xgrow(&buf, &cap, len + 65536, 1);
+		r = fread(buf + len, 1, cap - len, fp);
+		len += r;
+	} while (r > 0);
+	if (ferror(fp)) {
+		fprintf(stderr, "edgenetc: cannot read %s: %m\n", path);
+		fclose(fp);
+		free(buf);
+		*unreadable = 1;
+		return NULL;
+	}
+	fclose(fp);
+	file = diag_src_add(d, path, buf, len);
+	v = front_json_parse(d, file, buf, len);
+	if (v != NULL && v->type != VN_OBJECT) {
+		diag_err(d, &v->loc, "bad-vars",
+		    "--vars must hold a JSON object of variable values");
+		vnode_free(v);
+		v = NULL;
+	}
+	return v;
+}
 
 int
 cmd_lint(int argc, char **argv)
 {
-	fprintf(stderr, "edgenetc: %s: not built yet\n", argv[0]);
-	return 2;
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "syntax", required_argument, NULL, 's' },
+		{ "vars", required_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	enum syntax syn = SYNTAX_AUTO;
+	struct vnode *vars = NULL;
+	const char *vars_path = NULL;
+	struct diag_ctx d;
+	struct fleet *f;
+	bool json = false;
+	int c, i, unreadable = 0;
+	unsigned before;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (strcmp(optarg, "json") == 0)
+				json = true;
+			else if (strcmp(optarg, "text") == 0)
+				json = false;
+			else {
+				fprintf(stderr, "edgenetc lint: unknown format "
+				    "'%s' (text or json)\n", optarg);
+				return 2;
+			}
+			break;
+		case 's':
+			if (syntax_parse(optarg, &syn) < 0) {
+				fprintf(stderr, "edgenetc lint: unknown syntax "
+				    "'%s' (yaml, json or graphql)\n", optarg);
+				return 2;
+			}
+			break;
+		case 'v':
+			vars_path = optarg;
+			break;
+		case 'h':
+			lint_usage(stdout);
+			return 0;
+		default:
+			fprintf(stderr, "edgenetc lint: bad option '%s'\n",
+			    argv[optind - 1]);
+			lint_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		fputs("edgenetc lint: no input files\n", stderr);
+		lint_usage(stderr);
+		return 2;
+	}
+	diag_init(&d);
+	f = fleet_new();
+	if (vars_path != NULL)
+		vars = lint_load_vars(&d, vars_path, &unreadable);
+	for (i = optind; i < argc; i++) {
+		before = d.n_err;
+		/* -1 without a new error: the file could not be read */
+		if (front_load_file(f, &d, argv[i], syn, vars) < 0 &&
+		    d.n_err == before)
+			unreadable = 1;
+	}
+	check_fleet(f, &d);
+	if (json)
+		diag_print_json(&d, stdout);
+	else
+		diag_print_text(&d, stdout);
+	fflush(stdout);
+	c = unreadable ? 2 : d.n_err > 0 ? 1 : 0;
+	vnode_free(vars);
+	fleet_free(f);
+	diag_fini(&d);
+	return c;
 }

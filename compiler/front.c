@@ -1,0 +1,190 @@
+/*
+ * front.c - loading input files: read, register with the diagnostics
+ * (so that they can show the source line), pick the front-end, map.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "front.h"
+#include "xalloc.h"
+
+/* Inputs are specs, not data sets: refuse anything past this. */
+#define FRONT_MAX_FILE	(1024UL * 1024 * 1024)
+
+static const struct {
+	const char	*name;
+	enum syntax	 syn;
+} syntax_names[] = {
+	{ "yaml", SYNTAX_YAML },
+	{ "yml", SYNTAX_YAML },
+	{ "json", SYNTAX_JSON },
+	{ "graphql", SYNTAX_GRAPHQL },
+	{ "gql", SYNTAX_GRAPHQL },
+};
+
+int
+syntax_parse(const char *s, enum syntax *out)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(syntax_names); i++)
+		if (strcasecmp(s, syntax_names[i].name) == 0) {
+			*out = syntax_names[i].syn;
+			return 0;
+		}
+	return -1;
+}
+
+enum syntax
+syntax_from_path(const char *path)
+{
+	const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+	enum syntax syn;
+
+	if (dot == NULL || (slash != NULL && dot < slash))
+		return SYNTAX_AUTO;
+	if (syntax_parse(dot + 1, &syn) < 0)
+		return SYNTAX_AUTO;
+	return syn;
+}
+
+/*
+ * Without an extension (stdin, say): '{' or '[' first is JSON, a GraphQL
+ * operation keyword is GraphQL, anything else YAML.
+ */
+static enum syntax
+syntax_sniff(const char *buf, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' ||
+	    buf[i] == '\r'))
+		i++;
+	if (i < len && (buf[i] == '{' || buf[i] == '['))
+		return SYNTAX_JSON;
+	if (len - i >= 8 && strncmp(buf + i, "mutation", 8) == 0)
+		return SYNTAX_GRAPHQL;
+	return SYNTAX_YAML;
+}
+
+/* Reads all of fd into a new buffer; -1 with errno on failure. */
+static int
+front_read_fd(int fd, char **bufp, size_t *lenp)
+{
+	struct stat st;
+	size_t cap, len = 0;
+	char *buf;
+	ssize_t r;
+
+	cap = 65536;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+		cap = (size_t)st.st_size + 1;
+	if (cap > FRONT_MAX_FILE + 1)
+		cap = FRONT_MAX_FILE + 1;
+	buf = xmalloc(cap);
+	for (;;) {
+		if (len == cap) {
+			if (cap > FRONT_MAX_FILE) {
+				free(buf);
+				errno = EFBIG;
+				return -1;
+			}
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		r = read(fd, buf + len, cap - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			free(buf);
+			return -1;
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	*bufp = buf;
+	*lenp = len;
+	return 0;
+}
+
+/*
+ * Parses buf (registered with d as file) and maps it into f.  file is the
+ * ctx-owned path from diag_src_add().
+ */
+static int
+front_parse(struct fleet *f, struct diag_ctx *d, const char *file,
+    const char *buf, size_t len, enum syntax syn, const struct vnode *vars)
+{
+	struct vnode *root;
+	int rc;
+
+	if (syn == SYNTAX_AUTO)
+		syn = syntax_sniff(buf, len);
+	switch (syn) {
+	case SYNTAX_JSON:
+		root = front_json_parse(d, file, buf, len);
+		break;
+	case SYNTAX_GRAPHQL:
+		root = front_graphql_parse(d, file, buf, len, vars);
+		break;
+	case SYNTAX_YAML:
+	default:
+		root = front_yaml_parse(d, file, buf, len);
+		break;
+	}
+	if (root == NULL)
+		return -1;
+	rc = front_map_document(f, d, root, syn);
+	vnode_free(root);
+	return rc;
+}
+
+int
+front_load_file(struct fleet *f, struct diag_ctx *d, const char *path,
+    enum syntax syn, const struct vnode *vars)
+{
+	const char *file;
+	char *buf;
+	size_t len;
+	int fd, rc;
+	bool is_stdin = strcmp(path, "-") == 0;
+
+	fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || front_read_fd(fd, &buf, &len) < 0) {
+		fprintf(stderr, "edgenetc: cannot read %s: %s\n",
+		    is_stdin ? "standard input" : path, strerror(errno));
+		if (fd >= 0 && !is_stdin)
+			close(fd);
+		return -1;
+	}
+	if (!is_stdin)
+		close(fd);
+	if (syn == SYNTAX_AUTO && !is_stdin)
+		syn = syntax_from_path(path);
+	file = diag_src_add(d, is_stdin ? "<stdin>" : path, buf, len);
+	rc = front_parse(f, d, file, buf, len, syn, vars);
+	return rc;
+}
+
+int
+front_load_buf(struct fleet *f, struct diag_ctx *d, const char *path,
+    const char *buf, size_t len, enum syntax syn, const struct vnode *vars)
+{
+	const char *file;
+	char *copy;
+
+	copy = xmalloc(len + 1);
+	memcpy(copy, buf, len);
+	copy[len] = '\0';
+	if (syn == SYNTAX_AUTO)
+		syn = syntax_from_path(path);
+	file = diag_src_add(d, path, copy, len);
+	return front_parse(f, d, file, copy, len, syn, vars);
+}

@@ -1,0 +1,865 @@
+/*
+ * front_graphql.c - GraphQL documents -> the import inputs as vnodes.
+ *
+ * front_graphql_parse() runs the flex scanner and bison parser (graphql.l,
+ * graphql.y) over a buffer.  Every mutation operation's
+ * DM_import_node_service(input: {...}) field contributes its input object,
+ * keys exactly as written (customer_id, node_service_input, metadata,
+ * image_sources), to the returned VN_LIST; front_map.c maps that list onto
+ * the model with the same tables as YAML and JSON.  Variables ($x) are
+ * replaced by their value from --vars or by their default.  Queries,
+ * subscriptions and other mutation fields are reported and ignored.
+ *
+ * Also here: string and block string decoding for the scanner (with exact
+ * positions for bad escapes and bad UTF-8), and the syntax tree's free
+ * functions.
+ */
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "front.h"
+#include "gq.h"
+#include "xalloc.h"
+
+#define YYSTYPE GQ_STYPE
+#define YYLTYPE GQ_LTYPE
+#include "graphql.tab.h"
+#include "graphql.yy.h"
+
+#define IMPORT_FIELD	"DM_import_node_service"
+
+void
+gq_errorf(struct gq_state *st, unsigned line, unsigned col, const char *fmt,
+    ...)
+{
+	struct loc l = { st->file, line, col };
+	va_list ap;
+
+	if (st->gave_up)
+		return;
+	if (++st->n_errors > GQ_MAX_ERRORS) {
+		diag_err(st->d, &l, "graphql-syntax",
+		    "too many errors, giving up on this file");
+		st->gave_up = true;
+		return;
+	}
+	va_start(ap, fmt);
+	diag_vadd(st->d, DIAG_ERROR, &l, "graphql-syntax", fmt, ap);
+	va_end(ap);
+}
+
+/* Semantic errors after parsing: counted, never capped. */
+static void
+gq_semerr(struct gq_state *st, const struct loc *l, const char *code,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void
+gq_semerr(struct gq_state *st, const struct loc *l, const char *code,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	st->n_errors++;
+	va_start(ap, fmt);
+	diag_vadd(st->d, DIAG_ERROR, l, code, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- strings ---------------------------------------------------------- */
+
+static size_t
+gq_utf8_put(char *out, uint32_t cp)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/*
+ * Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlongs,
+ * no surrogates, nothing past U+10FFFF), or 0.
+ */
+STATIC size_t
+gq_utf8_len(const unsigned char *s, size_t avail)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	size_t n, i;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (avail < n || s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+static int
+gq_hex(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Four hex digits at s (avail bytes), or -1. */
+static long
+gq_hex4(const char *s, size_t avail)
+{
+	long v = 0;
+	int i, h;
+
+	if (avail < 4)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		if ((h = gq_hex(s[i])) < 0)
+			return -1;
+		v = v * 16 + h;
+	}
+	return v;
+}
+
+/*
+ * Decodes an escape sequence at s[0] == '\\' into out; returns the number
+ * of input bytes consumed (at least 2, or 1 at the very end), and *wrote
+ * the output bytes.  Reports bad escapes at (line, col).
+ */
+static size_t
+gq_escape(struct gq_state *st, const char *s, size_t avail, unsigned line,
+    unsigned col, char *out, size_t *wrote)
+{
+	long cp, lo;
+	size_t i;
+	int h;
+
+	*wrote = 0;
+	if (avail < 2) {
+		/* a lone backslash just before an unterminated string's end */
+		out[(*wrote)++] = '\\';
+		return 1;
+	}
+	switch (s[1]) {
+	case '"': case '\\': case '/':
+		out[(*wrote)++] = s[1];
+		return 2;
+	case 'b': out[(*wrote)++] = '\b'; return 2;
+	case 'f': out[(*wrote)++] = '\f'; return 2;
+	case 'n': out[(*wrote)++] = '\n'; return 2;
+	case 'r': out[(*wrote)++] = '\r'; return 2;
+	case 't': out[(*wrote)++] = '\t'; return 2;
+	case 'u':
+		break;
+	default:
+		if ((unsigned char)s[1] >= 0x20 && (unsigned char)s[1] < 0x7f)
+			gq_errorf(st, line, col, "invalid escape '\\%c'", s[1]);
+		else
+			gq_errorf(st, line, col, "invalid escape");
+		out[(*wrote)++] = s[1];
+		return 2;
+	}
+	if (avail > 2 && s[2] == '{') {
+		/* \u{X...}: 1 to 6 hex digits, a Unicode scalar value */
+		cp = 0;
+		for (i = 3; i < avail && s[i] != '}'; i++) {
+			if ((h = gq_hex(s[i])) < 0 || i > 8)
+				break;
+			cp = cp * 16 + h;
+		}
+		if (i == 3 || i >= avail || s[i] != '}' || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff)) {
+			gq_errorf(st, line, col,
+			    "invalid Unicode escape (want \\u{X} with 1 to 6 "
+			    "hex digits naming a Unicode scalar value)");
+			return i < avail && s[i] == '}' ? i + 1 : i;
+		}
+		*wrote = gq_utf8_put(out, (uint32_t)cp);
+		return i + 1;
+	}
+	if ((cp = gq_hex4(s + 2, avail - 2)) < 0) {
+		gq_errorf(st, line, col,
+		    "invalid Unicode escape (want \\uXXXX with 4 hex digits)");
+		return 2;
+	}
+	if (cp >= 0xd800 && cp <= 0xdbff) {
+		if (avail >= 12 && s[6] == '\\' && s[7] == 'u' &&
+		    (lo = gq_hex4(s + 8, avail - 8)) >= 0xdc00 && lo <= 0xdfff) {
+			cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+			*wrote = gq_utf8_put(out, (uint32_t)cp);
+			return 12;
+		}
+		gq_errorf(st, line, col, "invalid Unicode escape '\\u%.4s' "
+		    "(a high surrogate not followed by a low one)", s + 2);
+		return 6;
+	}
+	if (cp >= 0xdc00 && cp <= 0xdfff) {
+		gq_errorf(st, line, col, "invalid Unicode escape '\\u%.4s' "
+		    "(a low surrogate without a high one)", s + 2);
+		return 6;
+	}
+	*wrote = gq_utf8_put(out, (uint32_t)cp);
+	return 6;
+}
+
+/*
+ * text[0..len) is a string's body without its quotes, starting at (line,
+ * col).  Sets out to a new decoded copy; reports bad escapes and bad
+ * UTF-8 at their own column.  Returns 0, or -1 when something was wrong.
+ */
+int
+gq_string_decode(struct gq_state *st, const char *text, size_t len,
+    unsigned line, unsigned col, struct gq_str *out)
+{
+	const unsigned char *u = (const unsigned char *)text;
+	char *buf = xmalloc(len + 1);
+	size_t i = 0, o = 0, n, w;
+	unsigned before = st->n_errors;
+	bool bad_utf8 = false;
+
+	while (i < len) {
+		if (u[i] == '\\') {
+			n = gq_escape(st, text + i, len - i, line, col,
+			    buf + o, &w);
+			i += n;
+			o += w;
+			col += (unsigned)n;
+			continue;
+		}
+		if (u[i] < 0x80) {
+			buf[o++] = text[i++];
+			col++;
+			continue;
+		}
+		n = gq_utf8_len(u + i, len - i);
+		if (n == 0) {
+			if (!bad_utf8)
+				gq_errorf(st, line, col,
+				    "invalid UTF-8 in string");
+			bad_utf8 = true;
+			n = 1;
+		}
+		memcpy(buf + o, text + i, n);
+		o += n;
+		i += n;
+		col++;
+	}
+	buf[o] = '\0';
+	out->s = buf;
+	out->len = o;
+	return st->n_errors == before ? 0 : -1;
+}
+
+static bool
+gq_is_blank(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (s[i] != ' ' && s[i] != '\t')
+			return false;
+	return true;
+}
+
+static size_t
+gq_indent(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len && (s[i] == ' ' || s[i] == '\t'); i++)
+		;
+	return i;
+}
+
+/* Splits raw at \r\n, \n and \r; returns the number of lines. */
+static size_t
+gq_lines(const char *raw, size_t len, size_t **startp, size_t **lenp)
+{
+	size_t *start = NULL, *llen = NULL, n = 0, cap = 0, i, b = 0;
+
+	for (i = 0; i <= len; i++) {
+		if (i < len && raw[i] != '\n' && raw[i] != '\r')
+			continue;
+		xgrow(&start, &cap, n, sizeof(*start));
+		llen = xrealloc(llen, cap * sizeof(*llen));
+		start[n] = b;
+		llen[n++] = i - b;
+		if (i < len && raw[i] == '\r' && i + 1 < len &&
+		    raw[i + 1] == '\n')
+			i++;
+		b = i + 1;
+	}
+	*startp = start;
+	*lenp = llen;
+	return n;
+}
+
+/*
+ * A block string's raw text (\""" already replaced) -> its value, by the
+ * GraphQL BlockStringValue algorithm: drop the common indentation of all
+ * lines but the first, drop leading and trailing blank lines, join with
+ * \n.  Reports bad UTF-8 at its position.
+ */
+int
+gq_block_string(struct gq_state *st, const char *raw, size_t len,
+    unsigned line, unsigned col, struct gq_str *out)
+{
+	const unsigned char *u = (const unsigned char *)raw;
+	size_t *start, *llen, nl, i, common = SIZE_MAX, ind, first, last, o;
+	size_t n;
+	char *buf;
+	int rc = 0;
+
+	if (raw == NULL)
+		raw = "";
+	for (i = 0; i < len; i += n) {
+		n = u[i] < 0x80 ? 1 : gq_utf8_len(u + i, len - i);
+		if (n == 0) {
+			gq_errorf(st, line, col, "invalid UTF-8 in string");
+			rc = -1;
+			break;
+		}
+		if (raw[i] == '\n' || (raw[i] == '\r' &&
+		    (i + 1 >= len || raw[i + 1] != '\n'))) {
+			line++;
+			col = 1;
+		} else if (raw[i] != '\r') {
+			col++;
+		}
+	}
+	nl = gq_lines(raw, len, &start, &llen);
+	for (i = 1; i < nl; i++) {
+		ind = gq_indent(raw + start[i], llen[i]);
+		if (ind < llen[i] && ind < common)
+			common = ind;
+	}
+	if (common != SIZE_MAX)
+		for (i = 1; i < nl; i++) {
+			ind = common < llen[i] ? common : llen[i];
+			start[i] += ind;
+			llen[i] -= ind;
+		}
+	for (first = 0; first < nl &&
+	    gq_is_blank(raw + start[first], llen[first]); first++)
+		;
+	for (last = nl; last > first &&
+	    gq_is_blank(raw + start[last - 1], llen[last - 1]); last--)
+		;
+	buf = xmalloc(len + 1);
+	o = 0;
+	for (i = first; i < last; i++) {
+		if (i > first)
+			buf[o++] = '\n';
+		memcpy(buf + o, raw + start[i], llen[i]);
+		o += llen[i];
+	}
+	buf[o] = '\0';
+	free(start);
+	free(llen);
+	out->s = buf;
+	out->len = o;
+	return rc;
+}
+
+/* ---- syntax tree ------------------------------------------------------ */
+
+void
+gq_dirs_free(struct gq_dirs *ds)
+{
+	size_t i;
+
+	if (ds == NULL)
+		return;
+	for (i = 0; i < ds->n; i++) {
+		free(ds->v[i].name);
+		vnode_free(ds->v[i].args);
+	}
+	free(ds->v);
+	free(ds);
+}
+
+void
+gq_field_free(struct gq_field *f)
+{
+	if (f == NULL)
+		return;
+	free(f->alias);
+	free(f->name);
+	vnode_free(f->args);
+	gq_dirs_free(f->dirs);
+	gq_sels_free(f->sels);
+	free(f);
+}
+
+void
+gq_sels_free(struct gq_sels *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->n; i++)
+		gq_field_free(s->v[i]);
+	free(s->v);
+	free(s);
+}
+
+void
+gq_type_clear(struct gq_type *t)
+{
+	free(t->text);
+	t->text = NULL;
+}
+
+void
+gq_vardefs_free(struct gq_vardefs *vs)
+{
+	size_t i;
+
+	if (vs == NULL)
+		return;
+	for (i = 0; i < vs->n; i++) {
+		free(vs->v[i].name);
+		gq_type_clear(&vs->v[i].type);
+		vnode_free(vs->v[i].defval);
+	}
+	free(vs->v);
+	free(vs);
+}
+
+void
+gq_op_free(struct gq_op *op)
+{
+	if (op == NULL)
+		return;
+	free(op->name);
+	gq_vardefs_free(op->vars);
+	gq_dirs_free(op->dirs);
+	gq_sels_free(op->sels);
+	free(op);
+}
+
+/* ---- operations ------------------------------------------------------- */
+
+/* A deep copy (variable values are copied into each use). */
+STATIC struct vnode *
+gq_vnode_copy(const struct vnode *v)
+{
+	struct vnode *c;
+	size_t i;
+
+	if (v == NULL)
+		return NULL;
+	c = vnode_new(v->type, &v->loc);
+	c->b = v->b;
+	if (v->s != NULL) {
+		c->s = xstrndup(v->s, v->len);
+		c->len = v->len;
+	}
+	for (i = 0; i < v->n; i++) {
+		if (v->type == VN_OBJECT)
+			vnode_object_add(c, v->keys[i], strlen(v->keys[i]),
+			    &v->key_locs[i], gq_vnode_copy(v->items[i]));
+		else
+			vnode_list_add(c, gq_vnode_copy(v->items[i]));
+	}
+	return c;
+}
+
+static const char *
+gq_op_kind(enum gq_optype t)
+{
+	return t == GQ_MUTATION ? "mutation" : t == GQ_QUERY ? "query" :
+	    "subscription";
+}
+
+static struct gq_vardef *
+gq_vardef_find(struct gq_op *op, const char *name)
+{
+	size_t i;
+
+	if (op->vars == NULL)
+		return NULL;
+	for (i = 0; i < op->vars->n; i++)
+		if (strcmp(op->vars->v[i].name, name) == 0)
+			return &op->vars->v[i];
+	return NULL;
+}
+
+static const char *
+gq_op_label(const struct gq_op *op)
+{
+	return op->name != NULL ? op->name : "(anonymous)";
+}
+
+/*
+ * Replaces every VN_VAR under *slot by a copy of its value: --vars first,
+ * then the variable's default.  Returns 0, or -1 after reporting a
+ * variable that is undefined or has no value.
+ */
+static int
+gq_resolve(struct gq_state *st, struct gq_op *op, struct vnode **slot)
+{
+	struct vnode *v = *slot, *val = NULL;
+	struct gq_vardef *vd;
+	size_t i;
+	int rc = 0;
+
+	if (v == NULL)
+		return 0;
+	if (v->type == VN_LIST || v->type == VN_OBJECT) {
+		for (i = 0; i < v->n; i++)
+			if (gq_resolve(st, op, &v->items[i]) != 0)
+				rc = -1;
+		return rc;
+	}
+	if (v->type != VN_VAR)
+		return 0;
+	if ((vd = gq_vardef_find(op, v->s)) == NULL) {
+		gq_semerr(st, &v->loc, "graphql-variable",
+		    "variable '$%s' is not defined by operation '%s'", v->s,
+		    gq_op_label(op));
+		return -1;
+	}
+	vd->used = true;
+	if (st->vars != NULL)
+		val = vnode_get(st->vars, v->s);
+	if (val == NULL)
+		val = vd->defval;
+	if (val == NULL) {
+		gq_semerr(st, &v->loc, "graphql-variable",
+		    "variable '$%s' has no value: give it in --vars FILE.json "
+		    "or a default in the operation", v->s);
+		return -1;
+	}
+	if (val->type == VN_NULL && vd->type.nonnull) {
+		gq_semerr(st, &v->loc, "graphql-variable",
+		    "variable '$%s' of non-null type %s is null", v->s,
+		    vd->type.text);
+		return -1;
+	}
+	*slot = gq_vnode_copy(val);
+	vnode_free(v);
+	return 0;
+}
+
+/* A default value must be constant: no $variables inside. */
+static int
+gq_const_check(struct gq_state *st, const struct vnode *v,
+    const char *name)
+{
+	size_t i;
+	int rc = 0;
+
+	if (v == NULL)
+		return 0;
+	if (v->type == VN_VAR) {
+		gq_semerr(st, &v->loc, "graphql-variable",
+		    "the default of '$%s' uses variable '$%s'; defaults must "
+		    "be constant", name, v->s);
+		return -1;
+	}
+	for (i = 0; i < v->n; i++)
+		if (gq_const_check(st, v->items[i], name) != 0)
+			rc = -1;
+	return rc;
+}
+
+static int
+gq_key_cmp(const void *a, const void *b)
+{
+	const char *const *ka = *(const char *const *const *)a;
+	const char *const *kb = *(const char *const *const *)b;
+	int c = strcmp(*ka, *kb);
+
+	/* ties: earlier key first, so the later one is the duplicate */
+	return c != 0 ? c : (ka < kb ? -1 : ka > kb);
+}
+
+/*
+ * Input object field names (and argument names) must be unique.
+ * Reports each duplicate at its second occurrence; returns -1 if any.
+ */
+STATIC int
+gq_dup_check(struct gq_state *st, const struct vnode *v, const char *what)
+{
+	char **sorted[16], ***idx;
+	size_t i;
+	int rc = 0;
+
+	if (v == NULL)
+		return 0;
+	for (i = 0; i < v->n; i++)
+		if (gq_dup_check(st, v->items[i], "field") != 0)
+			rc = -1;
+	if (v->type != VN_OBJECT || v->n < 2)
+		return rc;
+	idx = v->n <= ARRAY_SIZE(sorted) ? sorted :
+	    xmalloc(v->n * sizeof(*idx));
+	for (i = 0; i < v->n; i++)
+		idx[i] = &v->keys[i];
+	qsort(idx, v->n, sizeof(*idx), gq_key_cmp);
+	for (i = 1; i < v->n; i++) {
+		size_t k;
+
+		if (strcmp(*idx[i], *idx[i - 1]) != 0)
+			continue;
+		k = (size_t)(idx[i] - v->keys);
+		gq_semerr(st, &v->key_locs[k], "duplicate-key",
+		    "duplicate %s '%s'", what, v->keys[k]);
+		rc = -1;
+	}
+	if (idx != sorted)
+		free(idx);
+	return rc;
+}
+
+/*
+ * @skip(if: B) and @include(if: B) as the GraphQL spec defines them;
+ * other directives are reported and ignored.  Returns true when the
+ * field is to be left out.
+ */
+static bool
+gq_field_skipped(struct gq_state *st, struct gq_op *op, struct gq_field *f)
+{
+	struct vnode *cond;
+	bool skip = false;
+	size_t i;
+
+	if (f->dirs == NULL)
+		return false;
+	for (i = 0; i < f->dirs->n; i++) {
+		struct gq_dir *dir = &f->dirs->v[i];
+		bool is_skip = strcmp(dir->name, "skip") == 0;
+
+		if (!is_skip && strcmp(dir->name, "include") != 0) {
+			diag_warn(st->d, &dir->loc, "graphql-ignored",
+			    "directive '@%s' ignored", dir->name);
+			continue;
+		}
+		if (dir->args != NULL && gq_resolve(st, op, &dir->args) != 0)
+			continue;
+		cond = vnode_get(dir->args, "if");
+		if (cond == NULL || cond->type != VN_BOOL || dir->args->n != 1) {
+			gq_semerr(st, &dir->loc, "graphql-argument",
+			    "@%s takes one argument, if: Boolean!", dir->name);
+			continue;
+		}
+		if (cond->b == is_skip)
+			skip = true;
+	}
+	return skip;
+}
+
+static void
+gq_import_field(struct gq_state *st, struct gq_op *op, struct gq_field *f)
+{
+	static const char *const args[] = { "input" };
+	struct vnode *a = f->args, *in;
+	const char *sugg;
+	size_t i, slot = 0;
+	bool found = false;
+	int rc = 0;
+
+	if (a != NULL && gq_dup_check(st, a, "argument") != 0)
+		rc = -1;
+	for (i = 0; a != NULL && i < a->n; i++) {
+		if (strcmp(a->keys[i], "input") == 0) {
+			if (!found)
+				slot = i;
+			found = true;
+			continue;
+		}
+		sugg = diag_suggest(a->keys[i], args, ARRAY_SIZE(args));
+		gq_semerr(st, &a->key_locs[i], "graphql-argument",
+		    "unknown argument '%s' of %s%s", a->keys[i],
+		    IMPORT_FIELD, sugg != NULL ? "; did you mean 'input'?" :
+		    "");
+		rc = -1;
+	}
+	if (!found) {
+		gq_semerr(st, &f->loc, "graphql-argument",
+		    "%s needs an 'input' argument", IMPORT_FIELD);
+		return;
+	}
+	if (gq_resolve(st, op, &a->items[slot]) != 0)
+		return;
+	in = a->items[slot];
+	if (in->type != VN_OBJECT) {
+		gq_semerr(st, &in->loc, "graphql-argument",
+		    "the 'input' of %s must be an object, not %s",
+		    IMPORT_FIELD, in->type == VN_NULL ? "null" :
+		    vnode_type_name(in->type));
+		return;
+	}
+	if (gq_dup_check(st, in, "field") != 0 || rc != 0)
+		return;
+	a->items[slot] = NULL;
+	vnode_list_add(st->out, in);
+}
+
+/* Operation names are unique; an anonymous operation stands alone. */
+static void
+gq_op_name_check(struct gq_state *st, const struct gq_op *op)
+{
+	struct gq_opname *on;
+	size_t i;
+
+	for (i = 0; i < st->n_ops; i++) {
+		on = &st->ops[i];
+		if (op->name == NULL || on->name == NULL) {
+			gq_semerr(st, &op->loc, "graphql-operation",
+			    "an anonymous operation must be the only one in "
+			    "the document");
+			break;
+		}
+		if (strcmp(on->name, op->name) == 0) {
+			gq_semerr(st, &op->loc, "graphql-operation",
+			    "operation name '%s' already used at line %u",
+			    op->name, on->loc.line);
+			break;
+		}
+	}
+	on = XPUSH(st->ops, st->n_ops, st->cap_ops);
+	on->name = op->name != NULL ? xstrdup(op->name) : NULL;
+	on->loc = op->loc;
+}
+
+void
+gq_operation_done(struct gq_state *st, struct gq_op *op)
+{
+	bool after_error = st->skip_anon;
+	struct gq_field *f;
+	size_t i;
+
+	st->skip_anon = false;
+	if (after_error && op->name == NULL) {
+		/* most likely the rest of a definition we lost track of */
+		gq_op_free(op);
+		return;
+	}
+	gq_op_name_check(st, op);
+	if (op->type != GQ_MUTATION) {
+		diag_warn(st->d, &op->loc, "graphql-ignored",
+		    "%s '%s' ignored: only %s mutations are read",
+		    gq_op_kind(op->type), gq_op_label(op), IMPORT_FIELD);
+		gq_op_free(op);
+		return;
+	}
+	for (i = 0; op->vars != NULL && i < op->vars->n; i++)
+		gq_const_check(st, op->vars->v[i].defval, op->vars->v[i].name);
+	if (op->dirs != NULL)
+		for (i = 0; i < op->dirs->n; i++)
+			diag_warn(st->d, &op->dirs->v[i].loc, "graphql-ignored",
+			    "directive '@%s' ignored", op->dirs->v[i].name);
+	for (i = 0; i < op->sels->n; i++) {
+		f = op->sels->v[i];
+		if (gq_field_skipped(st, op, f))
+			continue;
+		if (strcmp(f->name, IMPORT_FIELD) == 0)
+			gq_import_field(st, op, f);
+		else
+			diag_warn(st->d, &f->loc, "graphql-ignored",
+			    "mutation field '%s' ignored: only %s is read",
+			    f->name, IMPORT_FIELD);
+	}
+	for (i = 0; op->vars != NULL && i < op->vars->n; i++)
+		if (!op->vars->v[i].used)
+			diag_warn(st->d, &op->vars->v[i].loc,
+			    "graphql-variable", "variable '$%s' is never used",
+			    op->vars->v[i].name);
+	gq_op_free(op);
+}
+
+/* ---- entry point ------------------------------------------------------ */
+
+/*
+ * Returns a new VN_LIST (caller frees with vnode_free()) holding each
+ * import's input object in document order, or NULL when the document has
+ * errors (all reported in d).  file must be the path registered with d;
+ * vars (a VN_OBJECT or NULL) is borrowed.
+ */
+struct vnode *
+front_graphql_parse(struct diag_ctx *d, const char *file, const char *buf,
+    size_t len, const struct vnode *vars)
+{
+	struct loc top = { file, 1, 1 };
+	struct gq_state st;
+	YY_BUFFER_STATE yb;
+	yyscan_t scanner;
+	struct vnode *out;
+	size_t i;
+
+	if (len > INT_MAX - 2) {
+		diag_err(d, &top, "graphql-syntax", "file too large");
+		return NULL;
+	}
+	memset(&st, 0, sizeof(st));
+	st.d = d;
+	st.file = file;
+	st.vars = vars != NULL && vars->type == VN_OBJECT ? vars : NULL;
+	st.line = 1;
+	st.col = 1;
+	st.out = vnode_new(VN_LIST, &top);
+	/* a byte order mark is not part of the text's columns */
+	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
+		buf += 3;
+		len -= 3;
+	}
+	if (gq_lex_init_extra(&st, &scanner) != 0)
+		abort();
+	yb = gq__scan_bytes(buf, (int)len, scanner);
+	gq_parse(scanner, &st);
+	gq__delete_buffer(yb, scanner);
+	gq_lex_destroy(scanner);
+	free(st.bbuf);
+	for (i = 0; i < st.n_ops; i++)
+		free(st.ops[i].name);
+	free(st.ops);
+	out = st.out;
+	if (st.n_errors > 0) {
+		vnode_free(out);
+		return NULL;
+	}
+	return out;
+}

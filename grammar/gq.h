@@ -1,0 +1,148 @@
+/*
+ * gq.h - internals of the GraphQL front-end shared by the flex scanner
+ * (graphql.l), the bison parser (graphql.y) and front_graphql.c.
+ *
+ * The parser builds a small syntax tree per operation; argument and input
+ * values are vnodes from the start, so that an import's input object is
+ * handed to the mapper as is.  Each operation is processed and freed as
+ * soon as it is reduced (gq_operation_done), so memory stays proportional
+ * to the largest operation, not to the document.
+ */
+#ifndef EDGENETC_GQ_H
+#define EDGENETC_GQ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "vnode.h"
+
+/* Nesting of (), [] and {} deeper than this is an error (as in the YAML and JSON
+ * front-ends; it also protects the recursive walkers below from stack exhaustion). */
+#define GQ_MAX_DEPTH	64
+/* Lexical and syntax errors reported per file before giving up. */
+#define GQ_MAX_ERRORS	50
+
+/* A decoded string token: bytes (may contain NUL), NUL-terminated. */
+struct gq_str {
+	char		*s;
+	size_t		 len;
+};
+
+/* @name(args) */
+struct gq_dir {
+	char		*name;
+	struct loc	 loc;
+	struct vnode	*args;		/* VN_OBJECT or NULL */
+};
+
+struct gq_dirs {
+	struct gq_dir	*v;
+	size_t		 n, cap;
+};
+
+struct gq_sels;
+
+/* A field selection: alias: name(args) @dirs { sels } */
+struct gq_field {
+	char		*alias;		/* NULL when none */
+	char		*name;
+	struct loc	 loc;		/* of the alias or name */
+	struct vnode	*args;		/* VN_OBJECT or NULL */
+	struct gq_dirs	*dirs;		/* NULL when none */
+	struct gq_sels	*sels;		/* NULL when none */
+};
+
+struct gq_sels {
+	struct gq_field	**v;
+	size_t		 n, cap;
+};
+
+/* A type reference as written, e.g. "[String!]!". */
+struct gq_type {
+	char		*text;
+	bool		 nonnull;	/* outermost is T! */
+};
+
+/* $name: type = default @dirs */
+struct gq_vardef {
+	char		*name;
+	struct loc	 loc;
+	struct gq_type	 type;
+	struct vnode	*defval;	/* NULL when none */
+	bool		 used;
+};
+
+struct gq_vardefs {
+	struct gq_vardef *v;
+	size_t		 n, cap;
+};
+
+enum gq_optype {
+	GQ_QUERY,
+	GQ_MUTATION,
+	GQ_SUBSCRIPTION,
+};
+
+struct gq_op {
+	enum gq_optype	 type;
+	char		*name;		/* NULL when anonymous */
+	struct loc	 loc;
+	struct gq_vardefs *vars;	/* NULL when none */
+	struct gq_dirs	*dirs;
+	struct gq_sels	*sels;
+};
+
+/* Names seen so far, for the unique-operation-name rule. */
+struct gq_opname {
+	char		*name;		/* NULL: an anonymous operation */
+	struct loc	 loc;
+};
+
+/* Parser + scanner state (the scanner's extra data). */
+struct gq_state {
+	struct diag_ctx	*d;
+	const char	*file;
+	const struct vnode *vars;	/* --vars, borrowed, may be NULL */
+	struct vnode	*out;		/* VN_LIST of import inputs */
+
+	/* scanner position: next character to read */
+	unsigned	 line, col;
+	bool		 prev_cr;
+	unsigned	 depth;
+	bool		 too_deep;
+	/* block string being read */
+	char		*bbuf;
+	size_t		 blen, bcap;
+	unsigned	 bline, bcol;
+	/* the last token's text, for "got ..." in syntax errors, and the
+	 * position just past it (where "end of file" is reported) */
+	char		 last[40];
+	unsigned	 end_line, end_col;
+	bool		 skip_anon;	/* after recovery at the top level */
+
+	unsigned	 n_errors;	/* lexical + syntax + semantic */
+	bool		 gave_up;
+	struct gq_opname *ops;
+	size_t		 n_ops, cap_ops;
+};
+
+/* graphql.l helpers implemented in front_graphql.c */
+int	 gq_string_decode(struct gq_state *st, const char *text, size_t len,
+	    unsigned line, unsigned col, struct gq_str *out);
+int	 gq_block_string(struct gq_state *st, const char *raw, size_t len,
+	    unsigned line, unsigned col, struct gq_str *out);
+void	 gq_errorf(struct gq_state *st, unsigned line, unsigned col,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* AST helpers used by graphql.y */
+void	 gq_dirs_free(struct gq_dirs *ds);
+void	 gq_field_free(struct gq_field *f);
+void	 gq_sels_free(struct gq_sels *s);
+void	 gq_vardefs_free(struct gq_vardefs *vs);
+void	 gq_type_clear(struct gq_type *t);
+void	 gq_op_free(struct gq_op *op);
+/* Takes ownership of op: extracts imports into st->out, then frees it. */
+void	 gq_operation_done(struct gq_state *st, struct gq_op *op);
+
+#endif

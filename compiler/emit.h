@@ -72,7 +72,8 @@ void	 names_access(const struct inst_names *n, unsigned k,
 	    char out[EMIT_IFNAMSIZ]);
 /*
  * True when s can be written as an interface name into every artifact
- * without quoting: 1-15 bytes of [A-Za-z0-9._@+-], not "." or "..".
+ * without quoting: 1-15 bytes of printable ASCII without whitespace, quotes,
+ * backslash, '#', '*', ',', '/' or ':', and not "." or "..".
  */
 bool	 names_ifname_ok(const char *s);
 /* Device and instance ids: 1-63 of [A-Za-z0-9._-], not "." or "..". */
@@ -115,9 +116,8 @@ void	 emit_netlink_device(const struct emit_dev *ed, struct ebuf *out,
 	    struct diag_ctx *d);
 void	 emit_netlink_netns(const struct inst_plan *ip, struct ebuf *out);
 
-/* emit_env.c: lxc.env; warnings (overridden keys) go to d when d != NULL */
-void	 emit_env(const struct inst_plan *ip, struct ebuf *out,
-	    struct diag_ctx *d);
+/* emit_env.c: lxc.env, sorted by key; GPSd values replace the spec's. */
+void	 emit_env(const struct inst_plan *ip, struct ebuf *out);
 /* Appends KEY='value' with the value single-quoted. */
 void	 emit_env_line(struct ebuf *out, const char *key, const char *val,
 	    size_t len);

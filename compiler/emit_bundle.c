@@ -358,8 +358,7 @@ emit_bundle_render(const struct emit_dev *ed, const char *inputs_hex,
 		if (!emit_dnsmasq(ip, bundle_add(b, 0644,
 		    "instances/%s/dnsmasq.conf", id)))
 			bundle_drop_last(b);
-		emit_env(ip, bundle_add(b, 0600, "instances/%s/lxc.env", id),
-		    d);
+		emit_env(ip, bundle_add(b, 0600, "instances/%s/lxc.env", id));
 	}
 	qsort(b->v, b->n, sizeof(*b->v), bundle_file_cmp);
 	emit_manifest_json(b, inputs_hex, &man);

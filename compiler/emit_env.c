@@ -75,7 +75,7 @@ env_ent_cmp(const void *a, const void *b)
 }
 
 void
-emit_env(const struct inst_plan *ip, struct ebuf *out, struct diag_ctx *d)
+emit_env(const struct inst_plan *ip, struct ebuf *out)
 {
 	const struct service *s = ip->svc;
 	struct env_ent *v;
@@ -99,16 +99,11 @@ emit_env(const struct inst_plan *ip, struct ebuf *out, struct diag_ctx *d)
 	for (i = 0; i < s->n_env; i++) {
 		const struct env_var *e = &s->env[i];
 
-		/* The compiler's own GPSd values win over the spec's. */
+		/* The compiler's own GPSd values win over the spec's
+		 * (lint warns: reserved-env-key). */
 		if (gpsd && (strcmp(e->key.s, "CONFIG_GPSD_PORT") == 0 ||
-		    (has_host && strcmp(e->key.s, "CONFIG_GPSD_HOST") == 0))) {
-			if (d != NULL)
-				diag_warn(d, &e->key.loc, "env-overridden",
-				    "env '%s' of instance '%s' is replaced by "
-				    "the GPSd value", e->key.s,
-				    ip->inst->id.s);
+		    (has_host && strcmp(e->key.s, "CONFIG_GPSD_HOST") == 0)))
 			continue;
-		}
 		v[n++] = (struct env_ent){ e->key.s, e->value.s,
 		    e->value.len, i };
 	}

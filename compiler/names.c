@@ -84,7 +84,12 @@ names_chars_ok(const char *s, size_t max, const char *extra)
 bool
 names_ifname_ok(const char *s)
 {
-	return names_chars_ok(s, EMIT_IFNAMSIZ - 1, "._-@+");
+	/* Printable ASCII that means nothing to ip -batch (quotes, '#',
+	 * backslash), nft strings ('"', '\\', '*' is a wildcard), dnsmasq
+	 * (',' separates a list, '*' is a wildcard) or the kernel ('/',
+	 * ':'). */
+	return names_chars_ok(s, EMIT_IFNAMSIZ - 1,
+	    "!$%&()+-.;<=>?@[]^_`{|}~");
 }
 
 bool
@@ -181,7 +186,8 @@ names_need_safe(struct diag_ctx *d, const struct loc *l, const char *s,
 		return 0;
 	return diag_err(d, l, "unsafe-name",
 	    "%s cannot be written into the bundle: interface names are 1-15 "
-	    "characters of [A-Za-z0-9._@+-]", what);
+	    "printable ASCII characters without whitespace, quotes, "
+	    "backslash, '#', '*', ',', '/' or ':'", what);
 }
 
 /* Container namespace: lo, wan, lan and the labels must differ. */

@@ -362,7 +362,8 @@ emit_bundle_render(const struct emit_dev *ed, const char *inputs_hex,
 	}
 	qsort(b->v, b->n, sizeof(*b->v), bundle_file_cmp);
 	emit_manifest_json(b, inputs_hex, &man);
-	*bundle_add(b, 0644, "manifest.json") = man;
+	ebuf_add(bundle_add(b, 0644, "manifest.json"), man.p, man.len);
+	ebuf_free(&man);
 }
 
 void

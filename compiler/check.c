@@ -249,9 +249,9 @@ check_block_room(struct check *c, const struct service *s,
 
 	if (off >= size) {
 		diag_err(c->d, &la->loc, "block-too-small",
-		    "%s %s leaves no interface address: a /%u block has %s "
-		    "address(es)", field, check_addr(c, &la->a), la->a.plen,
-		    size == 1 ? "one" : "too few");
+		    "%s %s leaves no interface address: a /%u block holds "
+		    "a single address", field, check_addr(c, &la->a),
+		    la->a.plen);
 		return;
 	}
 	if (s->lan.v != NETMODE_DHCP)
@@ -591,6 +591,7 @@ struct devix {
 	struct strmap	 claims;	/* port name -> instance */
 	struct client_net *def;		/* the default network */
 	size_t		*net_of;	/* instance index -> net index + 1 */
+	bool		*told;		/* per net: missing bridge reported */
 };
 
 static void
@@ -826,11 +827,13 @@ check_inst_wan(struct check *c, struct device *dv, struct devix *x,
 		    netmode_name(s->wan.v), check_qs(c, &dv->id));
 		return NULL;
 	}
-	if (cn->bridge.s == NULL)
+	if (cn->bridge.s == NULL && !x->told[cn - dv->nets]) {
+		x->told[cn - dv->nets] = true;
 		diag_err(c->d, &cn->loc, "missing-bridge",
 		    "client network '%s' has no bridge, but instance '%s' "
 		    "attaches its WAN to it", check_qs(c, &cn->name),
 		    check_qs(c, &in->id));
+	}
 	if (s->wan.v == NETMODE_ALLOCATED && !cn->subnet.set)
 		diag_err(c->d, &in->loc, "wan-allocated-no-subnet",
 		    "instance '%s': WAN allocated needs a subnet on client "
@@ -988,11 +991,13 @@ check_device(struct check *c, struct device *dv)
 	strmap_init(&x.claims, 0);
 	x.net_of = xzalloc((dv->n_insts ? dv->n_insts : 1) *
 	    sizeof(*x.net_of));
+	x.told = xzalloc(dv->n_nets + 1);
 	check_device_head(c, dv, &x);
 	for (i = 0; i < dv->n_insts; i++)
 		check_instance(c, dv, &x, i);
 	check_gpsd_exposure(c, dv, &x);
 	free(x.net_of);
+	free(x.told);
 	strmap_fini(&x.ports);
 	strmap_fini(&x.nets);
 	strmap_fini(&x.claims);

@@ -46,6 +46,7 @@ struct ybuild {
 	size_t		 len;
 	/* mark -> (line, byte column) cursor, used when slow */
 	bool		 slow;
+	size_t		 base;		/* bytes before libyaml's input (BOM) */
 	size_t		 ci, bi, ls;
 	unsigned	 line;
 
@@ -110,7 +111,8 @@ yb_loc(struct ybuild *b, const yaml_mark_t *m, struct loc *l)
 		return;
 	}
 	if (m->index < b->ci) {
-		b->ci = b->bi = b->ls = 0;
+		b->ci = b->ls = 0;
+		b->bi = b->base;
 		b->line = 1;
 	}
 	while (b->ci < m->index && b->bi < b->len) {
@@ -256,7 +258,7 @@ yb_syntax_error(struct ybuild *b, yaml_parser_t *p)
 	struct loc l, cl;
 
 	if (p->error == YAML_READER_ERROR) {
-		yb_loc_offset(b, p->problem_offset, &l);
+		yb_loc_offset(b, b->base + p->problem_offset, &l);
 		if (p->problem_value != -1)
 			diag_err(b->d, &l, "yaml-syntax", "%s (byte 0x%02X)",
 			    p->problem, (unsigned)p->problem_value & 0xff);
@@ -399,13 +401,19 @@ front_yaml_parse(struct diag_ctx *d, const char *file, const char *buf,
 	b->len = len;
 	b->slow = yaml_needs_cursor(b->buf, len);
 	b->line = 1;
+	/*
+	 * libyaml skips a UTF-8 BOM only when it guesses the encoding, and
+	 * guessing would also take UTF-16: hand it the bytes after the BOM.
+	 */
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+		b->base = b->bi = 3;
 	if (!yaml_parser_initialize(&p)) {
 		free(b);
 		diag_err(d, NULL, "yaml-syntax", "%s: out of memory", file);
 		return NULL;
 	}
-	yaml_parser_set_input_string(&p, b->buf, len);
-	/* explicit: no UTF-16 guessing, and a BOM counts as a character */
+	yaml_parser_set_input_string(&p, b->buf + b->base, len - b->base);
+	/* explicit: no UTF-16 */
 	yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
 	while (r > 0) {
 		if (!yaml_parser_parse(&p, &ev)) {

@@ -11,7 +11,8 @@
  * What a value may be, per field kind:
  *   string     VN_STRING, VN_SCALAR (a YAML plain scalar, as written)
  *   address    the same, parsed strictly by addr_parse()
- *   enum       VN_STRING, VN_SCALAR, VN_ENUM (GraphQL bare values)
+ *   enum       VN_STRING, VN_SCALAR, VN_ENUM (GraphQL bare values);
+ *              WAN/LAN modes are checked here, arch values by check.c
  *   bool       VN_BOOL
  *   integer    VN_INT, VN_SCALAR of decimal digits
  *   env value  VN_STRING, VN_SCALAR, VN_INT, VN_FLOAT, VN_BOOL, as written
@@ -24,6 +25,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "front.h"
 #include "xalloc.h"
@@ -32,7 +34,7 @@
 
 enum fkind {
 	FK_STR,		/* struct lstr */
-	FK_ENUM,	/* struct lstr, value in aux (struct enumdef) */
+	FK_WORD,	/* struct lstr; also a bare enum (arch: check.c) */
 	FK_ADDR,	/* struct laddr */
 	FK_BOOL,	/* struct lbool */
 	FK_MODE,	/* struct lmode */
@@ -79,11 +81,6 @@ struct intdef {
 	bool		 is_unsigned;	/* unsigned, else long long */
 };
 
-struct enumdef {
-	const char *const	*vals;
-	size_t			 n;
-};
-
 struct mapper {
 	struct fleet	*f;
 	struct diag_ctx	*d;
@@ -93,9 +90,6 @@ struct mapper {
 #define KT(name, what, arr) \
 	static const struct keytab name = { what, arr, ARRAY_SIZE(arr) }
 #define FIELD(T, m)	offsetof(struct T, m)
-
-static const char *const arch_vals[] = { "amd64", "armhf", "arm64" };
-static const struct enumdef arch_enum = { arch_vals, ARRAY_SIZE(arch_vals) };
 
 /* -- service -------------------------------------------------------- */
 
@@ -128,7 +122,7 @@ KT(authn_tab, "authn", authn_keys);
 static const struct subdef authn_sub = { &authn_tab, NONE, NONE };
 
 static const struct keydef image_keys[] = {
-	{ "arch", FK_ENUM, FIELD(image_source, arch), &arch_enum, 0 },
+	{ "arch", FK_WORD, FIELD(image_source, arch), NULL, 0 },
 	{ "image_reference", FK_STR, FIELD(image_source, image_reference),
 	  NULL, 0 },
 	{ "authn", FK_SUB, 0, &authn_sub, 0 },
@@ -221,7 +215,7 @@ static const struct listdef inst_list = { &inst_tab, FIELD(device, insts),
 
 static const struct keydef device_keys[] = {
 	{ "id", FK_STR, FIELD(device, id), NULL, 0 },
-	{ "arch", FK_ENUM, FIELD(device, arch), &arch_enum, 0 },
+	{ "arch", FK_WORD, FIELD(device, arch), NULL, 0 },
 	{ "interfaces", FK_STRLIST, FIELD(device, ifaces), NULL, 0 },
 	{ "gpsd", FK_SUB, 0, &gpsd_sub, 0 },
 	{ "client_networks", FK_LIST, 0, &net_list, 0 },
@@ -312,7 +306,12 @@ map_enum(struct mapper *m, const struct vnode *v, const char *key,
 			*idx = i;
 			return 0;
 		}
-	sug = diag_suggest(s, vals, n);
+	/* values are lower case: "DHCP" is a near miss too */
+	for (i = 0, sug = NULL; i < n && sug == NULL; i++)
+		if (strcasecmp(s, vals[i]) == 0)
+			sug = vals[i];
+	if (sug == NULL)
+		sug = diag_suggest(s, vals, n);
 	return diag_err(m->d, &v->loc, "bad-enum",
 	    "invalid value '%.64s' for %s (expected %s, %s or %s)%s%s%s", s,
 	    key, vals[0], vals[1], vals[2], sug ? "; did you mean '" : "",
@@ -324,7 +323,7 @@ map_mode(struct mapper *m, const struct vnode *v, const char *key,
     struct lmode *out)
 {
 	static const char *const modes[] = { "disabled", "allocated", "dhcp" };
-	size_t i;
+	size_t i = 0;
 
 	if (map_enum(m, v, key, modes, ARRAY_SIZE(modes), &i) < 0)
 		return -1;
@@ -652,18 +651,15 @@ map_field(struct mapper *m, const struct keydef *k, const struct vnode *v,
     void *base)
 {
 	void *field = (char *)base + k->off;
-	const struct enumdef *ed;
-	size_t i;
 	bool was;
 	int rc;
 
 	switch (k->kind) {
 	case FK_STR:
 		return map_str(m, v, field);
-	case FK_ENUM:
-		ed = k->aux;
-		if (map_enum(m, v, k->key, ed->vals, ed->n, &i) < 0)
-			return -1;
+	case FK_WORD:
+		if (!map_is_text(v) && v->type != VN_ENUM)
+			return map_wrong_type(m, v, "string");
 		lstr_set(field, v->s, v->len, &v->loc);
 		return 0;
 	case FK_ADDR:

@@ -413,7 +413,6 @@ test_type_errors(void **state)
 		  "expected an integer, got '1.5'" },
 		{ "metadata: { memory_limit_mb: 99999999999999999999999 }\n",
 		  "out-of-range", 1, 30, NULL },
-		{ "image_sources: [ { arch: x86 } ]\n", "bad-enum", 1, 26, NULL },
 		{ "env: { A: [1] }\n", "wrong-type", 1, 11,
 		  "expected a string, got a list" },
 		{ "network_config: { access_interfaces: [ eth1 ] }\n",

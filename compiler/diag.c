@@ -149,6 +149,8 @@ diag_cmp(const void *pa, const void *pb)
 static void
 diag_sort(struct diag_ctx *d)
 {
+	if (d->n < 2)
+		return;		/* qsort(NULL, 0, ...) is undefined */
 	diag_sort_ctx = d;
 	qsort(d->v, d->n, sizeof(d->v[0]), diag_cmp);
 	diag_sort_ctx = NULL;

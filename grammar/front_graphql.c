@@ -14,6 +14,7 @@
  * positions for bad escapes and bad UTF-8), and the syntax tree's free
  * functions.
  */
+#include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -22,6 +23,7 @@
 #include <string.h>
 
 #include "front.h"
+#include "front_graphql.h"
 #include "gq.h"
 #include "xalloc.h"
 
@@ -567,7 +569,7 @@ gq_resolve(struct gq_state *st, struct gq_op *op, struct vnode **slot)
 	if (val == NULL)
 		val = vd->defval;
 	if (val == NULL) {
-		gq_semerr(st, &v->loc, "graphql-variable",
+		gq_semerr(st, &v->loc, "unbound-variable",
 		    "variable '$%s' has no value: give it in --vars FILE.json "
 		    "or a default in the operation", v->s);
 		return -1;
@@ -605,52 +607,25 @@ gq_const_check(struct gq_state *st, const struct vnode *v,
 	return rc;
 }
 
-static int
-gq_key_cmp(const void *a, const void *b)
-{
-	const char *const *ka = *(const char *const *const *)a;
-	const char *const *kb = *(const char *const *const *)b;
-	int c = strcmp(*ka, *kb);
-
-	/* ties: earlier key first, so the later one is the duplicate */
-	return c != 0 ? c : (ka < kb ? -1 : ka > kb);
-}
-
 /*
- * Input object field names (and argument names) must be unique.
- * Reports each duplicate at its second occurrence; returns -1 if any.
+ * Argument names must be unique (input object fields too, but the mapper
+ * reports those, as it does for YAML).  Returns -1 after reporting.
  */
-STATIC int
-gq_dup_check(struct gq_state *st, const struct vnode *v, const char *what)
+static int
+gq_args_unique(struct gq_state *st, const struct vnode *args)
 {
-	char **sorted[16], ***idx;
-	size_t i;
+	size_t i, j;
 	int rc = 0;
 
-	if (v == NULL)
-		return 0;
-	for (i = 0; i < v->n; i++)
-		if (gq_dup_check(st, v->items[i], "field") != 0)
-			rc = -1;
-	if (v->type != VN_OBJECT || v->n < 2)
-		return rc;
-	idx = v->n <= ARRAY_SIZE(sorted) ? sorted :
-	    xmalloc(v->n * sizeof(*idx));
-	for (i = 0; i < v->n; i++)
-		idx[i] = &v->keys[i];
-	qsort(idx, v->n, sizeof(*idx), gq_key_cmp);
-	for (i = 1; i < v->n; i++) {
-		size_t k;
-
-		if (strcmp(*idx[i], *idx[i - 1]) != 0)
-			continue;
-		k = (size_t)(idx[i] - v->keys);
-		gq_semerr(st, &v->key_locs[k], "duplicate-key",
-		    "duplicate %s '%s'", what, v->keys[k]);
-		rc = -1;
-	}
-	if (idx != sorted)
-		free(idx);
+	for (i = 1; i < args->n; i++)
+		for (j = 0; j < i; j++)
+			if (strcmp(args->keys[i], args->keys[j]) == 0) {
+				gq_semerr(st, &args->key_locs[i],
+				    "duplicate-key", "duplicate argument '%s'",
+				    args->keys[i]);
+				rc = -1;
+				break;
+			}
 	return rc;
 }
 
@@ -701,7 +676,7 @@ gq_import_field(struct gq_state *st, struct gq_op *op, struct gq_field *f)
 	bool found = false;
 	int rc = 0;
 
-	if (a != NULL && gq_dup_check(st, a, "argument") != 0)
+	if (a != NULL && gq_args_unique(st, a) != 0)
 		rc = -1;
 	for (i = 0; a != NULL && i < a->n; i++) {
 		if (strcmp(a->keys[i], "input") == 0) {
@@ -732,7 +707,7 @@ gq_import_field(struct gq_state *st, struct gq_op *op, struct gq_field *f)
 		    vnode_type_name(in->type));
 		return;
 	}
-	if (gq_dup_check(st, in, "field") != 0 || rc != 0)
+	if (rc != 0)
 		return;
 	a->items[slot] = NULL;
 	vnode_list_add(st->out, in);
@@ -862,4 +837,45 @@ front_graphql_parse(struct diag_ctx *d, const char *file, const char *buf,
 		return NULL;
 	}
 	return out;
+}
+
+struct vnode *
+front_graphql_vars_load(struct diag_ctx *d, const char *path,
+    int *unreadable)
+{
+	struct vnode *v;
+	const char *file;
+	char *buf = NULL;
+	size_t len = 0, cap = 0, r;
+	FILE *fp;
+
+	if ((fp = fopen(path, "re")) == NULL) {
+		fprintf(stderr, "edgenetc: cannot read %s: %s\n", path,
+		    strerror(errno));
+		*unreadable = 1;
+		return NULL;
+	}
+	do {
+		xgrow(&buf, &cap, len + 65536, 1);
+		r = fread(buf + len, 1, cap - len, fp);
+		len += r;
+	} while (r > 0);
+	if (ferror(fp)) {
+		fprintf(stderr, "edgenetc: cannot read %s: %s\n", path,
+		    strerror(errno));
+		fclose(fp);
+		free(buf);
+		*unreadable = 1;
+		return NULL;
+	}
+	fclose(fp);
+	file = diag_src_add(d, path, buf, len);
+	v = front_json_parse(d, file, buf, len);
+	if (v != NULL && v->type != VN_OBJECT) {
+		diag_err(d, &v->loc, "bad-vars",
+		    "--vars must hold a JSON object of variable values");
+		vnode_free(v);
+		v = NULL;
+	}
+	return v;
 }

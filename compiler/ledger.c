@@ -1,0 +1,123 @@
+/*
+ * ledger.c - backend-independent part of the ledger (ledger.h): picking
+ * a backend, error text, ownership helpers.  No SQL here.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ledger.h"
+#include "xalloc.h"
+
+static const char *const kind_names[] = {
+	[LEASE_BLOCK] = "block",
+	[LEASE_SHARED] = "shared",
+	[LEASE_FIXED] = "fixed",
+	[LEASE_WAN] = "wan",
+};
+
+const char *
+lease_kind_name(enum lease_kind k)
+{
+	if ((size_t)k >= ARRAY_SIZE(kind_names) || kind_names[k] == NULL)
+		return "?";
+	return kind_names[k];
+}
+
+int
+lease_kind_parse(const char *s, enum lease_kind *out)
+{
+	size_t i;
+
+	for (i = 1; i < ARRAY_SIZE(kind_names); i++)
+		if (strcmp(s, kind_names[i]) == 0) {
+			*out = (enum lease_kind)i;
+			return 0;
+		}
+	return -1;
+}
+
+int
+ledger_fail(struct ledger *l, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(l->err, sizeof(l->err), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+struct ledger *
+ledger_open(const char *where, char *err, size_t errlen)
+{
+	struct ledger *l;
+
+	if (strncmp(where, "postgres://", 11) == 0 ||
+	    strncmp(where, "postgresql://", 13) == 0) {
+		snprintf(err, errlen, "%s: the PostgreSQL ledger backend is "
+		    "not built in this version (use a SQLite file path)",
+		    where);
+		return NULL;
+	}
+	l = xzalloc(sizeof(*l));
+	l->ops = &ledger_sqlite_ops;
+	l->where = xstrdup(where);
+	if (l->ops->open(l, where) != 0) {
+		snprintf(err, errlen, "%s", l->err);
+		free(l->where);
+		free(l);
+		return NULL;
+	}
+	return l;
+}
+
+void
+ledger_close(struct ledger *l)
+{
+	if (l == NULL)
+		return;
+	l->ops->close(l);
+	free(l->where);
+	free(l);
+}
+
+void
+lease_fini(struct lease *ls)
+{
+	free(ls->scope);
+	ls->scope = NULL;
+}
+
+void
+ledger_inst_fini(struct ledger_inst *in)
+{
+	size_t i;
+
+	for (i = 0; i < in->n_leases; i++)
+		lease_fini(&in->leases[i]);
+	free(in->leases);
+	free(in->instance);
+	free(in->service);
+	free(in->device);
+	memset(in, 0, sizeof(*in));
+}
+
+void
+ledger_svc_fini(struct ledger_svc *sv)
+{
+	free(sv->name);
+	free(sv->netcfg);
+	memset(sv, 0, sizeof(*sv));
+}
+
+void
+ledger_inst_add_lease(struct ledger_inst *in, const struct lease *ls)
+{
+	struct lease *n = XPUSH(in->leases, in->n_leases, in->cap_leases);
+
+	*n = *ls;
+	n->scope = ls->scope != NULL ? xstrdup(ls->scope) : NULL;
+	n->instance = n->service = n->device = NULL;
+}

@@ -1,0 +1,190 @@
+/*
+ * ledger.h - where allocation decisions are kept (SPEC section 3).
+ *
+ * The ledger is a small ops table so that backends can be swapped without
+ * touching the allocator: ledger_sqlite.c (embedded SQLite, the default
+ * and the only file with SQL) today, a PostgreSQL backend for fleets
+ * served by several orchestrator replicas next.  A backend stores:
+ *
+ *   services   name, the canonical JSON of its first network_config (never
+ *              changes), the latest dhcp_range seen (a reservation);
+ *   instances  one row per generation: instance id, service, device,
+ *              created, released and reusable_at times.  The generation
+ *              is a ledger-wide, never reused number; an instance has at
+ *              most one live (not released) generation;
+ *   leases     what a generation holds: kind, scope (fleet-wide or one
+ *              device), family, the held block, the pool it came from,
+ *              the interface or WAN address, the DHCP pool, times.
+ *
+ * A lease is *active* while it is live or within its cooldown: active
+ * leases are what the allocator must not hand out again.  Active leases
+ * of one scope and family never overlap, except SHARED leases of the same
+ * range (ledger verify checks this).
+ *
+ * Every call returns 0 (or a documented positive value) on success and -1
+ * on failure with a message in l->err.  All writes happen between begin()
+ * (an exclusive write transaction that waits for other writers) and
+ * commit()/rollback().
+ */
+#ifndef EDGENETC_LEDGER_H
+#define EDGENETC_LEDGER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+
+#define LEDGER_ERRLEN	512
+
+enum lease_kind {
+	LEASE_BLOCK = 1,	/* template block, fleet-wide */
+	LEASE_SHARED,		/* the service's dhcp_range, fleet-wide, shared */
+	LEASE_FIXED,		/* fixed-subnet LAN address, on one device */
+	LEASE_WAN,		/* WAN address, on one device */
+};
+
+struct lease {
+	int64_t		 gen;
+	enum lease_kind	 kind;
+	char		*scope;		/* NULL: fleet-wide; else a device id */
+	struct addr	 held;		/* the held block, network/plen */
+	struct addr	 pool;		/* the pool or subnet, network/plen */
+	uint8_t		 tplen;		/* BLOCK: template prefix; else held */
+	struct addr	 address;	/* interface or WAN address, A/P */
+	bool		 has_pool;
+	struct addr	 pool_start;	/* DHCP pool, host addresses */
+	struct addr	 pool_end;
+	int64_t		 created;
+	int64_t		 released;	/* 0 = live */
+	int64_t		 reusable_at;	/* end of the cooldown; 0 = none */
+	/* filled by scans only (borrowed, valid during the callback) */
+	const char	*instance;
+	const char	*service;
+	const char	*device;
+};
+
+/* One generation of an instance, with its leases (all owned). */
+struct ledger_inst {
+	int64_t		 gen;
+	char		*instance;
+	char		*service;
+	char		*device;
+	int64_t		 created;
+	int64_t		 released;	/* 0 = live */
+	int64_t		 reusable_at;
+	struct lease	*leases;
+	size_t		 n_leases, cap_leases;
+};
+
+struct ledger_svc {
+	char		*name;
+	char		*netcfg;	/* canonical JSON of the first import */
+	bool		 has_range;
+	struct addr	 range;		/* dhcp_range, network/plen */
+	int64_t		 created;
+};
+
+struct ledger;
+
+typedef int	(*ledger_lease_fn)(void *arg, const struct lease *ls);
+typedef int	(*ledger_inst_fn)(void *arg, const struct ledger_inst *in);
+typedef int	(*ledger_svc_fn)(void *arg, const struct ledger_svc *sv);
+
+struct ledger_ops {
+	const char	*name;
+	/* where: a path (SQLite), ":memory:", or a backend URL */
+	int	(*open)(struct ledger *l, const char *where);
+	void	(*close)(struct ledger *l);
+	int	(*begin)(struct ledger *l);
+	int	(*commit)(struct ledger *l);
+	int	(*rollback)(struct ledger *l);
+	/* Retires released leases whose cooldown ended by now. */
+	int	(*expire)(struct ledger *l, int64_t now);
+
+	/* The live generation of instance: 0 found (*out filled, free with
+	 * ledger_inst_fini), 1 none.  Only its live leases are loaded. */
+	int	(*inst_get)(struct ledger *l, const char *instance,
+		    struct ledger_inst *out);
+	/* A new live generation; *gen receives its number. */
+	int	(*inst_add)(struct ledger *l, const char *instance,
+		    const char *service, const char *device, int64_t now,
+		    int64_t *gen);
+	int	(*inst_set_device)(struct ledger *l, int64_t gen,
+		    const char *device);
+	/* Releases the generation and all its leases; they stay active
+	 * until now + cooldown. */
+	int	(*inst_release)(struct ledger *l, int64_t gen, int64_t now,
+		    int64_t cooldown);
+	int	(*lease_add)(struct ledger *l, const struct lease *ls);
+	/* Releases the live leases of kind of generation gen (no cooldown). */
+	int	(*lease_release)(struct ledger *l, int64_t gen,
+		    enum lease_kind kind, int64_t now);
+	/*
+	 * Calls fn for every active lease of scope (NULL = fleet-wide) and
+	 * family that overlaps [lo, hi], in no particular order.  fn returns
+	 * 0 to go on, else the scan stops and returns that value.
+	 */
+	int	(*lease_scan)(struct ledger *l, const char *scope, uint8_t family,
+		    u128 lo, u128 hi, ledger_lease_fn fn, void *arg);
+	/* Every active lease, ordered by scope (fleet first), family, lo. */
+	int	(*lease_scan_all)(struct ledger *l, ledger_lease_fn fn,
+		    void *arg);
+
+	/* 0 found (*out filled, free with ledger_svc_fini), 1 none. */
+	int	(*svc_get)(struct ledger *l, const char *name,
+		    struct ledger_svc *out);
+	/* Inserts the service, or updates only its range (the first
+	 * network_config is kept). */
+	int	(*svc_put)(struct ledger *l, const struct ledger_svc *sv);
+	int	(*svc_scan)(struct ledger *l, ledger_svc_fn fn, void *arg);
+	/* Instances ordered by id then generation, with their leases:
+	 * live ones only, or every generation ever (all). */
+	int	(*inst_scan)(struct ledger *l, bool all, ledger_inst_fn fn,
+		    void *arg);
+	/* The backend's own storage check; problems as text lines through
+	 * fn.  Returns the number of problems, or -1. */
+	int	(*integrity)(struct ledger *l,
+		    void (*fn)(void *arg, const char *problem), void *arg);
+	/* Schema version of the open store. */
+	int	(*schema)(struct ledger *l);
+};
+
+struct ledger {
+	const struct ledger_ops *ops;
+	void		*impl;
+	char		*where;
+	char		 err[LEDGER_ERRLEN];
+};
+
+extern const struct ledger_ops ledger_sqlite_ops;
+
+/*
+ * Opens the ledger at where and picks the backend from its form
+ * ("postgres://..." is recognized and refused until that backend exists;
+ * anything else is a SQLite file path or ":memory:").  Returns a new
+ * ledger, or NULL with a message in err.
+ */
+struct ledger	*ledger_open(const char *where, char *err, size_t errlen);
+void		 ledger_close(struct ledger *l);	/* NULL-safe */
+
+/* Sets l->err; returns -1. */
+int	 ledger_fail(struct ledger *l, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+void	 ledger_inst_fini(struct ledger_inst *in);
+void	 ledger_svc_fini(struct ledger_svc *sv);
+void	 lease_fini(struct lease *ls);
+/* Appends a deep copy of ls (strings duplicated) to in->leases. */
+void	 ledger_inst_add_lease(struct ledger_inst *in, const struct lease *ls);
+
+#ifdef UNITTESTS
+/* ledger_sqlite.c: bring an open store's schema to version target. */
+int	 ledger_sqlite_migrate(struct ledger *l, int target);
+#endif
+
+const char	*lease_kind_name(enum lease_kind k);
+/* "block" | "shared" | "fixed" | "wan" -> 0, else -1 */
+int		 lease_kind_parse(const char *s, enum lease_kind *out);
+
+#endif

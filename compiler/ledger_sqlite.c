@@ -1,0 +1,893 @@
+/*
+ * ledger_sqlite.c - the embedded SQLite ledger backend (ledger.h).  The
+ * only file in the project with SQL in it.
+ *
+ * Durability and concurrency: WAL journal, synchronous=FULL (an answer
+ * printed after commit survives a crash of the process or the machine),
+ * every write transaction is BEGIN IMMEDIATE (it takes the write lock up
+ * front, so two allocators never decide on the same snapshot), and a
+ * busy timeout makes concurrent callers wait for each other instead of
+ * failing.  EDGENETC_LEDGER_BUSY_MS overrides the timeout (default
+ * 60000); EDGENETC_LEDGER_SYNC=normal trades the machine-crash guarantee
+ * for speed.
+ *
+ * The schema is versioned with PRAGMA user_version; migrations[] holds
+ * one step per version and is applied in one transaction at open.  A
+ * store newer than this program is refused.
+ *
+ * Addresses are kept twice: as text ("10.190.0.0/24", what a human or
+ * another backend reads) and, for range queries, as 16-byte big-endian
+ * blobs lo/hi (SQLite compares blobs with memcmp, which is numeric order
+ * for fixed-width big-endian).
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "ledger.h"
+#include "xalloc.h"
+
+#define BUSY_MS_DEFAULT	60000
+
+/* Version n is reached by running migrations[n - 1]. */
+static const char *const migrations[] = {
+	/* 1: initial schema */
+	"CREATE TABLE service ("
+	"  name TEXT PRIMARY KEY,"
+	"  netcfg TEXT NOT NULL,"
+	"  range_family INTEGER,"
+	"  range_net BLOB,"
+	"  range_plen INTEGER,"
+	"  created INTEGER NOT NULL"
+	");"
+	"CREATE TABLE instance ("
+	"  gen INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  instance TEXT NOT NULL,"
+	"  service TEXT NOT NULL,"
+	"  device TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  released INTEGER,"
+	"  reusable_at INTEGER"
+	");"
+	"CREATE UNIQUE INDEX instance_live ON instance(instance)"
+	"  WHERE released IS NULL;"
+	"CREATE INDEX instance_all ON instance(instance, gen);"
+	"CREATE TABLE lease ("
+	"  id INTEGER PRIMARY KEY,"
+	"  gen INTEGER NOT NULL REFERENCES instance(gen),"
+	"  kind TEXT NOT NULL"
+	"    CHECK (kind IN ('block', 'shared', 'fixed', 'wan')),"
+	"  scope TEXT NOT NULL,"
+	"  family INTEGER NOT NULL CHECK (family IN (4, 6)),"
+	"  lo BLOB NOT NULL,"
+	"  hi BLOB NOT NULL,"
+	"  pool TEXT NOT NULL,"
+	"  tplen INTEGER NOT NULL,"
+	"  block TEXT NOT NULL,"
+	"  address TEXT,"
+	"  pool_start TEXT,"
+	"  pool_end TEXT,"
+	"  created INTEGER NOT NULL,"
+	"  released INTEGER,"
+	"  reusable_at INTEGER,"
+	"  active INTEGER NOT NULL DEFAULT 1"
+	");"
+	"CREATE INDEX lease_space ON lease(scope, family, lo) WHERE active = 1;"
+	"CREATE INDEX lease_gen ON lease(gen);"
+	"CREATE INDEX lease_cooling ON lease(reusable_at)"
+	"  WHERE active = 1 AND released IS NOT NULL;",
+};
+
+#define SCHEMA_VERSION	((int)ARRAY_SIZE(migrations))
+
+#define LEASE_COLS \
+	"l.gen, l.kind, l.scope, l.family, l.pool, l.tplen, l.block, " \
+	"l.address, l.pool_start, l.pool_end, l.created, l.released, " \
+	"l.reusable_at, i.instance, i.service, i.device "
+
+enum q {
+	Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_EXPIRE,
+	Q_INST_GET, Q_LEASES_LIVE, Q_LEASES_ALL, Q_INST_ADD, Q_INST_SETDEV,
+	Q_INST_REL, Q_LEASE_REL_GEN, Q_LEASE_REL_KIND, Q_LEASE_ADD,
+	Q_SCAN_IN, Q_SCAN_BELOW, Q_SCAN_ALL,
+	Q_SVC_GET, Q_SVC_PUT, Q_SVC_SCAN, Q_INST_LIVE, Q_INST_EVERY,
+	Q__N
+};
+
+static const char *const sql[Q__N] = {
+	[Q_BEGIN] = "BEGIN IMMEDIATE",
+	[Q_COMMIT] = "COMMIT",
+	[Q_ROLLBACK] = "ROLLBACK",
+	[Q_EXPIRE] = "UPDATE lease SET active = 0 WHERE active = 1 AND "
+	    "released IS NOT NULL AND reusable_at <= ?1",
+	[Q_INST_GET] = "SELECT gen, instance, service, device, created, "
+	    "released, reusable_at FROM instance "
+	    "WHERE instance = ?1 AND released IS NULL",
+	[Q_LEASES_LIVE] = "SELECT " LEASE_COLS "FROM lease l JOIN instance i "
+	    "ON i.gen = l.gen WHERE l.gen = ?1 AND l.released IS NULL "
+	    "ORDER BY l.id",
+	[Q_LEASES_ALL] = "SELECT " LEASE_COLS "FROM lease l JOIN instance i "
+	    "ON i.gen = l.gen WHERE l.gen = ?1 ORDER BY l.id",
+	[Q_INST_ADD] = "INSERT INTO instance (instance, service, device, "
+	    "created) VALUES (?1, ?2, ?3, ?4)",
+	[Q_INST_SETDEV] = "UPDATE instance SET device = ?2 WHERE gen = ?1",
+	[Q_INST_REL] = "UPDATE instance SET released = ?2, reusable_at = ?3 "
+	    "WHERE gen = ?1 AND released IS NULL",
+	[Q_LEASE_REL_GEN] = "UPDATE lease SET released = ?2, "
+	    "reusable_at = ?3, active = (?3 > ?2) "
+	    "WHERE gen = ?1 AND released IS NULL",
+	[Q_LEASE_REL_KIND] = "UPDATE lease SET released = ?3, "
+	    "reusable_at = ?3, active = 0 "
+	    "WHERE gen = ?1 AND kind = ?2 AND released IS NULL",
+	[Q_LEASE_ADD] = "INSERT INTO lease (gen, kind, scope, family, lo, hi, "
+	    "pool, tplen, block, address, pool_start, pool_end, created) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	[Q_SCAN_IN] = "SELECT " LEASE_COLS "FROM lease l JOIN instance i "
+	    "ON i.gen = l.gen WHERE l.active = 1 AND l.scope = ?1 AND "
+	    "l.family = ?2 AND l.lo BETWEEN ?3 AND ?4",
+	/* the lease starting below lo that may reach into the range: active
+	 * leases do not overlap, so only the nearest one can */
+	[Q_SCAN_BELOW] = "SELECT " LEASE_COLS "FROM lease l JOIN instance i "
+	    "ON i.gen = l.gen WHERE l.active = 1 AND l.scope = ?1 AND "
+	    "l.family = ?2 AND l.hi >= ?3 AND l.lo = (SELECT max(lo) FROM "
+	    "lease WHERE active = 1 AND scope = ?1 AND family = ?2 AND "
+	    "lo < ?3)",
+	[Q_SCAN_ALL] = "SELECT " LEASE_COLS "FROM lease l JOIN instance i "
+	    "ON i.gen = l.gen WHERE l.active = 1 "
+	    "ORDER BY l.scope, l.family, l.lo, l.hi, l.id",
+	[Q_SVC_GET] = "SELECT name, netcfg, range_family, range_net, "
+	    "range_plen, created FROM service WHERE name = ?1",
+	[Q_SVC_PUT] = "INSERT INTO service (name, netcfg, range_family, "
+	    "range_net, range_plen, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+	    "ON CONFLICT (name) DO UPDATE SET "
+	    "range_family = excluded.range_family, "
+	    "range_net = excluded.range_net, "
+	    "range_plen = excluded.range_plen",
+	[Q_SVC_SCAN] = "SELECT name, netcfg, range_family, range_net, "
+	    "range_plen, created FROM service ORDER BY name",
+	[Q_INST_LIVE] = "SELECT gen, instance, service, device, created, "
+	    "released, reusable_at FROM instance WHERE released IS NULL "
+	    "ORDER BY instance, gen",
+	[Q_INST_EVERY] = "SELECT gen, instance, service, device, created, "
+	    "released, reusable_at FROM instance ORDER BY instance, gen",
+};
+
+struct sq {
+	sqlite3		*db;
+	sqlite3_stmt	*st[Q__N];
+	bool		 in_tx;
+};
+
+static struct sq *
+sq_of(struct ledger *l)
+{
+	return l->impl;
+}
+
+static int
+sq_fail(struct ledger *l, const char *what)
+{
+	struct sq *q = sq_of(l);
+
+	return ledger_fail(l, "%s: %s: %s", l->where, what,
+	    q != NULL && q->db != NULL ? sqlite3_errmsg(q->db) : "?");
+}
+
+static sqlite3_stmt *
+sq_stmt(struct ledger *l, enum q id)
+{
+	struct sq *q = sq_of(l);
+
+	if (q->st[id] == NULL &&
+	    sqlite3_prepare_v3(q->db, sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+	    &q->st[id], NULL) != SQLITE_OK) {
+		sq_fail(l, "prepare");
+		return NULL;
+	}
+	sqlite3_reset(q->st[id]);
+	sqlite3_clear_bindings(q->st[id]);
+	return q->st[id];
+}
+
+/* Runs a statement that returns no rows. */
+static int
+sq_done(struct ledger *l, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return sq_fail(l, what);
+	return 0;
+}
+
+static void
+u128_be(u128 v, unsigned char out[16])
+{
+	int i;
+
+	for (i = 15; i >= 0; i--) {
+		out[i] = (unsigned char)(v & 0xff);
+		v >>= 8;
+	}
+}
+
+static u128
+be_u128(const unsigned char *p, int n)
+{
+	u128 v = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+static void
+bind_u128(sqlite3_stmt *st, int i, u128 v)
+{
+	unsigned char b[16];
+
+	u128_be(v, b);
+	sqlite3_bind_blob(st, i, b, sizeof(b), SQLITE_TRANSIENT);
+}
+
+static void
+bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+static const char *
+col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return s != NULL ? (const char *)s : NULL;
+}
+
+/* Parses an address column; -1 when present but not an address. */
+static int
+col_addr(struct ledger *l, sqlite3_stmt *st, int i, bool host,
+    struct addr *out, bool *present)
+{
+	const char *s = col_text(st, i), *why;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (present != NULL)
+		*present = s != NULL;
+	if (s == NULL)
+		return present != NULL ? 0 : ledger_fail(l, "%s: missing "
+		    "address in column %s", l->where,
+		    sqlite3_column_name(st, i));
+	r = host ? addr_parse_host(s, out, &why) : addr_parse(s, out, &why);
+	if (r != 0)
+		return ledger_fail(l, "%s: bad address '%s' in column %s: %s",
+		    l->where, s, sqlite3_column_name(st, i), why);
+	return 0;
+}
+
+/* Reads a row of LEASE_COLS; ls->scope is set to a borrowed string. */
+static int
+sq_read_lease(struct ledger *l, sqlite3_stmt *st, struct lease *ls)
+{
+	const char *kind = col_text(st, 1), *scope = col_text(st, 2);
+
+	memset(ls, 0, sizeof(*ls));
+	ls->gen = sqlite3_column_int64(st, 0);
+	if (kind == NULL || lease_kind_parse(kind, &ls->kind) != 0)
+		return ledger_fail(l, "%s: lease of generation %lld has bad "
+		    "kind '%s'", l->where, (long long)ls->gen,
+		    kind ? kind : "(null)");
+	ls->scope = (scope != NULL && scope[0] != '\0') ? (char *)scope :
+	    NULL;
+	if (col_addr(l, st, 4, false, &ls->pool, NULL) != 0 ||
+	    col_addr(l, st, 6, false, &ls->held, NULL) != 0 ||
+	    col_addr(l, st, 7, false, &ls->address, NULL) != 0 ||
+	    col_addr(l, st, 8, true, &ls->pool_start, &ls->has_pool) != 0 ||
+	    col_addr(l, st, 9, true, &ls->pool_end, NULL) != 0)
+		return -1;
+	if (ls->has_pool && ls->pool_end.family == 0)
+		return ledger_fail(l, "%s: lease of generation %lld has a "
+		    "pool start but no end", l->where, (long long)ls->gen);
+	ls->tplen = (uint8_t)sqlite3_column_int(st, 5);
+	ls->created = sqlite3_column_int64(st, 10);
+	ls->released = sqlite3_column_int64(st, 11);
+	ls->reusable_at = sqlite3_column_int64(st, 12);
+	ls->instance = col_text(st, 13);
+	ls->service = col_text(st, 14);
+	ls->device = col_text(st, 15);
+	return 0;
+}
+
+static int
+sq_exec(struct ledger *l, const char *s, const char *what)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(sq_of(l)->db, s, NULL, NULL, &msg) != SQLITE_OK) {
+		ledger_fail(l, "%s: %s: %s", l->where, what,
+		    msg != NULL ? msg : "?");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+sq_user_version(struct ledger *l, int *v)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(sq_of(l)->db, "PRAGMA user_version", -1, &st,
+	    NULL) != SQLITE_OK)
+		return sq_fail(l, "read schema version");
+	rc = sqlite3_step(st);
+	*v = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return sq_fail(l, "read schema version");
+	return 0;
+}
+
+/*
+ * Brings the schema to SCHEMA_VERSION (or to target, for tests) in one
+ * write transaction, so that two processes opening a new file at once do
+ * not both create it: the second waits, then sees the new version.
+ */
+STATIC int
+ledger_sqlite_migrate(struct ledger *l, int target)
+{
+	char buf[64];
+	int v, i;
+
+	if (sq_exec(l, "BEGIN IMMEDIATE", "begin migration") != 0)
+		return -1;
+	if (sq_user_version(l, &v) != 0)
+		goto fail;
+	if (v > SCHEMA_VERSION) {
+		ledger_fail(l, "%s: ledger schema version %d is newer than "
+		    "this edgenetc understands (%d); upgrade edgenetc",
+		    l->where, v, SCHEMA_VERSION);
+		goto fail;
+	}
+	for (i = v; i < target; i++) {
+		if (sq_exec(l, migrations[i], "migrate schema") != 0)
+			goto fail;
+		snprintf(buf, sizeof(buf), "PRAGMA user_version = %d", i + 1);
+		if (sq_exec(l, buf, "set schema version") != 0)
+			goto fail;
+	}
+	return sq_exec(l, "COMMIT", "commit migration");
+fail:
+	sqlite3_exec(sq_of(l)->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+static long
+env_long(const char *name, long def, long min, long max)
+{
+	const char *s = getenv(name);
+	char *end;
+	long v;
+
+	if (s == NULL || *s == '\0')
+		return def;
+	v = strtol(s, &end, 10);
+	if (*end != '\0' || v < min || v > max)
+		return def;
+	return v;
+}
+
+static int
+sq_open(struct ledger *l, const char *where)
+{
+	struct sq *q = xzalloc(sizeof(*q));
+	const char *sync = getenv("EDGENETC_LEDGER_SYNC");
+	bool mem = strcmp(where, ":memory:") == 0;
+	char buf[96];
+
+	l->impl = q;
+	if (sqlite3_open_v2(where, &q->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		sq_fail(l, "open");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(q->db, 1);
+	sqlite3_busy_timeout(q->db, (int)env_long("EDGENETC_LEDGER_BUSY_MS",
+	    BUSY_MS_DEFAULT, 0, INT_MAX));
+	if (!mem && sq_exec(l, "PRAGMA journal_mode = WAL",
+	    "set WAL journal") != 0)
+		goto fail;
+	snprintf(buf, sizeof(buf), "PRAGMA synchronous = %s; "
+	    "PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768",
+	    sync != NULL && strcmp(sync, "normal") == 0 ? "NORMAL" : "FULL");
+	if (sq_exec(l, buf, "configure") != 0)
+		goto fail;
+	if (ledger_sqlite_migrate(l, SCHEMA_VERSION) != 0)
+		goto fail;
+	return 0;
+fail:
+	sqlite3_close(q->db);
+	free(q);
+	l->impl = NULL;
+	return -1;
+}
+
+static void
+sq_close(struct ledger *l)
+{
+	struct sq *q = sq_of(l);
+	int i;
+
+	if (q == NULL)
+		return;
+	if (q->in_tx)
+		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+	for (i = 0; i < Q__N; i++)
+		sqlite3_finalize(q->st[i]);
+	sqlite3_close(q->db);
+	free(q);
+	l->impl = NULL;
+}
+
+static int
+sq_simple(struct ledger *l, enum q id, const char *what)
+{
+	sqlite3_stmt *st = sq_stmt(l, id);
+
+	if (st == NULL)
+		return -1;
+	return sq_done(l, st, what);
+}
+
+static int
+sq_begin(struct ledger *l)
+{
+	if (sq_simple(l, Q_BEGIN, "begin transaction") != 0)
+		return -1;
+	sq_of(l)->in_tx = true;
+	return 0;
+}
+
+static int
+sq_commit(struct ledger *l)
+{
+	if (sq_simple(l, Q_COMMIT, "commit") != 0) {
+		sqlite3_exec(sq_of(l)->db, "ROLLBACK", NULL, NULL, NULL);
+		sq_of(l)->in_tx = false;
+		return -1;
+	}
+	sq_of(l)->in_tx = false;
+	return 0;
+}
+
+static int
+sq_rollback(struct ledger *l)
+{
+	sq_of(l)->in_tx = false;
+	return sq_simple(l, Q_ROLLBACK, "rollback");
+}
+
+static int
+sq_expire(struct ledger *l, int64_t now)
+{
+	sqlite3_stmt *st = sq_stmt(l, Q_EXPIRE);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	return sq_done(l, st, "expire cooldowns");
+}
+
+static void
+sq_read_inst(sqlite3_stmt *st, struct ledger_inst *in)
+{
+	memset(in, 0, sizeof(*in));
+	in->gen = sqlite3_column_int64(st, 0);
+	in->instance = xstrdup(col_text(st, 1) ? col_text(st, 1) : "");
+	in->service = xstrdup(col_text(st, 2) ? col_text(st, 2) : "");
+	in->device = xstrdup(col_text(st, 3) ? col_text(st, 3) : "");
+	in->created = sqlite3_column_int64(st, 4);
+	in->released = sqlite3_column_int64(st, 5);
+	in->reusable_at = sqlite3_column_int64(st, 6);
+}
+
+static int
+sq_load_leases(struct ledger *l, struct ledger_inst *in, bool all)
+{
+	sqlite3_stmt *st = sq_stmt(l, all ? Q_LEASES_ALL : Q_LEASES_LIVE);
+	struct lease ls;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, in->gen);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sq_read_lease(l, st, &ls) != 0) {
+			sqlite3_reset(st);
+			return -1;
+		}
+		ledger_inst_add_lease(in, &ls);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return sq_fail(l, "read leases");
+	return 0;
+}
+
+static int
+sq_inst_get(struct ledger *l, const char *instance, struct ledger_inst *out)
+{
+	sqlite3_stmt *st = sq_stmt(l, Q_INST_GET);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, instance, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return 1;
+	}
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return sq_fail(l, "read instance");
+	}
+	sq_read_inst(st, out);
+	sqlite3_reset(st);
+	if (sq_load_leases(l, out, false) != 0) {
+		ledger_inst_fini(out);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+sq_inst_add(struct ledger *l, const char *instance, const char *service,
+    const char *device, int64_t now, int64_t *gen)
+{
+	sqlite3_stmt *st = sq_stmt(l, Q_INST_ADD);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, instance, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, service, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, device, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, now);
+	if (sq_done(l, st, "record instance") != 0)
+		return -1;
+	*gen = sqlite3_last_insert_rowid(sq_of(l)->db);
+	return 0;
+}
+
+static int
+sq_inst_set_device(struct ledger *l, int64_t gen, const char *device)
+{
+	sqlite3_stmt *st = sq_stmt(l, Q_INST_SETDEV);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, gen);
+	sqlite3_bind_text(st, 2, device, -1, SQLITE_STATIC);
+	return sq_done(l, st, "move instance");
+}
+
+static int
+sq_inst_release(struct ledger *l, int64_t gen, int64_t now, int64_t cooldown)
+{
+	sqlite3_stmt *st = sq_stmt(l, Q_INST_REL);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, gen);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 3, now + cooldown);
+	if (sq_done(l, st, "release instance") != 0)
+		return -1;
+	if ((st = sq_stmt(l, Q_LEASE_REL_GEN)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, gen);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 3, now + cooldown);
+	return sq_done(l, st, "release leases");
+}
+
+static int
+sq_lease_release(struct ledger *l, int64_t gen, enum lease_kind kind,
+    int64_t now)
+{
+	sqlite3_stmt *st = sq_stmt(l, Q_LEASE_REL_KIND);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, gen);
+	sqlite3_bind_text(st, 2, lease_kind_name(kind), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now);
+	return sq_done(l, st, "release lease");
+}
+
+static int
+sq_lease_add(struct ledger *l, const struct lease *ls)
+{
+	sqlite3_stmt *st = sq_stmt(l, Q_LEASE_ADD);
+	char pool[ADDR_STRLEN], blk[ADDR_STRLEN], a[ADDR_STRLEN];
+	char ps[ADDR_STRLEN], pe[ADDR_STRLEN];
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, ls->gen);
+	sqlite3_bind_text(st, 2, lease_kind_name(ls->kind), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, ls->scope != NULL ? ls->scope : "", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, ls->held.family);
+	bind_u128(st, 5, addr_network(&ls->held));
+	bind_u128(st, 6, addr_last(&ls->held));
+	sqlite3_bind_text(st, 7, addr_format(&ls->pool, pool, sizeof(pool)),
+	    -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 8, ls->tplen);
+	sqlite3_bind_text(st, 9, addr_format(&ls->held, blk, sizeof(blk)), -1,
+	    SQLITE_STATIC);
+	bind_text_or_null(st, 10, ls->address.family != 0 ?
+	    addr_format(&ls->address, a, sizeof(a)) : NULL);
+	bind_text_or_null(st, 11, ls->has_pool ?
+	    addr_format_host(&ls->pool_start, ps, sizeof(ps)) : NULL);
+	bind_text_or_null(st, 12, ls->has_pool ?
+	    addr_format_host(&ls->pool_end, pe, sizeof(pe)) : NULL);
+	sqlite3_bind_int64(st, 13, ls->created);
+	return sq_done(l, st, "record lease");
+}
+
+static int
+sq_scan_stmt(struct ledger *l, sqlite3_stmt *st, ledger_lease_fn fn,
+    void *arg)
+{
+	struct lease ls;
+	int rc, r = 0;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sq_read_lease(l, st, &ls) != 0) {
+			r = -1;
+			break;
+		}
+		if ((r = fn(arg, &ls)) != 0)
+			break;
+	}
+	sqlite3_reset(st);
+	if (r == 0 && rc != SQLITE_DONE)
+		return sq_fail(l, "scan leases");
+	return r;
+}
+
+static int
+sq_lease_scan(struct ledger *l, const char *scope, uint8_t family, u128 lo,
+    u128 hi, ledger_lease_fn fn, void *arg)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if ((st = sq_stmt(l, Q_SCAN_IN)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, scope != NULL ? scope : "", -1,
+	    SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 2, family);
+	bind_u128(st, 3, lo);
+	bind_u128(st, 4, hi);
+	if ((r = sq_scan_stmt(l, st, fn, arg)) != 0)
+		return r;
+	if ((st = sq_stmt(l, Q_SCAN_BELOW)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, scope != NULL ? scope : "", -1,
+	    SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 2, family);
+	bind_u128(st, 3, lo);
+	return sq_scan_stmt(l, st, fn, arg);
+}
+
+static int
+sq_lease_scan_all(struct ledger *l, ledger_lease_fn fn, void *arg)
+{
+	sqlite3_stmt *st = sq_stmt(l, Q_SCAN_ALL);
+
+	if (st == NULL)
+		return -1;
+	return sq_scan_stmt(l, st, fn, arg);
+}
+
+static int
+sq_read_svc(struct ledger *l, sqlite3_stmt *st, struct ledger_svc *sv)
+{
+	const void *b;
+	int n;
+
+	memset(sv, 0, sizeof(*sv));
+	sv->name = xstrdup(col_text(st, 0) ? col_text(st, 0) : "");
+	sv->netcfg = xstrdup(col_text(st, 1) ? col_text(st, 1) : "{}");
+	sv->created = sqlite3_column_int64(st, 5);
+	if (sqlite3_column_type(st, 2) == SQLITE_NULL)
+		return 0;
+	b = sqlite3_column_blob(st, 3);
+	n = sqlite3_column_bytes(st, 3);
+	if (b == NULL || n != 16) {
+		ledger_svc_fini(sv);
+		return ledger_fail(l, "%s: service has a bad dhcp_range",
+		    l->where);
+	}
+	sv->has_range = true;
+	sv->range = addr_make((uint8_t)sqlite3_column_int(st, 2),
+	    be_u128(b, n), (uint8_t)sqlite3_column_int(st, 4));
+	return 0;
+}
+
+static int
+sq_svc_get(struct ledger *l, const char *name, struct ledger_svc *out)
+{
+	sqlite3_stmt *st = sq_stmt(l, Q_SVC_GET);
+	int rc, r;
+
+	memset(out, 0, sizeof(*out));
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		r = sq_read_svc(l, st, out);
+	else if (rc == SQLITE_DONE)
+		r = 1;
+	else
+		r = sq_fail(l, "read service");
+	sqlite3_reset(st);
+	return r;
+}
+
+static int
+sq_svc_put(struct ledger *l, const struct ledger_svc *sv)
+{
+	sqlite3_stmt *st = sq_stmt(l, Q_SVC_PUT);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, sv->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, sv->netcfg, -1, SQLITE_STATIC);
+	if (sv->has_range) {
+		sqlite3_bind_int(st, 3, sv->range.family);
+		bind_u128(st, 4, addr_network(&sv->range));
+		sqlite3_bind_int(st, 5, sv->range.plen);
+	} else {
+		sqlite3_bind_null(st, 3);
+		sqlite3_bind_null(st, 4);
+		sqlite3_bind_null(st, 5);
+	}
+	sqlite3_bind_int64(st, 6, sv->created);
+	return sq_done(l, st, "record service");
+}
+
+static int
+sq_svc_scan(struct ledger *l, ledger_svc_fn fn, void *arg)
+{
+	sqlite3_stmt *st = sq_stmt(l, Q_SVC_SCAN);
+	struct ledger_svc sv;
+	int rc, r = 0;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sq_read_svc(l, st, &sv) != 0) {
+			r = -1;
+			break;
+		}
+		r = fn(arg, &sv);
+		ledger_svc_fini(&sv);
+		if (r != 0)
+			break;
+	}
+	sqlite3_reset(st);
+	if (r == 0 && rc != SQLITE_DONE)
+		return sq_fail(l, "scan services");
+	return r;
+}
+
+static int
+sq_inst_scan(struct ledger *l, bool all, ledger_inst_fn fn, void *arg)
+{
+	sqlite3_stmt *st;
+	struct ledger_inst in;
+	int rc, r = 0;
+
+	/* our own statement: sq_load_leases() runs inside the loop */
+	if (sqlite3_prepare_v2(sq_of(l)->db, sql[all ? Q_INST_EVERY :
+	    Q_INST_LIVE], -1, &st, NULL) != SQLITE_OK)
+		return sq_fail(l, "prepare");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		sq_read_inst(st, &in);
+		if (sq_load_leases(l, &in, all) != 0) {
+			ledger_inst_fini(&in);
+			r = -1;
+			break;
+		}
+		r = fn(arg, &in);
+		ledger_inst_fini(&in);
+		if (r != 0)
+			break;
+	}
+	sqlite3_finalize(st);
+	if (r == 0 && rc != SQLITE_DONE)
+		return sq_fail(l, "scan instances");
+	return r;
+}
+
+static int
+sq_integrity(struct ledger *l, void (*fn)(void *, const char *), void *arg)
+{
+	sqlite3_stmt *st;
+	const char *s;
+	int rc, n = 0;
+
+	if (sqlite3_prepare_v2(sq_of(l)->db, "PRAGMA integrity_check", -1,
+	    &st, NULL) != SQLITE_OK)
+		return sq_fail(l, "integrity check");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		s = col_text(st, 0);
+		if (s != NULL && strcmp(s, "ok") != 0) {
+			fn(arg, s);
+			n++;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sq_fail(l, "integrity check");
+	if (sqlite3_prepare_v2(sq_of(l)->db, "PRAGMA foreign_key_check", -1,
+	    &st, NULL) != SQLITE_OK)
+		return sq_fail(l, "foreign key check");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		fn(arg, "a lease names a generation that does not exist");
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sq_fail(l, "foreign key check");
+	return n;
+}
+
+static int
+sq_schema(struct ledger *l)
+{
+	int v;
+
+	if (sq_user_version(l, &v) != 0)
+		return -1;
+	return v;
+}
+
+const struct ledger_ops ledger_sqlite_ops = {
+	.name = "sqlite",
+	.open = sq_open,
+	.close = sq_close,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.expire = sq_expire,
+	.inst_get = sq_inst_get,
+	.inst_add = sq_inst_add,
+	.inst_set_device = sq_inst_set_device,
+	.inst_release = sq_inst_release,
+	.lease_add = sq_lease_add,
+	.lease_release = sq_lease_release,
+	.lease_scan = sq_lease_scan,
+	.lease_scan_all = sq_lease_scan_all,
+	.svc_get = sq_svc_get,
+	.svc_put = sq_svc_put,
+	.svc_scan = sq_svc_scan,
+	.inst_scan = sq_inst_scan,
+	.integrity = sq_integrity,
+	.schema = sq_schema,
+};

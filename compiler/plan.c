@@ -1,0 +1,1030 @@
+/*
+ * plan.c - the rules of SPEC 3 on top of the ledger: allocation sessions
+ * (alloc.h) and fleet_plan_build() (plan.h).
+ *
+ * A session is one ledger transaction.  It keeps two kinds of in-memory
+ * allocator spaces (alloc.c), filled from the ledger on first use:
+ *
+ *   the fleet space  template blocks and shared ranges of every service,
+ *                    both families.  Loaded one pool (region) at a time:
+ *                    the active leases overlapping the pool, plus every
+ *                    service's dhcp_range reservation.
+ *   device spaces    one per device: fixed-subnet LAN addresses and WAN
+ *                    addresses held on it, plus the device's own address
+ *                    and reserved ranges of each of its client networks.
+ *
+ * Every decision is written to the ledger as it is made; nothing is
+ * visible to anyone else until the session commits, and a rollback
+ * leaves the ledger exactly as before.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "alloc.h"
+#include "ledger.h"
+#include "strmap.h"
+#include "xalloc.h"
+
+struct devspace {
+	char			*id;
+	struct alloc_space	*sp;
+	bool			 reserved;	/* client networks marked */
+};
+
+struct svcstate {
+	const struct service	*svc;		/* key: &svc (pointer bytes) */
+	bool			 range_ok;	/* dhcp_range checked */
+};
+
+struct alloc_session {
+	struct ledger		*l;
+	struct diag_ctx		*d;
+	int64_t			 now;
+	bool			 in_tx;
+	struct alloc_space	*fleet;
+	struct addr		*loaded;	/* fleet regions read */
+	size_t			 n_loaded, cap_loaded;
+	struct strmap		 devs;		/* id -> struct devspace */
+	struct devspace		**dv;
+	size_t			 n_dv, cap_dv;
+	struct strmap		 svcs;		/* &svc -> struct svcstate */
+	struct svcstate		**sv;
+	size_t			 n_sv, cap_sv;
+};
+
+#define QLEN	ADDR_STRLEN
+
+static const char *
+fmt_addr(const struct addr *a, char *buf)
+{
+	return addr_format(a, buf, QLEN);
+}
+
+static struct addr
+host_of(uint8_t family, u128 v)
+{
+	return addr_make(family, v, family == ADDR_V6 ? 128 : 32);
+}
+
+static struct addr
+net_of(const struct addr *a)
+{
+	return addr_make(a->family, addr_network(a), a->plen);
+}
+
+int64_t
+alloc_now(void)
+{
+	const char *s = getenv("EDGENETC_NOW");
+	char *end;
+	long long v;
+
+	if (s != NULL && *s != '\0') {
+		v = strtoll(s, &end, 10);
+		if (*end == '\0' && v > 0)
+			return v;
+	}
+	return (int64_t)time(NULL);
+}
+
+/*
+ * Sessions
+ */
+
+struct alloc_session *
+alloc_session_new(struct ledger *l, struct diag_ctx *d, int64_t now)
+{
+	struct alloc_session *s = xzalloc(sizeof(*s));
+
+	s->l = l;
+	s->d = d;
+	s->now = now;
+	s->fleet = alloc_space_new();
+	strmap_init(&s->devs, 0);
+	strmap_init(&s->svcs, 0);
+	return s;
+}
+
+void
+alloc_session_free(struct alloc_session *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	if (s->in_tx)
+		alloc_session_rollback(s);
+	alloc_space_free(s->fleet);
+	free(s->loaded);
+	for (i = 0; i < s->n_dv; i++) {
+		alloc_space_free(s->dv[i]->sp);
+		free(s->dv[i]->id);
+		free(s->dv[i]);
+	}
+	free(s->dv);
+	for (i = 0; i < s->n_sv; i++)
+		free(s->sv[i]);
+	free(s->sv);
+	strmap_fini(&s->devs);
+	strmap_fini(&s->svcs);
+	free(s);
+}
+
+static int
+sess_ledger_err(struct alloc_session *s)
+{
+	return diag_err(s->d, NULL, "ledger", "ledger: %s", s->l->err);
+}
+
+static int
+sess_mark_resv(void *arg, const struct ledger_svc *sv)
+{
+	struct alloc_session *s = arg;
+
+	if (sv->has_range)
+		alloc_space_mark_block(s->fleet, &sv->range);
+	return 0;
+}
+
+int
+alloc_session_begin(struct alloc_session *s)
+{
+	if (s->l->ops->begin(s->l) != 0)
+		return sess_ledger_err(s);
+	s->in_tx = true;
+	/* released leases whose cooldown ended become free again; every
+	 * service's dhcp_range is reserved for the whole session */
+	if (s->l->ops->expire(s->l, s->now) != 0 ||
+	    s->l->ops->svc_scan(s->l, sess_mark_resv, s) != 0) {
+		sess_ledger_err(s);
+		alloc_session_rollback(s);
+		return -1;
+	}
+	return 0;
+}
+
+int
+alloc_session_commit(struct alloc_session *s)
+{
+	s->in_tx = false;
+	if (s->l->ops->commit(s->l) != 0)
+		return sess_ledger_err(s);
+	return 0;
+}
+
+void
+alloc_session_rollback(struct alloc_session *s)
+{
+	if (!s->in_tx)
+		return;
+	s->in_tx = false;
+	s->l->ops->rollback(s->l);
+}
+
+static int
+sess_mark_lease(void *arg, const struct lease *ls)
+{
+	alloc_space_mark_block(arg, &ls->held);
+	return 0;
+}
+
+/* Reads the active leases overlapping pool into the fleet space, once. */
+static int
+sess_fleet_load(struct alloc_session *s, const struct addr *pool)
+{
+	struct addr p = net_of(pool);
+	size_t i;
+
+	for (i = 0; i < s->n_loaded; i++)
+		if (addr_contains(&s->loaded[i], &p))
+			return 0;
+	if (s->l->ops->lease_scan(s->l, NULL, p.family, addr_network(&p),
+	    addr_last(&p), sess_mark_lease, s->fleet) != 0)
+		return sess_ledger_err(s);
+	*XPUSH(s->loaded, s->n_loaded, s->cap_loaded) = p;
+	return 0;
+}
+
+static int
+sess_scan_all(struct alloc_session *s, const char *scope, uint8_t family,
+    struct alloc_space *sp)
+{
+	u128 hi = family == ADDR_V6 ? ~(u128)0 : 0xffffffffu;
+
+	return s->l->ops->lease_scan(s->l, scope, family, 0, hi,
+	    sess_mark_lease, sp);
+}
+
+/* The device's space: its held addresses, and (once dev is known) its own
+ * addresses and reserved ranges on every client network. */
+static struct devspace *
+sess_dev(struct alloc_session *s, const char *id, const struct device *dev)
+{
+	struct devspace *ds;
+	const struct client_net *cn;
+	size_t i, j;
+
+	ds = strmap_get(&s->devs, id, strlen(id));
+	if (ds == NULL) {
+		ds = xzalloc(sizeof(*ds));
+		ds->id = xstrdup(id);
+		ds->sp = alloc_space_new();
+		if (sess_scan_all(s, id, ADDR_V4, ds->sp) != 0 ||
+		    sess_scan_all(s, id, ADDR_V6, ds->sp) != 0) {
+			sess_ledger_err(s);
+			alloc_space_free(ds->sp);
+			free(ds->id);
+			free(ds);
+			return NULL;
+		}
+		strmap_put(&s->devs, ds->id, strlen(ds->id), ds);
+		*XPUSH(s->dv, s->n_dv, s->cap_dv) = ds;
+	}
+	if (dev != NULL && !ds->reserved) {
+		ds->reserved = true;
+		for (i = 0; i < dev->n_nets; i++) {
+			cn = &dev->nets[i];
+			if (cn->subnet.set)
+				alloc_space_mark(ds->sp, cn->subnet.a.family,
+				    cn->subnet.a.v, cn->subnet.a.v);
+			for (j = 0; j < cn->n_reserved; j++)
+				if (cn->reserved[j].lo.family != 0 &&
+				    cn->reserved[j].lo.family ==
+				    cn->reserved[j].hi.family)
+					alloc_space_mark(ds->sp,
+					    cn->reserved[j].lo.family,
+					    cn->reserved[j].lo.v,
+					    cn->reserved[j].hi.v);
+		}
+	}
+	return ds;
+}
+
+/*
+ * network_config immutability (SPEC 3)
+ */
+
+static char *
+netcfg_json(const struct service *svc)
+{
+	json_t *o = json_object(), *ifs = json_array(), *i;
+	char *s, *r;
+	size_t k;
+
+	json_object_set_new(o, "wan_configure_network",
+	    json_string(netmode_name(svc->wan.v)));
+	json_object_set_new(o, "lan_configure_network",
+	    json_string(netmode_name(svc->lan.v)));
+	json_object_set_new(o, "masquerade", json_boolean(svc->masquerade.v));
+	json_object_set_new(o, "wan_network", svc->wan_network.s != NULL ?
+	    json_stringn(svc->wan_network.s, svc->wan_network.len) :
+	    json_null());
+	for (k = 0; k < svc->n_ifs; k++) {
+		i = json_object();
+		json_object_set_new(i, "name", svc->ifs[k].name.s != NULL ?
+		    json_stringn(svc->ifs[k].name.s, svc->ifs[k].name.len) :
+		    json_null());
+		json_object_set_new(i, "label", svc->ifs[k].label.s != NULL ?
+		    json_stringn(svc->ifs[k].label.s, svc->ifs[k].label.len) :
+		    json_null());
+		json_array_append_new(ifs, i);
+	}
+	json_object_set_new(o, "access_interfaces", ifs);
+	s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	if (s == NULL)
+		abort();
+	r = xstrdup(s);
+	free(s);
+	return r;
+}
+
+static void
+netcfg_set_str(struct lstr *ls, json_t *v, const struct loc *l)
+{
+	if (json_is_string(v))
+		lstr_set(ls, json_string_value(v), json_string_length(v), l);
+	else
+		lstr_clear(ls);
+}
+
+/* Replaces svc's network_config with the recorded one. */
+static int
+netcfg_apply(struct service *svc, const char *text)
+{
+	json_t *o, *ifs, *it;
+	json_error_t err;
+	enum netmode wan, lan;
+	const struct loc *l = svc->has_netcfg ? &svc->netcfg_loc : &svc->loc;
+	struct access_if *ai;
+	size_t k;
+
+	o = json_loads(text, 0, &err);
+	if (o == NULL)
+		return -1;
+	if (!json_is_string(json_object_get(o, "wan_configure_network")) ||
+	    !json_is_string(json_object_get(o, "lan_configure_network")) ||
+	    netmode_parse(json_string_value(json_object_get(o,
+	    "wan_configure_network")), &wan) != 0 ||
+	    netmode_parse(json_string_value(json_object_get(o,
+	    "lan_configure_network")), &lan) != 0) {
+		json_decref(o);
+		return -1;
+	}
+	svc->wan.v = wan;
+	svc->lan.v = lan;
+	svc->wan.set = svc->lan.set = true;
+	svc->wan.loc = svc->lan.loc = *l;
+	svc->masquerade.v = json_is_true(json_object_get(o, "masquerade"));
+	svc->masquerade.set = true;
+	svc->masquerade.loc = *l;
+	netcfg_set_str(&svc->wan_network, json_object_get(o, "wan_network"),
+	    l);
+	for (k = 0; k < svc->n_ifs; k++) {
+		lstr_clear(&svc->ifs[k].name);
+		lstr_clear(&svc->ifs[k].label);
+	}
+	svc->n_ifs = 0;
+	ifs = json_object_get(o, "access_interfaces");
+	json_array_foreach(ifs, k, it) {
+		ai = XPUSH(svc->ifs, svc->n_ifs, svc->cap_ifs);
+		memset(ai, 0, sizeof(*ai));
+		netcfg_set_str(&ai->name, json_object_get(it, "name"), l);
+		netcfg_set_str(&ai->label, json_object_get(it, "label"), l);
+		ai->loc = *l;
+	}
+	json_decref(o);
+	return 0;
+}
+
+/*
+ * Records the service on first sight, or checks it against the record:
+ * a different network_config is replaced by the recorded one (with a
+ * warning), and the dhcp_range reservation follows the latest spec.
+ */
+static int
+sess_service_sync(struct alloc_session *s, struct service *svc)
+{
+	struct ledger_svc rec, put;
+	const struct loc *l = svc->has_netcfg ? &svc->netcfg_loc : &svc->loc;
+	char *mine;
+	bool known, need_put;
+	int r;
+
+	memset(&put, 0, sizeof(put));
+	r = s->l->ops->svc_get(s->l, svc->name.s, &rec);
+	if (r < 0)
+		return sess_ledger_err(s);
+	known = r == 0;
+	mine = netcfg_json(svc);
+	r = 0;
+	if (known && strcmp(rec.netcfg, mine) != 0) {
+		diag_warn(s->d, l, "netcfg-immutable",
+		    "network_config of service '%s' differs from the one of "
+		    "its first import, which is kept (network_config is "
+		    "immutable): %s", svc->name.s, rec.netcfg);
+		if (netcfg_apply(svc, rec.netcfg) != 0)
+			r = diag_err(s->d, l, "ledger", "ledger: the recorded "
+			    "network_config of service '%s' cannot be read: "
+			    "%s", svc->name.s, rec.netcfg);
+	}
+	put.name = svc->name.s;
+	put.netcfg = known ? rec.netcfg : mine;
+	put.created = known ? rec.created : s->now;
+	if (svc->range.set) {
+		put.has_range = true;
+		put.range = net_of(&svc->range.a);
+		alloc_space_mark_block(s->fleet, &put.range);
+	}
+	need_put = !known || rec.has_range != put.has_range ||
+	    (put.has_range && addr_cmp(&rec.range, &put.range) != 0);
+	if (r == 0 && need_put && s->l->ops->svc_put(s->l, &put) != 0)
+		r = sess_ledger_err(s);
+	if (known)
+		ledger_svc_fini(&rec);
+	free(mine);
+	return r;
+}
+
+static struct svcstate *
+sess_service(struct alloc_session *s, struct service *svc)
+{
+	struct svcstate *st;
+
+	st = strmap_get(&s->svcs, (const char *)&svc, sizeof(svc));
+	if (st != NULL)
+		return st;
+	if (sess_service_sync(s, svc) != 0)
+		return NULL;
+	st = xzalloc(sizeof(*st));
+	st->svc = svc;
+	strmap_put(&s->svcs, (const char *)&st->svc, sizeof(st->svc), st);
+	*XPUSH(s->sv, s->n_sv, s->cap_sv) = st;
+	return st;
+}
+
+int
+alloc_session_fleet(struct alloc_session *s, struct fleet *f)
+{
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < f->n_svcs; i++)
+		if (f->svcs[i]->name.s != NULL &&
+		    sess_service(s, f->svcs[i]) == NULL)
+			r = -1;
+	return r;
+}
+
+/*
+ * Decisions
+ */
+
+struct decide {
+	struct alloc_session	*s;
+	struct service		*svc;
+	const struct device	*dev;
+	const char		*device_id;
+	const struct instance	*inst;
+	const char		*instance_id;
+	int64_t			 gen;
+};
+
+static const struct loc *
+dc_loc(const struct decide *c, const struct laddr *field)
+{
+	if (c->inst != NULL)
+		return &c->inst->loc;
+	if (field != NULL && field->set)
+		return &field->loc;
+	return &c->svc->loc;
+}
+
+/* "N of N" for an exhausted pool of count slots. */
+static int
+dc_exhausted(struct decide *c, const struct laddr *field, const char *what,
+    u128 count, const char *unit)
+{
+	char n[48];
+
+	alloc_u128_str(count, n, sizeof(n));
+	return diag_err(c->s->d, dc_loc(c, field), "alloc-exhausted",
+	    "%s exhausted: %s of %s %s in use (instance '%s', service "
+	    "'%s', device '%s')", what, n, n, unit, c->instance_id,
+	    c->svc->name.s, c->device_id);
+}
+
+static int
+dc_record(struct decide *c, struct lease *ls)
+{
+	ls->gen = c->gen;
+	ls->created = c->s->now;
+	if (c->s->l->ops->lease_add(c->s->l, ls) != 0)
+		return sess_ledger_err(c->s);
+	return 0;
+}
+
+static int
+dc_template(struct decide *c, struct lease *ls)
+{
+	const struct addr *S = &c->svc->subnet.a, *T = &c->svc->tmpl.a;
+	struct addr pool = net_of(S), blk;
+	char pb[QLEN], what[160];
+
+	if (sess_fleet_load(c->s, &pool) != 0)
+		return -1;
+	if (alloc_space_get(c->s->fleet, &pool, T->plen, 0, ~(u128)0,
+	    &blk) != 0) {
+		snprintf(what, sizeof(what), "pool %s (template /%u)",
+		    fmt_addr(&pool, pb), T->plen);
+		return dc_exhausted(c, &c->svc->tmpl, what,
+		    (u128)1 << (T->plen - S->plen > 127 ? 127 :
+		    T->plen - S->plen), "blocks");
+	}
+	ls->kind = LEASE_BLOCK;
+	ls->held = blk;
+	ls->pool = pool;
+	ls->tplen = T->plen;
+	alloc_lan_layout(&blk, addr_hostpart(T), S->plen, &ls->address,
+	    &ls->has_pool, &ls->pool_start, &ls->pool_end);
+	return dc_record(c, ls);
+}
+
+struct conflict {
+	struct addr	 blk;
+	bool		 found;
+	char		 what[256];
+};
+
+static int
+dc_conflict_cb(void *arg, const struct lease *ls)
+{
+	struct conflict *cf = arg;
+	char b[QLEN];
+
+	if (ls->kind == LEASE_SHARED && addr_cmp(&ls->held, &cf->blk) == 0)
+		return 0;
+	cf->found = true;
+	snprintf(cf->what, sizeof(cf->what), "%s %s of instance '%s' "
+	    "(service '%s')", lease_kind_name(ls->kind),
+	    fmt_addr(&ls->held, b), ls->instance ? ls->instance : "?",
+	    ls->service ? ls->service : "?");
+	return 1;
+}
+
+static int
+dc_shared(struct decide *c, struct svcstate *st, struct lease *ls)
+{
+	const struct laddr *S = &c->svc->subnet, *R = &c->svc->range;
+	struct conflict cf;
+	char rb[QLEN];
+	int r;
+
+	memset(&cf, 0, sizeof(cf));
+	cf.blk = net_of(&R->a);
+	if (!st->range_ok) {
+		r = c->s->l->ops->lease_scan(c->s->l, NULL, cf.blk.family,
+		    addr_network(&cf.blk), addr_last(&cf.blk), dc_conflict_cb,
+		    &cf);
+		if (r < 0)
+			return sess_ledger_err(c->s);
+		if (cf.found)
+			return diag_err(c->s->d, dc_loc(c, R),
+			    "alloc-range-conflict", "dhcp_range %s of "
+			    "service '%s' overlaps %s, allocated earlier",
+			    fmt_addr(&R->a, rb), c->svc->name.s, cf.what);
+		st->range_ok = true;
+	}
+	alloc_space_mark_block(c->s->fleet, &cf.blk);
+	ls->kind = LEASE_SHARED;
+	ls->held = cf.blk;
+	ls->pool = S->set ? net_of(&S->a) : cf.blk;
+	ls->tplen = R->a.plen;
+	alloc_lan_layout(&cf.blk, addr_hostpart(&R->a),
+	    S->set ? S->a.plen : R->a.plen, &ls->address, &ls->has_pool,
+	    &ls->pool_start, &ls->pool_end);
+	return dc_record(c, ls);
+}
+
+/* Lowest free host of net in [lo, hi] of the device space, trying
+ * [start, hi] first and then wrapping to [lo, start - 1]. */
+static int
+dc_host(struct devspace *ds, const struct addr *net, u128 start, u128 lo,
+    u128 hi, struct addr *out)
+{
+	unsigned bits = addr_bits(net);
+
+	if (start < lo || start > hi)
+		start = lo;
+	if (alloc_space_get(ds->sp, net, bits, start, hi, out) == 0)
+		return 0;
+	if (start > lo &&
+	    alloc_space_get(ds->sp, net, bits, lo, start - 1, out) == 0)
+		return 0;
+	return -1;
+}
+
+static int
+dc_fixed(struct decide *c, struct lease *ls)
+{
+	const struct addr *S = &c->svc->subnet.a;
+	struct addr net = net_of(S), x, blk;
+	struct devspace *ds;
+	u128 lo, hi, start;
+	char nb[QLEN], what[200];
+
+	if ((ds = sess_dev(c->s, c->device_id, c->dev)) == NULL)
+		return -1;
+	alloc_host_range(S, &lo, &hi);
+	start = addr_hostpart(S) != 0 ? S->v : lo;
+	if (dc_host(ds, &net, start, lo, hi, &x) != 0) {
+		snprintf(what, sizeof(what), "subnet %s on device '%s'",
+		    fmt_addr(&net, nb), c->device_id);
+		return dc_exhausted(c, &c->svc->subnet, what, hi - lo + 1,
+		    "addresses");
+	}
+	ls->kind = LEASE_FIXED;
+	ls->scope = (char *)c->device_id;
+	ls->held = x;
+	ls->pool = net;
+	ls->tplen = x.plen;
+	/* the layout of the whole subnet around the address found (x is
+	 * past the network address whenever the subnet has a pool) */
+	blk = net;
+	alloc_lan_layout(&blk, x.v - net.v, S->plen, &ls->address,
+	    &ls->has_pool, &ls->pool_start, &ls->pool_end);
+	ls->address = addr_make(S->family, x.v, S->plen);
+	return dc_record(c, ls);
+}
+
+static int
+dc_wan(struct decide *c, const struct client_net *cn, struct lease *ls)
+{
+	const struct addr *C = &cn->subnet.a;
+	struct addr net = net_of(C), x;
+	struct devspace *ds;
+	u128 lo, hi;
+	char nb[QLEN], what[200];
+
+	if ((ds = sess_dev(c->s, c->device_id, c->dev)) == NULL)
+		return -1;
+	alloc_host_range(C, &lo, &hi);
+	if (dc_host(ds, &net, lo, lo, hi, &x) != 0) {
+		snprintf(what, sizeof(what), "client network '%s' (%s) on "
+		    "device '%s'", cn->name.s ? cn->name.s : "?",
+		    fmt_addr(&net, nb), c->device_id);
+		return dc_exhausted(c, NULL, what, hi - lo + 1,
+		    "host addresses");
+	}
+	ls->kind = LEASE_WAN;
+	ls->scope = (char *)c->device_id;
+	ls->held = x;
+	ls->pool = net;
+	ls->tplen = x.plen;
+	ls->address = addr_make(C->family, x.v, C->plen);
+	return dc_record(c, ls);
+}
+
+static const struct lease *
+find_lease(const struct ledger_inst *li, bool lan)
+{
+	size_t i;
+
+	for (i = 0; i < li->n_leases; i++)
+		if ((li->leases[i].kind == LEASE_WAN) != lan)
+			return &li->leases[i];
+	return NULL;
+}
+
+static void
+drop_device_leases(struct ledger_inst *li)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < li->n_leases; i++) {
+		if (li->leases[i].scope != NULL)
+			lease_fini(&li->leases[i]);
+		else
+			li->leases[o++] = li->leases[i];
+	}
+	li->n_leases = o;
+}
+
+/* Reconciles the recorded generation with the instance as asked now. */
+static int
+dc_existing(struct decide *c, struct ledger_inst *li, bool *found)
+{
+	struct alloc_session *s = c->s;
+	struct ledger *l = s->l;
+
+	if (strcmp(li->service, c->svc->name.s) != 0) {
+		diag_warn(s->d, dc_loc(c, NULL), "alloc-service-changed",
+		    "instance '%s' was allocated for service '%s' and now "
+		    "runs service '%s': its decisions are released and made "
+		    "again", c->instance_id, li->service, c->svc->name.s);
+		if (l->ops->inst_release(l, li->gen, s->now, 0) != 0)
+			return sess_ledger_err(s);
+		ledger_inst_fini(li);
+		*found = false;
+		return 0;
+	}
+	c->gen = li->gen;
+	if (strcmp(li->device, c->device_id) != 0) {
+		diag_warn(s->d, dc_loc(c, NULL), "alloc-moved",
+		    "instance '%s' moved from device '%s' to '%s': it keeps "
+		    "its fleet-wide block; its device addresses are made "
+		    "again", c->instance_id, li->device, c->device_id);
+		if (l->ops->lease_release(l, li->gen, LEASE_FIXED,
+		    s->now) != 0 ||
+		    l->ops->lease_release(l, li->gen, LEASE_WAN, s->now) != 0 ||
+		    l->ops->inst_set_device(l, li->gen, c->device_id) != 0)
+			return sess_ledger_err(s);
+		drop_device_leases(li);
+	}
+	return 0;
+}
+
+/* The LAN subnet a recorded LAN lease should lie in now. */
+static const struct laddr *
+lan_home(const struct service *svc)
+{
+	return svc->subnet.set ? &svc->subnet : &svc->range;
+}
+
+static void
+fill_lan(struct inst_plan *out, const struct service *svc,
+    const struct lease *ls)
+{
+	if (ls->kind != LEASE_FIXED) {
+		out->has_block = true;
+		out->block = ls->held;
+	}
+	out->has_address = true;
+	out->address = ls->address;
+	if (svc->lan.v == NETMODE_DHCP && ls->has_pool) {
+		out->has_pool = true;
+		out->pool_start = ls->pool_start;
+		out->pool_end = ls->pool_end;
+	}
+}
+
+static int
+dc_lan(struct decide *c, struct svcstate *st, const struct lease *have,
+    struct inst_plan *out)
+{
+	struct service *svc = c->svc;
+	const struct laddr *home = lan_home(svc);
+	struct lease ls;
+	char a[QLEN], b[QLEN];
+
+	if (svc->lan.v == NETMODE_DISABLED || (!svc->subnet.set &&
+	    !svc->range.set))
+		return 0;
+	if (have != NULL) {
+		if (!addr_contains(&home->a, &have->held))
+			diag_warn(c->s->d, dc_loc(c, home),
+			    "alloc-outside-subnet", "instance '%s' keeps "
+			    "%s %s, which lies outside service '%s''s %s %s",
+			    c->instance_id, have->kind == LEASE_FIXED ?
+			    "address" : "block", fmt_addr(&have->held, a),
+			    svc->name.s, home == &svc->subnet ?
+			    "access_provided_subnet" : "dhcp_range",
+			    fmt_addr(&home->a, b));
+		fill_lan(out, svc, have);
+		return 0;
+	}
+	memset(&ls, 0, sizeof(ls));
+	if (svc->tmpl.set && svc->range.set)
+		return diag_err(c->s->d, dc_loc(c, &svc->range),
+		    "template-and-range", "service '%s' sets both "
+		    "dhcp_range and dhcp_range_template", svc->name.s);
+	if (svc->tmpl.set) {
+		if (!svc->subnet.set || svc->tmpl.a.family !=
+		    svc->subnet.a.family || svc->tmpl.a.plen <
+		    svc->subnet.a.plen)
+			return diag_err(c->s->d, dc_loc(c, &svc->tmpl),
+			    "template-outside-subnet", "service '%s': "
+			    "dhcp_range_template does not fit "
+			    "access_provided_subnet", svc->name.s);
+		if (dc_template(c, &ls) != 0)
+			return -1;
+	} else if (svc->range.set) {
+		if (dc_shared(c, st, &ls) != 0)
+			return -1;
+	} else if (dc_fixed(c, &ls) != 0) {
+		return -1;
+	}
+	fill_lan(out, svc, &ls);
+	return 0;
+}
+
+static int
+dc_wan_decide(struct decide *c, const struct lease *have,
+    struct inst_plan *out)
+{
+	const struct client_net *cn = out->wan_net;
+	struct lease ls;
+	char a[QLEN], b[QLEN];
+
+	if (c->svc->wan.v != NETMODE_ALLOCATED)
+		return 0;
+	if (have != NULL && cn != NULL && cn->subnet.set &&
+	    !addr_contains(&cn->subnet.a, &have->held)) {
+		diag_warn(c->s->d, dc_loc(c, NULL), "alloc-wan-renumbered",
+		    "instance '%s': its WAN address %s is not on client "
+		    "network '%s' (%s) of device '%s' any more; a new one is "
+		    "allocated", c->instance_id, fmt_addr(&have->address, a),
+		    cn->name.s ? cn->name.s : "?",
+		    fmt_addr(&cn->subnet.a, b), c->device_id);
+		if (c->s->l->ops->lease_release(c->s->l, c->gen, LEASE_WAN,
+		    c->s->now) != 0)
+			return sess_ledger_err(c->s);
+		have = NULL;
+	}
+	if (have == NULL) {
+		if (cn == NULL || !cn->subnet.set)
+			return 0;	/* the client network is not known */
+		memset(&ls, 0, sizeof(ls));
+		if (dc_wan(c, cn, &ls) != 0)
+			return -1;
+		out->wan_address = ls.address;
+	} else {
+		out->wan_address = have->address;
+	}
+	out->has_wan = true;
+	return 0;
+}
+
+int
+alloc_session_instance(struct alloc_session *s, struct service *svc,
+    const struct device *dev, const char *device_id,
+    const struct instance *inst, const char *instance_id,
+    struct inst_plan *out)
+{
+	struct decide c;
+	struct ledger_inst li;
+	struct svcstate *st;
+	bool found;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	memset(&c, 0, sizeof(c));
+	c.s = s;
+	c.svc = svc;
+	c.dev = dev;
+	c.device_id = device_id;
+	c.inst = inst;
+	c.instance_id = instance_id;
+	if ((st = sess_service(s, svc)) == NULL)
+		return -1;
+	out->dev = dev;
+	out->inst = inst;
+	out->svc = svc;
+	if (dev != NULL && svc->wan.v != NETMODE_DISABLED)
+		out->wan_net = device_wan_net(dev, svc);
+	if (out->wan_net != NULL && out->wan_net->subnet.set) {
+		out->has_wan_gw = true;
+		out->wan_gw = host_of(out->wan_net->subnet.a.family,
+		    out->wan_net->subnet.a.v);
+	}
+	r = s->l->ops->inst_get(s->l, instance_id, &li);
+	if (r < 0)
+		return sess_ledger_err(s);
+	found = r == 0;
+	if (found && dc_existing(&c, &li, &found) != 0) {
+		ledger_inst_fini(&li);
+		return -1;
+	}
+	if (!found) {
+		memset(&li, 0, sizeof(li));
+		if (s->l->ops->inst_add(s->l, instance_id, svc->name.s,
+		    device_id, s->now, &c.gen) != 0)
+			return sess_ledger_err(s);
+	}
+	r = dc_lan(&c, st, find_lease(&li, true), out);
+	if (r == 0)
+		r = dc_wan_decide(&c, find_lease(&li, false), out);
+	ledger_inst_fini(&li);
+	return r;
+}
+
+int
+alloc_session_release(struct alloc_session *s, const char *instance,
+    int64_t gen, int64_t cooldown, int64_t *cur)
+{
+	struct ledger_inst li;
+	int r;
+
+	*cur = 0;
+	r = s->l->ops->inst_get(s->l, instance, &li);
+	if (r < 0)
+		return sess_ledger_err(s);
+	if (r == 1)
+		return 1;
+	*cur = li.gen;
+	ledger_inst_fini(&li);
+	if (gen != 0 && gen != *cur)
+		return 2;
+	if (s->l->ops->inst_release(s->l, *cur, s->now, cooldown) != 0)
+		return sess_ledger_err(s);
+	return 0;
+}
+
+/*
+ * Answers
+ */
+
+static json_t *
+json_addr(bool has, const struct addr *a, bool host)
+{
+	char buf[ADDR_STRLEN];
+
+	if (!has)
+		return json_null();
+	return json_string(host ? addr_format_host(a, buf, sizeof(buf)) :
+	    addr_format(a, buf, sizeof(buf)));
+}
+
+json_t *
+alloc_answer_json(const struct inst_plan *p, const char *service,
+    const char *instance, const char *device)
+{
+	json_t *o = json_object(), *pool;
+
+	json_object_set_new(o, "service", json_string(service));
+	json_object_set_new(o, "instance", json_string(instance));
+	json_object_set_new(o, "device", json_string(device));
+	json_object_set_new(o, "block", json_addr(p->has_block, &p->block,
+	    false));
+	json_object_set_new(o, "address", json_addr(p->has_address,
+	    &p->address, false));
+	if (p->has_pool) {
+		pool = json_object();
+		json_object_set_new(pool, "start", json_addr(true,
+		    &p->pool_start, true));
+		json_object_set_new(pool, "end", json_addr(true, &p->pool_end,
+		    true));
+	} else {
+		pool = json_null();
+	}
+	json_object_set_new(o, "dhcp_pool", pool);
+	json_object_set_new(o, "wan_address", json_addr(p->has_wan,
+	    &p->wan_address, false));
+	return o;
+}
+
+/*
+ * Fleet plans (plan.h)
+ */
+
+static int
+inst_cmp(const void *a, const void *b)
+{
+	const struct instance *x = *(const struct instance *const *)a;
+	const struct instance *y = *(const struct instance *const *)b;
+
+	return strcmp(x->id.s ? x->id.s : "", y->id.s ? y->id.s : "");
+}
+
+static int
+plan_device(struct alloc_session *s, struct device *dev,
+    struct fleet_plan *out)
+{
+	struct instance **v;
+	struct inst_plan *p;
+	size_t i;
+	int r = 0;
+
+	if (dev->n_insts == 0 || dev->id.s == NULL)
+		return 0;
+	v = xmalloc(dev->n_insts * sizeof(*v));
+	for (i = 0; i < dev->n_insts; i++)
+		v[i] = &dev->insts[i];
+	qsort(v, dev->n_insts, sizeof(*v), inst_cmp);
+	for (i = 0; i < dev->n_insts; i++) {
+		if (v[i]->svc == NULL || v[i]->id.s == NULL ||
+		    v[i]->svc->name.s == NULL)
+			continue;	/* reported by check_fleet */
+		p = XPUSH(out->v, out->n, out->cap);
+		if (alloc_session_instance(s, v[i]->svc, dev, dev->id.s, v[i],
+		    v[i]->id.s, p) != 0)
+			r = -1;
+	}
+	free(v);
+	return r;
+}
+
+int
+fleet_plan_build(struct fleet *f, struct ledger *l, struct diag_ctx *d,
+    struct fleet_plan *out)
+{
+	struct ledger *own = NULL;
+	struct alloc_session *s;
+	char err[LEDGER_ERRLEN];
+	size_t i;
+	int r = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (l == NULL) {
+		/* no ledger: decide from scratch, remember nothing */
+		if ((own = ledger_open(":memory:", err, sizeof(err))) == NULL)
+			return diag_err(d, NULL, "ledger", "ledger: %s", err);
+		l = own;
+	}
+	s = alloc_session_new(l, d, alloc_now());
+	if (alloc_session_begin(s) != 0) {
+		alloc_session_free(s);
+		ledger_close(own);
+		return -1;
+	}
+	if (alloc_session_fleet(s, f) != 0)
+		r = -1;
+	for (i = 0; i < f->n_devs && r == 0; i++)
+		if (plan_device(s, f->devs[i], out) != 0)
+			r = -1;
+	/* keep going after an error to report every exhausted pool */
+	for (; i < f->n_devs; i++)
+		(void)plan_device(s, f->devs[i], out);
+	if (r == 0)
+		r = alloc_session_commit(s);
+	else
+		alloc_session_rollback(s);
+	alloc_session_free(s);
+	ledger_close(own);
+	if (r != 0)
+		fleet_plan_free(out);
+	return r;
+}
+
+void
+fleet_plan_free(struct fleet_plan *p)
+{
+	if (p == NULL)
+		return;
+	free(p->v);
+	memset(p, 0, sizeof(*p));
+}

@@ -534,10 +534,28 @@ gq_op_label(const struct gq_op *op)
 	return op->name != NULL ? op->name : "(anonymous)";
 }
 
+/* Removes obj's i-th key and value. */
+static void
+gq_object_del(struct vnode *obj, size_t i)
+{
+	vnode_free(obj->items[i]);
+	free(obj->keys[i]);
+	memmove(&obj->items[i], &obj->items[i + 1],
+	    (obj->n - i - 1) * sizeof(*obj->items));
+	memmove(&obj->keys[i], &obj->keys[i + 1],
+	    (obj->n - i - 1) * sizeof(*obj->keys));
+	memmove(&obj->key_locs[i], &obj->key_locs[i + 1],
+	    (obj->n - i - 1) * sizeof(*obj->key_locs));
+	obj->n--;
+}
+
 /*
  * Replaces every VN_VAR under *slot by a copy of its value: --vars first,
- * then the variable's default.  Returns 0, or -1 after reporting a
- * variable that is undefined or has no value.
+ * then the variable's default.  A nullable variable without either is
+ * "not provided" (GraphQL): the object field holding it is left out, a
+ * list item becomes null, with a warning.  Returns 0, 1 when *slot itself
+ * is such a variable (the caller drops it), or -1 after reporting a
+ * variable that is undefined, or non-null and missing.
  */
 static int
 gq_resolve(struct gq_state *st, struct gq_op *op, struct vnode **slot)
@@ -545,14 +563,25 @@ gq_resolve(struct gq_state *st, struct gq_op *op, struct vnode **slot)
 	struct vnode *v = *slot, *val = NULL;
 	struct gq_vardef *vd;
 	size_t i;
-	int rc = 0;
+	int rc = 0, r;
 
 	if (v == NULL)
 		return 0;
 	if (v->type == VN_LIST || v->type == VN_OBJECT) {
-		for (i = 0; i < v->n; i++)
-			if (gq_resolve(st, op, &v->items[i]) != 0)
+		for (i = 0; i < v->n; i++) {
+			r = gq_resolve(st, op, &v->items[i]);
+			if (r < 0)
 				rc = -1;
+			if (r <= 0)
+				continue;
+			if (v->type == VN_OBJECT) {
+				gq_object_del(v, i--);
+			} else {
+				val = vnode_new(VN_NULL, &v->items[i]->loc);
+				vnode_free(v->items[i]);
+				v->items[i] = val;
+			}
+		}
 		return rc;
 	}
 	if (v->type != VN_VAR)
@@ -568,11 +597,18 @@ gq_resolve(struct gq_state *st, struct gq_op *op, struct vnode **slot)
 		val = vnode_get(st->vars, v->s);
 	if (val == NULL)
 		val = vd->defval;
-	if (val == NULL) {
+	if (val == NULL && vd->type.nonnull) {
 		gq_semerr(st, &v->loc, "unbound-variable",
-		    "variable '$%s' has no value: give it in --vars FILE.json "
-		    "or a default in the operation", v->s);
+		    "variable '$%s' of type %s has no value: give it in --vars "
+		    "FILE.json or a default in the operation", v->s,
+		    vd->type.text);
 		return -1;
+	}
+	if (val == NULL) {
+		diag_warn(st->d, &v->loc, "unbound-variable",
+		    "variable '$%s' has no value (no --vars entry, no "
+		    "default): treated as not provided", v->s);
+		return 1;
 	}
 	if (val->type == VN_NULL && vd->type.nonnull) {
 		gq_semerr(st, &v->loc, "graphql-variable",
@@ -652,7 +688,7 @@ gq_field_skipped(struct gq_state *st, struct gq_op *op, struct gq_field *f)
 			    "directive '@%s' ignored", dir->name);
 			continue;
 		}
-		if (dir->args != NULL && gq_resolve(st, op, &dir->args) != 0)
+		if (dir->args != NULL && gq_resolve(st, op, &dir->args) < 0)
 			continue;
 		cond = vnode_get(dir->args, "if");
 		if (cond == NULL || cond->type != VN_BOOL || dir->args->n != 1) {
@@ -674,7 +710,7 @@ gq_import_field(struct gq_state *st, struct gq_op *op, struct gq_field *f)
 	const char *sugg;
 	size_t i, slot = 0;
 	bool found = false;
-	int rc = 0;
+	int rc = 0, r;
 
 	if (a != NULL && gq_args_unique(st, a) != 0)
 		rc = -1;
@@ -697,14 +733,20 @@ gq_import_field(struct gq_state *st, struct gq_op *op, struct gq_field *f)
 		    "%s needs an 'input' argument", IMPORT_FIELD);
 		return;
 	}
-	if (gq_resolve(st, op, &a->items[slot]) != 0)
+	if ((r = gq_resolve(st, op, &a->items[slot])) < 0)
 		return;
 	in = a->items[slot];
+	if (r > 0) {
+		gq_semerr(st, &in->loc, "graphql-argument",
+		    "%s needs an 'input' argument", IMPORT_FIELD);
+		return;
+	}
 	if (in->type != VN_OBJECT) {
 		gq_semerr(st, &in->loc, "graphql-argument",
-		    "the 'input' of %s must be an object, not %s",
-		    IMPORT_FIELD, in->type == VN_NULL ? "null" :
-		    vnode_type_name(in->type));
+		    "the 'input' of %s must be an object, not %s%s",
+		    IMPORT_FIELD, in->type == VN_NULL ? "" :
+		    strchr("aeiou", vnode_type_name(in->type)[0]) != NULL ?
+		    "an " : "a ", vnode_type_name(in->type));
 		return;
 	}
 	if (rc != 0)

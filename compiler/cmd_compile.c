@@ -1,18 +1,724 @@
-/* Placeholder until this verb lands; replaced by its owner. */
+/*
+ * cmd_compile.c - edgenetc compile and edgenetc explain.
+ *
+ * compile: load every file into one fleet, check it, check that every
+ * name and env entry can be written into an artifact (before anything is
+ * allocated), make or read back the allocations in the ledger, render
+ * each device's bundle and write them all through a temporary directory
+ * (emit_bundle.c).  Diagnostics go to standard error in the lint format.
+ *
+ * explain: the same up to rendering, for one device, and prints the
+ * decisions and why: pools, blocks, addresses, host names, routes,
+ * forwarding, GPSd exposure.
+ */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include <jansson.h>
+
+#include "check.h"
 #include "cmd.h"
+#include "emit.h"
+#include "front.h"
+#include "ledger.h"
+#include "plan.h"
+#include "sha256.h"
+#include "xalloc.h"
+
+struct copts {
+	const char	*verb;
+	const char	*ledger;
+	const char	*outdir;
+	const char	*device;
+	enum syntax	 syn;
+	bool		 json;		/* explain: --format json */
+	bool		 diag_json;	/* --diagnostics json */
+	char		**files;
+	int		 n_files;
+};
+
+static void
+compile_usage(FILE *fp, bool explain)
+{
+	if (explain)
+		fputs("usage: edgenetc explain [--ledger PATH] --device ID "
+		    "[--format text|json]\n"
+		    "                        [--syntax S] FILE...\n"
+		    "\n"
+		    "Prints, for one device, every decision compile makes and "
+		    "why: which\npool and block each instance gets, its "
+		    "addresses, host interface\nnames, routes, forwarding and "
+		    "masquerade, and who can reach GPSd.\nAllocations are "
+		    "made and recorded in the ledger exactly as compile\n"
+		    "would make them (an instance keeps them from then on).\n",
+		    fp);
+	else
+		fputs("usage: edgenetc compile [--ledger PATH] -o OUTDIR "
+		    "[--syntax S] FILE...\n"
+		    "\n"
+		    "Writes one bundle per device to OUTDIR/<device-id>/ "
+		    "(docs/bundle-format.md),\nwith allocations taken from and "
+		    "recorded in the ledger.  A failed compile\nleaves OUTDIR "
+		    "and the ledger as they were.\n", fp);
+	fputs("\n"
+	    "  --ledger PATH        allocation ledger (default: see stderr)\n"
+	    "  --syntax S           read every FILE as yaml, json or graphql\n"
+	    "  --diagnostics F      diagnostics as text (default) or json\n"
+	    "\n"
+	    "Exit status: 0 ok (warnings allowed), 1 errors in the input or a\n"
+	    "failed operation, 2 usage error or unreadable input.\n", fp);
+}
+
+/* Returns -1 to go on, else the exit status. */
+static int
+compile_args(int argc, char **argv, struct copts *o, bool explain)
+{
+	static const struct option opts[] = {
+		{ "ledger", required_argument, NULL, 'l' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "device", required_argument, NULL, 'd' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "diagnostics", required_argument, NULL, 'D' },
+		{ "syntax", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->verb = explain ? "explain" : "compile";
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+ho:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			o->ledger = optarg;
+			break;
+		case 'o':
+			o->outdir = optarg;
+			break;
+		case 'd':
+			o->device = optarg;
+			break;
+		case 'f':
+		case 'D':
+			if (strcmp(optarg, "json") != 0 &&
+			    strcmp(optarg, "text") != 0) {
+				fprintf(stderr, "edgenetc %s: unknown format "
+				    "'%s' (text or json)\n", o->verb, optarg);
+				return 2;
+			}
+			if (c == 'f')
+				o->json = strcmp(optarg, "json") == 0;
+			else
+				o->diag_json = strcmp(optarg, "json") == 0;
+			break;
+		case 's':
+			if (syntax_parse(optarg, &o->syn) < 0) {
+				fprintf(stderr, "edgenetc %s: unknown syntax "
+				    "'%s' (yaml, json or graphql)\n", o->verb,
+				    optarg);
+				return 2;
+			}
+			break;
+		case 'h':
+			compile_usage(stdout, explain);
+			return 0;
+		default:
+			fprintf(stderr, "edgenetc %s: bad option '%s'\n",
+			    o->verb, argv[optind - 1]);
+			compile_usage(stderr, explain);
+			return 2;
+		}
+	}
+	o->files = argv + optind;
+	o->n_files = argc - optind;
+	if (o->n_files <= 0 || (!explain && o->outdir == NULL) ||
+	    (explain && o->device == NULL) || (explain && o->outdir != NULL) ||
+	    (!explain && (o->device != NULL || o->json))) {
+		fprintf(stderr, "edgenetc %s: %s\n", o->verb,
+		    o->n_files <= 0 ? "no input files" : explain ?
+		    "--device ID is required" : "-o OUTDIR is required");
+		compile_usage(stderr, explain);
+		return 2;
+	}
+	return -1;
+}
+
+/*
+ * SHA-256 over the bytes of every input file, in command-line order, as
+ * the front-end read them.
+ */
+static void
+compile_inputs_digest(struct diag_ctx *d, const struct copts *o,
+    char hex[SHA256_HEX_LEN])
+{
+	struct sha256_ctx c;
+	const struct diag_src *src;
+	uint8_t dg[SHA256_DIGEST_LEN];
+	int i;
+
+	sha256_init(&c);
+	for (i = 0; i < o->n_files; i++) {
+		src = diag_src_find(d, strcmp(o->files[i], "-") == 0 ?
+		    "<stdin>" : o->files[i]);
+		if (src != NULL && src->buf != NULL)
+			sha256_update(&c, src->buf, src->len);
+	}
+	sha256_final(&c, dg);
+	sha256_hex(dg, hex);
+}
+
+struct cstate {
+	struct diag_ctx		 d;
+	struct fleet		*f;
+	struct ledger		*l;
+	struct fleet_plan	 plan;
+	bool			 planned;
+};
+
+static void
+compile_fini(struct cstate *st)
+{
+	if (st->planned)
+		fleet_plan_free(&st->plan);
+	ledger_close(st->l);
+	fleet_free(st->f);
+	diag_fini(&st->d);
+}
+
+static void
+compile_print_diags(struct cstate *st, const struct copts *o)
+{
+	if (o->diag_json)
+		diag_print_json(&st->d, stderr);
+	else
+		diag_print_text(&st->d, stderr);
+	fflush(stderr);
+}
+
+/*
+ * Load, check, validate, open the ledger and plan.  Returns -1 to go on,
+ * else the exit status (diagnostics printed).
+ */
+static int
+compile_plan(struct cstate *st, const struct copts *o)
+{
+	char err[LEDGER_ERRLEN];
+	const char *where = o->ledger;
+	bool unreadable = false;
+	unsigned before;
+	int i;
+
+	diag_init(&st->d);
+	st->f = fleet_new();
+	for (i = 0; i < o->n_files; i++) {
+		before = st->d.n_err;
+		if (front_load_file(st->f, &st->d, o->files[i], o->syn,
+		    NULL) < 0 && st->d.n_err == before)
+			unreadable = true;
+	}
+	if (unreadable) {
+		compile_print_diags(st, o);
+		return 2;
+	}
+	if (st->d.n_err == 0)
+		check_fleet(st->f, &st->d);
+	/* What the emitters will write is checked before the ledger moves. */
+	if (st->d.n_err == 0)
+		emit_fleet_validate(st->f, &st->d);
+	if (st->d.n_err > 0) {
+		compile_print_diags(st, o);
+		return 1;
+	}
+	if (where == NULL) {
+		where = cmd_default_ledger();
+		fprintf(stderr, "edgenetc %s: using ledger %s\n", o->verb,
+		    where);
+	}
+	if ((st->l = ledger_open(where, err, sizeof(err))) == NULL) {
+		compile_print_diags(st, o);
+		fprintf(stderr, "edgenetc %s: ledger %s: %s\n", o->verb, where,
+		    err);
+		return 1;
+	}
+	if (fleet_plan_build(st->f, st->l, &st->d, &st->plan) < 0) {
+		compile_print_diags(st, o);
+		return 1;
+	}
+	st->planned = true;
+	/* network_config inherited from a service's first import may have
+	 * changed what the emitters write: check again. */
+	if (emit_fleet_validate(st->f, &st->d) < 0) {
+		compile_print_diags(st, o);
+		return 1;
+	}
+	return -1;
+}
 
 int
 cmd_compile(int argc, char **argv)
 {
-	fprintf(stderr, "edgenetc: %s: not built yet\n", argv[0]);
-	return 2;
+	struct copts o;
+	struct cstate st;
+	struct emit_dev *eds;
+	struct emit_out *out;
+	struct bundle b;
+	char hex[SHA256_HEX_LEN];
+	size_t i;
+	int rc;
+
+	if ((rc = compile_args(argc, argv, &o, false)) >= 0)
+		return rc;
+	memset(&st, 0, sizeof(st));
+	if ((rc = compile_plan(&st, &o)) >= 0) {
+		compile_fini(&st);
+		return rc;
+	}
+	compile_inputs_digest(&st.d, &o, hex);
+	eds = emit_devs_group(st.f, &st.plan);
+	rc = 0;
+	if ((out = emit_out_begin(o.outdir, &st.d)) == NULL)
+		rc = 1;
+	for (i = 0; rc == 0 && i < st.f->n_devs; i++) {
+		emit_bundle_render(&eds[i], hex, &b, &st.d);
+		if (emit_out_device(out, &b, &st.d) < 0)
+			rc = 1;
+		emit_bundle_free(&b);
+	}
+	if (rc == 0 && st.d.n_err > 0)
+		rc = 1;
+	if (rc == 0)
+		rc = emit_out_commit(out, &st.d) < 0 ? 1 : 0;
+	else
+		emit_out_abort(out);
+	compile_print_diags(&st, &o);
+	emit_devs_free(eds, st.f->n_devs);
+	compile_fini(&st);
+	return rc;
+}
+
+/* explain ------------------------------------------------------------------ */
+
+static const char *
+fmt_a(const struct addr *a, char *buf)
+{
+	return addr_format(a, buf, ADDR_STRLEN);
+}
+
+static const char *
+fmt_h(const struct addr *a, char *buf)
+{
+	return addr_format_host(a, buf, ADDR_STRLEN);
+}
+
+static json_t *
+jaddr(bool set, const struct addr *a, bool host)
+{
+	char buf[ADDR_STRLEN];
+
+	if (!set)
+		return json_null();
+	return json_string(host ? fmt_h(a, buf) : fmt_a(a, buf));
+}
+
+static void
+jset(json_t *o, const char *k, json_t *v)
+{
+	json_object_set_new(o, k, v);
+}
+
+/* Why the LAN block and address are what they are (SPEC 3). */
+static char *
+explain_lan_rule(const struct service *s, const struct inst_plan *ip)
+{
+	char a[ADDR_STRLEN], b[ADDR_STRLEN];
+
+	if (s->tmpl.set)
+		return xasprintf("template %s inside access_provided_subnet "
+		    "%s: the lowest free aligned /%u block of the subnet that "
+		    "no instance of the fleet holds and no dhcp_range "
+		    "reserves; kept for this instance in the ledger",
+		    fmt_a(&s->tmpl.a, a), fmt_a(&s->subnet.a, b),
+		    s->tmpl.a.plen);
+	if (s->range.set)
+		return xasprintf("shared dhcp_range %s: every instance of "
+		    "service '%s' uses this one block; it is reserved so that "
+		    "templates skip it", fmt_a(&s->range.a, a), s->name.s);
+	if (s->subnet.set)
+		return xasprintf("fixed subnet %s: its own address when the "
+		    "host part is non-zero, else the first host; a further "
+		    "instance of the service on this device takes the next "
+		    "free address", fmt_a(&s->subnet.a, a));
+	return xstrdup("no subnet");
+}
+
+static char *
+explain_wan_rule(const struct inst_plan *ip)
+{
+	const struct client_net *cn = ip->wan_net;
+	char a[ADDR_STRLEN];
+
+	if (ip->svc->wan.v == NETMODE_DHCP)
+		return xasprintf("dhcp: a DHCP client runs on wan; the address "
+		    "comes from the client network '%s'", cn->name.s);
+	return xasprintf("the lowest free host address of client network "
+	    "'%s' (%s) on this device, skipping the network and broadcast "
+	    "addresses, the device's own address, reserved ranges and "
+	    "addresses other instances hold", cn->name.s,
+	    fmt_a(&cn->subnet.a, a));
+}
+
+/* The netlink.batch lines that mention name (a host interface). */
+static json_t *
+explain_lines(const struct ebuf *batch, const char *prefix, const char *name)
+{
+	json_t *arr = json_array();
+	const char *p = batch->p, *eol;
+	char *line;
+
+	while (p != NULL && *p != '\0') {
+		eol = strchr(p, '\n');
+		if (eol == NULL)
+			eol = p + strlen(p);
+		line = xstrndup(p, (size_t)(eol - p));
+		if (strncmp(line, prefix, strlen(prefix)) == 0 &&
+		    strstr(line, name) != NULL)
+			json_array_append_new(arr, json_string(line));
+		free(line);
+		p = *eol != '\0' ? eol + 1 : eol;
+	}
+	return arr;
+}
+
+static json_t *
+explain_inst(const struct emit_dev *ed, size_t i, const struct bundle *b)
+{
+	const struct inst_plan *ip = ed->ip[i];
+	const struct service *s = ip->svc;
+	const struct ebuf *batch = NULL;
+	struct inst_names nm;
+	char nb[EMIT_IFNAMSIZ], na[EMIT_IFNAMSIZ], *why;
+	json_t *o, *w, *l, *g, *arr, *files;
+	struct addr gh;
+	size_t k, j;
+
+	names_make(&nm, ip->inst->id.s);
+	for (k = 0; k < b->n; k++)
+		if (strcmp(b->v[k].path, "netlink.batch") == 0)
+			batch = &b->v[k].data;
+	o = json_object();
+	jset(o, "instance", json_string(ip->inst->id.s));
+	jset(o, "service", json_string(s->name.s));
+
+	w = json_object();
+	jset(w, "mode", json_string(netmode_name(s->wan.v)));
+	if (emit_has_wan(s) && ip->wan_net != NULL) {
+		jset(w, "client_network", json_string(ip->wan_net->name.s));
+		jset(w, "bridge", json_string(ip->wan_net->bridge.s));
+		jset(w, "host_veth", json_string(nm.wan));
+		jset(w, "address", jaddr(ip->has_wan, &ip->wan_address,
+		    false));
+		jset(w, "gateway", jaddr(ip->has_wan_gw, &ip->wan_gw, true));
+		why = explain_wan_rule(ip);
+		jset(w, "why", json_string(why));
+		free(why);
+	}
+	jset(o, "wan", w);
+
+	l = json_object();
+	jset(l, "mode", json_string(netmode_name(s->lan.v)));
+	if (emit_has_lan(s)) {
+		jset(l, "interface", json_string(emit_lan_ifname(s)));
+		jset(l, "routed", json_boolean(s->n_ifs == 0));
+		if (s->n_ifs == 0)
+			jset(l, "host_veth", json_string(nm.lan));
+		arr = json_array();
+		for (k = 0; k < s->n_ifs; k++) {
+			json_t *ai = json_object();
+
+			names_bridge(&nm, (unsigned)k, nb);
+			names_access(&nm, (unsigned)k, na);
+			jset(ai, "port", json_string(s->ifs[k].name.s));
+			jset(ai, "label", json_string(s->ifs[k].label.s));
+			jset(ai, "bridge", json_string(nb));
+			jset(ai, "host_veth", json_string(na));
+			json_array_append_new(arr, ai);
+		}
+		jset(l, "access_interfaces", arr);
+		jset(l, "block", jaddr(ip->has_block, &ip->block, false));
+		jset(l, "address", jaddr(ip->has_address, &ip->address,
+		    false));
+		if (ip->has_pool) {
+			json_t *p = json_object();
+
+			jset(p, "start", jaddr(true, &ip->pool_start, true));
+			jset(p, "end", jaddr(true, &ip->pool_end, true));
+			jset(l, "dhcp_pool", p);
+		} else {
+			jset(l, "dhcp_pool", json_null());
+		}
+		why = explain_lan_rule(s, ip);
+		jset(l, "why", json_string(why));
+		free(why);
+		if (s->n_ifs == 0 && batch != NULL)
+			jset(l, "device_routes", explain_lines(batch,
+			    "route add", nm.lan));
+	}
+	jset(o, "lan", l);
+	jset(o, "forwarding", json_boolean(emit_has_wan(s) &&
+	    emit_has_lan(s)));
+	jset(o, "masquerade", json_boolean(emit_has_wan(s) &&
+	    emit_has_lan(s) && s->masquerade.v));
+
+	g = json_object();
+	jset(g, "enabled", json_boolean(s->gpsd.v));
+	if (s->gpsd.v) {
+		jset(g, "host", emit_gpsd_host(ip, &gh) ?
+		    jaddr(true, &gh, true) : json_null());
+		jset(g, "port", json_integer(emit_gpsd_port(ip->dev)));
+		if (ip->wan_net != NULL) {
+			jset(g, "open_to_client_network",
+			    json_string(ip->wan_net->name.s));
+			arr = json_array();
+			for (j = 0; j < ed->n; j++)
+				if (j != i && ed->ip[j]->wan_net ==
+				    ip->wan_net)
+					json_array_append_new(arr, json_string(
+					    ed->ip[j]->inst->id.s));
+			jset(g, "also_reachable_by", arr);
+		} else {
+			jset(g, "open_to_client_network", json_null());
+		}
+	}
+	jset(o, "gpsd", g);
+
+	files = json_array();
+	for (k = 0; k < b->n; k++) {
+		char *pfx = xasprintf("instances/%s/", ip->inst->id.s);
+
+		if (strncmp(b->v[k].path, pfx, strlen(pfx)) == 0)
+			json_array_append_new(files,
+			    json_string(b->v[k].path));
+		free(pfx);
+	}
+	jset(o, "files", files);
+	return o;
+}
+
+static json_t *
+explain_device(const struct emit_dev *ed, const struct bundle *b)
+{
+	const struct device *dev = ed->dev;
+	json_t *o, *nets, *insts;
+	bool *acc, any = false;
+	size_t i, j;
+
+	acc = xzalloc((dev->n_nets + 1) * sizeof(*acc));
+	emit_gpsd_exposure(ed, acc);
+	for (j = 0; j < dev->n_nets; j++)
+		any = any || acc[j];
+	o = json_object();
+	jset(o, "device", json_string(dev->id.s));
+	jset(o, "gpsd_port", json_integer(emit_gpsd_port(dev)));
+	nets = json_array();
+	for (j = 0; j < dev->n_nets; j++) {
+		const struct client_net *cn = &dev->nets[j];
+		json_t *n = json_object(), *who = json_array();
+
+		jset(n, "name", json_string(cn->name.s));
+		jset(n, "bridge", cn->bridge.s != NULL ?
+		    json_string(cn->bridge.s) : json_null());
+		jset(n, "address", jaddr(cn->subnet.set, &cn->subnet.a,
+		    false));
+		jset(n, "default", json_boolean(cn->is_default.v));
+		for (i = 0; i < ed->n; i++)
+			if (ed->ip[i]->wan_net == cn)
+				json_array_append_new(who, json_string(
+				    ed->ip[i]->inst->id.s));
+		jset(n, "instances", who);
+		/* host.nft has a GPSd rule only when some instance of the
+		 * device enables GPSd */
+		jset(n, "gpsd", json_string(acc[j] ? "accepted" : any ?
+		    "dropped" : "not filtered"));
+		json_array_append_new(nets, n);
+	}
+	jset(o, "client_networks", nets);
+	insts = json_array();
+	for (i = 0; i < ed->n; i++)
+		json_array_append_new(insts, explain_inst(ed, i, b));
+	jset(o, "instances", insts);
+	free(acc);
+	return o;
+}
+
+static const char *
+js(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s != NULL ? s : "none";
+}
+
+static void
+explain_print_list(FILE *fp, json_t *arr)
+{
+	size_t i;
+
+	for (i = 0; i < json_array_size(arr); i++)
+		fprintf(fp, "%s%s", i > 0 ? ", " : "",
+		    json_string_value(json_array_get(arr, i)));
+	if (json_array_size(arr) == 0)
+		fputs("none", fp);
+}
+
+static void
+explain_print_text(FILE *fp, json_t *dj)
+{
+	json_t *nets = json_object_get(dj, "client_networks");
+	json_t *insts = json_object_get(dj, "instances"), *x, *w, *l, *g, *a;
+	size_t i, k;
+
+	fprintf(fp, "device %s: %zu instance(s)\n", js(dj, "device"),
+	    json_array_size(insts));
+	for (i = 0; i < json_array_size(nets); i++) {
+		x = json_array_get(nets, i);
+		fprintf(fp, "  client network %s: bridge %s, device address "
+		    "%s%s; GPSd port %lld %s; instances: ", js(x, "name"),
+		    js(x, "bridge"), js(x, "address"),
+		    json_is_true(json_object_get(x, "default")) ?
+		    " (default)" : "",
+		    json_integer_value(json_object_get(dj, "gpsd_port")),
+		    js(x, "gpsd"));
+		explain_print_list(fp, json_object_get(x, "instances"));
+		fputc('\n', fp);
+	}
+	for (i = 0; i < json_array_size(insts); i++) {
+		x = json_array_get(insts, i);
+		w = json_object_get(x, "wan");
+		l = json_object_get(x, "lan");
+		g = json_object_get(x, "gpsd");
+		fprintf(fp, "\ninstance %s (service %s)\n", js(x, "instance"),
+		    js(x, "service"));
+		fprintf(fp, "  WAN %s", js(w, "mode"));
+		if (json_object_get(w, "client_network") != NULL) {
+			fprintf(fp, " on client network %s (bridge %s), host "
+			    "veth %s, container interface wan\n",
+			    js(w, "client_network"), js(w, "bridge"),
+			    js(w, "host_veth"));
+			if (strcmp(js(w, "mode"), "allocated") == 0)
+				fprintf(fp, "    address %s, default route "
+				    "via %s\n", js(w, "address"),
+				    js(w, "gateway"));
+			fprintf(fp, "    why: %s\n", js(w, "why"));
+		} else {
+			fputs(": no WAN interface\n", fp);
+		}
+		fprintf(fp, "  LAN %s", js(l, "mode"));
+		if (json_object_get(l, "interface") != NULL) {
+			if (json_is_true(json_object_get(l, "routed")))
+				fprintf(fp, ", routed: container interface "
+				    "lan, host veth %s\n", js(l,
+				    "host_veth"));
+			else
+				fprintf(fp, ", bridged to physical ports:\n");
+			a = json_object_get(l, "access_interfaces");
+			for (k = 0; k < json_array_size(a); k++) {
+				json_t *ai = json_array_get(a, k);
+
+				fprintf(fp, "    port %s -> bridge %s <- veth "
+				    "%s -> container %s\n", js(ai, "port"),
+				    js(ai, "bridge"), js(ai, "host_veth"),
+				    js(ai, "label"));
+			}
+			fprintf(fp, "    block %s, address %s on %s",
+			    js(l, "block"), js(l, "address"),
+			    js(l, "interface"));
+			a = json_object_get(l, "dhcp_pool");
+			if (json_is_object(a))
+				fprintf(fp, ", DHCP pool %s - %s", js(a,
+				    "start"), js(a, "end"));
+			fprintf(fp, "\n    why: %s\n", js(l, "why"));
+			a = json_object_get(l, "device_routes");
+			for (k = 0; k < json_array_size(a); k++)
+				fprintf(fp, "    device: %s\n",
+				    json_string_value(json_array_get(a, k)));
+		} else {
+			fputs(": no LAN interface\n", fp);
+		}
+		if (json_is_true(json_object_get(x, "forwarding")))
+			fprintf(fp, "  forwarding LAN -> WAN (and replies), "
+			    "nothing else; %s\n", json_is_true(
+			    json_object_get(x, "masquerade")) ?
+			    "masquerade of the LAN block leaving by wan" :
+			    "no masquerade: LAN addresses leave unchanged");
+		if (json_is_true(json_object_get(g, "enabled"))) {
+			fprintf(fp, "  GPSd: CONFIG_GPSD_HOST=%s "
+			    "CONFIG_GPSD_PORT=%lld", js(g, "host"),
+			    json_integer_value(json_object_get(g, "port")));
+			if (json_object_get(g, "also_reachable_by") != NULL) {
+				fprintf(fp, "; port open to the whole client "
+				    "network %s: every client on it, and the "
+				    "instances ", js(g,
+				    "open_to_client_network"));
+				explain_print_list(fp, json_object_get(g,
+				    "also_reachable_by"));
+				fputc('\n', fp);
+			} else {
+				fputs("; WAN disabled: no path to GPSd\n", fp);
+			}
+		}
+		fputs("  files: ", fp);
+		explain_print_list(fp, json_object_get(x, "files"));
+		fputc('\n', fp);
+	}
 }
 
 int
 cmd_explain(int argc, char **argv)
 {
-	fprintf(stderr, "edgenetc: %s: not built yet\n", argv[0]);
-	return 2;
+	struct copts o;
+	struct cstate st;
+	struct emit_dev *eds;
+	struct bundle b;
+	char hex[SHA256_HEX_LEN];
+	json_t *dj;
+	size_t i;
+	int rc;
+
+	if ((rc = compile_args(argc, argv, &o, true)) >= 0)
+		return rc;
+	memset(&st, 0, sizeof(st));
+	if ((rc = compile_plan(&st, &o)) >= 0) {
+		compile_fini(&st);
+		return rc;
+	}
+	for (i = 0; i < st.f->n_devs; i++)
+		if (strcmp(st.f->devs[i]->id.s, o.device) == 0)
+			break;
+	if (i == st.f->n_devs) {
+		compile_print_diags(&st, &o);
+		fprintf(stderr, "edgenetc explain: no device '%s' in the "
+		    "input\n", o.device);
+		compile_fini(&st);
+		return 1;
+	}
+	compile_inputs_digest(&st.d, &o, hex);
+	eds = emit_devs_group(st.f, &st.plan);
+	emit_bundle_render(&eds[i], hex, &b, &st.d);
+	dj = explain_device(&eds[i], &b);
+	compile_print_diags(&st, &o);
+	if (o.json) {
+		json_dumpf(dj, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', stdout);
+	} else {
+		explain_print_text(stdout, dj);
+	}
+	json_decref(dj);
+	emit_bundle_free(&b);
+	emit_devs_free(eds, st.f->n_devs);
+	compile_fini(&st);
+	return 0;
 }

@@ -49,23 +49,24 @@ nl_host(const struct addr *a)
 }
 
 enum nl_route {
-	NL_ROUTE_PREFIX,	/* the block, unique on the device */
+	NL_ROUTE_PREFIX,	/* the block */
 	NL_ROUTE_HOST,		/* block shared: a host route per address */
 	NL_ROUTE_NONE,		/* same address as an earlier instance */
 };
 
 /*
- * Two routed LANs with the same block on one device (a shared dhcp_range,
- * or a fixed subnet with a second instance) cannot both own the block's
- * route: each gets a host route to its own address instead, and an
- * instance whose address another one already holds gets no route.
+ * Two routed LANs with the same block on one device cannot both own the
+ * block's route.  With different addresses (a fixed subnet with a second
+ * instance) each gets a host route to its own address; with the same
+ * address (a shared dhcp_range) the first by id keeps the route and the
+ * others get none, with a warning.
  */
 static enum nl_route
 nl_route_kind(const struct emit_dev *ed, size_t i, struct diag_ctx *d)
 {
 	const struct inst_plan *ip = ed->ip[i], *o;
 	struct addr p, q, h, g;
-	bool shared = false;
+	bool other_addr = false;
 	size_t j;
 
 	nl_route_prefix(ip, &p);
@@ -77,9 +78,12 @@ nl_route_kind(const struct emit_dev *ed, size_t i, struct diag_ctx *d)
 		nl_route_prefix(o, &q);
 		if (addr_cmp(&p, &q) != 0)
 			continue;
-		shared = true;
 		g = nl_host(&o->address);
-		if (j < i && addr_cmp(&h, &g) == 0) {
+		if (addr_cmp(&h, &g) != 0) {
+			other_addr = true;
+			continue;
+		}
+		if (j < i) {
 			if (d != NULL)
 				diag_warn(d, &ip->inst->loc, "route-conflict",
 				    "instance '%s' has the same LAN address "
@@ -90,7 +94,7 @@ nl_route_kind(const struct emit_dev *ed, size_t i, struct diag_ctx *d)
 			return NL_ROUTE_NONE;
 		}
 	}
-	return shared ? NL_ROUTE_HOST : NL_ROUTE_PREFIX;
+	return other_addr ? NL_ROUTE_HOST : NL_ROUTE_PREFIX;
 }
 
 static void

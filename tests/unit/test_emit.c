@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "alloc.h"
 #include "emit.h"
 #include "model.h"
 #include "xalloc.h"
@@ -538,6 +539,19 @@ test_netlink_route_conflict(void **state)
 	assert_int_equal(i, 2);
 	diag_fini(&d);
 	ebuf_free(&b);
+
+	/* a shared range: same block, same address: the first keeps the
+	 * block's route, the second gets none */
+	pp[1] = &ips[2];
+	ed.n = 2;
+	diag_init(&d);
+	emit_netlink_device(&ed, &b, &d);
+	assert_non_null(strstr(b.p, "route add 192.168.5.0/24 via 192.168.5.1 "
+	    "dev el82f3e9c6 onlink\n"));
+	assert_null(strstr(b.p, "/32"));
+	assert_int_equal(d.n_warn, 1);
+	diag_fini(&d);
+	ebuf_free(&b);
 }
 
 /* allocations.json and manifest.json ----------------------------------------- */
@@ -581,6 +595,20 @@ test_allocations_json(void **state)
 	assert_true(json_is_null(json_object_get(a, "wan_address")));
 	json_decref(j);
 	ebuf_free(&b);
+
+	/* the same object as alloc's answer, key for key */
+	for (i = 0; i < 2; i++) {
+		json_t *want = alloc_answer_json(&x->ip[i], x->ip[i].svc->name.s,
+		    x->ip[i].inst->id.s, x->dev->id.s);
+
+		emit_inst_alloc_json(&x->ip[i], &b);
+		j = json_loadb(b.p, b.len, 0, &err);
+		assert_non_null(j);
+		assert_true(json_equal(j, want));
+		json_decref(j);
+		json_decref(want);
+		ebuf_free(&b);
+	}
 }
 
 static void

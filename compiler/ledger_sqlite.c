@@ -279,6 +279,7 @@ static int
 sq_read_lease(struct ledger *l, sqlite3_stmt *st, struct lease *ls)
 {
 	const char *kind = col_text(st, 1), *scope = col_text(st, 2);
+	bool has_end;
 
 	memset(ls, 0, sizeof(*ls));
 	ls->gen = sqlite3_column_int64(st, 0);
@@ -292,11 +293,11 @@ sq_read_lease(struct ledger *l, sqlite3_stmt *st, struct lease *ls)
 	    col_addr(l, st, 6, false, &ls->held, NULL) != 0 ||
 	    col_addr(l, st, 7, false, &ls->address, NULL) != 0 ||
 	    col_addr(l, st, 8, true, &ls->pool_start, &ls->has_pool) != 0 ||
-	    col_addr(l, st, 9, true, &ls->pool_end, NULL) != 0)
+	    col_addr(l, st, 9, true, &ls->pool_end, &has_end) != 0)
 		return -1;
-	if (ls->has_pool && ls->pool_end.family == 0)
-		return ledger_fail(l, "%s: lease of generation %lld has a "
-		    "pool start but no end", l->where, (long long)ls->gen);
+	if (ls->has_pool != has_end)
+		return ledger_fail(l, "%s: lease of generation %lld has "
+		    "half a DHCP pool", l->where, (long long)ls->gen);
 	ls->tplen = (uint8_t)sqlite3_column_int(st, 5);
 	ls->created = sqlite3_column_int64(st, 10);
 	ls->released = sqlite3_column_int64(st, 11);

@@ -135,6 +135,11 @@ int	 gq_block_string(struct gq_state *st, const char *raw, size_t len,
 void	 gq_errorf(struct gq_state *st, unsigned line, unsigned col,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+#ifdef UNITTESTS
+size_t	 gq_utf8_len(const unsigned char *s, size_t avail);
+struct vnode *gq_vnode_copy(const struct vnode *v);
+#endif
+
 /* AST helpers used by graphql.y */
 void	 gq_dirs_free(struct gq_dirs *ds);
 void	 gq_field_free(struct gq_field *f);

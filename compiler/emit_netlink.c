@@ -30,71 +30,57 @@ nl_veth(struct ebuf *out, const char *host, const char *peer, const char *ns)
 	    host, peer, ns);
 }
 
-/*
- * The device's route towards a routed LAN: the instance's block, or the
- * interface's network without one.
- */
-static void
-nl_route_prefix(const struct inst_plan *ip, struct addr *out)
-{
-	const struct addr *a = ip->has_block ? &ip->block : &ip->address;
-
-	*out = addr_make(a->family, addr_network(a), a->plen);
-}
-
 static struct addr
 nl_host(const struct addr *a)
 {
 	return addr_make(a->family, a->v, (uint8_t)addr_bits(a));
 }
 
-enum nl_route {
-	NL_ROUTE_PREFIX,	/* the block */
-	NL_ROUTE_HOST,		/* block shared: a host route per address */
-	NL_ROUTE_NONE,		/* same address as an earlier instance */
-};
+/*
+ * The device's route towards a routed LAN: the instance's block, or a
+ * host route to its address when it has none (a fixed subnet, where a
+ * second instance on the device shares the subnet).  Stable: it depends
+ * on this instance's decisions only.
+ */
+static void
+nl_route_prefix(const struct inst_plan *ip, struct addr *out)
+{
+	if (ip->has_block)
+		*out = addr_make(ip->block.family, addr_network(&ip->block),
+		    ip->block.plen);
+	else
+		*out = nl_host(&ip->address);
+}
 
 /*
- * Two routed LANs with the same block on one device cannot both own the
- * block's route.  With different addresses (a fixed subnet with a second
- * instance) each gets a host route to its own address; with the same
- * address (a shared dhcp_range) the first by id keeps the route and the
- * others get none, with a warning.
+ * Two routed LANs with the same prefix on one device (a shared
+ * dhcp_range: same block, same address) cannot both own the route: the
+ * first by id keeps it, the others get none, with a warning.
  */
-static enum nl_route
-nl_route_kind(const struct emit_dev *ed, size_t i, struct diag_ctx *d)
+static bool
+nl_route_taken(const struct emit_dev *ed, size_t i, const struct addr *p,
+    struct diag_ctx *d)
 {
 	const struct inst_plan *ip = ed->ip[i], *o;
-	struct addr p, q, h, g;
-	bool other_addr = false;
+	struct addr q;
 	size_t j;
 
-	nl_route_prefix(ip, &p);
-	h = nl_host(&ip->address);
-	for (j = 0; j < ed->n; j++) {
+	for (j = 0; j < i; j++) {
 		o = ed->ip[j];
-		if (j == i || !emit_lan_routed(o->svc) || !o->has_address)
+		if (!emit_lan_routed(o->svc) || !o->has_address)
 			continue;
 		nl_route_prefix(o, &q);
-		if (addr_cmp(&p, &q) != 0)
+		if (addr_cmp(p, &q) != 0)
 			continue;
-		g = nl_host(&o->address);
-		if (addr_cmp(&h, &g) != 0) {
-			other_addr = true;
-			continue;
-		}
-		if (j < i) {
-			if (d != NULL)
-				diag_warn(d, &ip->inst->loc, "route-conflict",
-				    "instance '%s' has the same LAN address "
-				    "as '%s' on device '%s': the device "
-				    "routes it to '%s' only", ip->inst->id.s,
-				    o->inst->id.s, ed->dev->id.s,
-				    o->inst->id.s);
-			return NL_ROUTE_NONE;
-		}
+		if (d != NULL)
+			diag_warn(d, &ip->inst->loc, "route-conflict",
+			    "instance '%s' has the same LAN block as '%s' on "
+			    "device '%s': the device routes it to '%s' only",
+			    ip->inst->id.s, o->inst->id.s, ed->dev->id.s,
+			    o->inst->id.s);
+		return true;
 	}
-	return other_addr ? NL_ROUTE_HOST : NL_ROUTE_PREFIX;
+	return false;
 }
 
 static void
@@ -139,16 +125,9 @@ nl_device_inst(const struct emit_dev *ed, size_t i, struct ebuf *out,
 	ebuf_printf(out, "link set dev %s up\n", nm.lan);
 	if (!ip->has_address)
 		return;
-	switch (nl_route_kind(ed, i, d)) {
-	case NL_ROUTE_PREFIX:
-		nl_route_prefix(ip, &p);
-		break;
-	case NL_ROUTE_HOST:
-		p = nl_host(&ip->address);
-		break;
-	default:
+	nl_route_prefix(ip, &p);
+	if (nl_route_taken(ed, i, &p, d))
 		return;
-	}
 	ebuf_printf(out, "route add %s via %s dev %s onlink\n",
 	    addr_format(&p, pfx, sizeof(pfx)),
 	    addr_format_host(&ip->address, via, sizeof(via)), nm.lan);

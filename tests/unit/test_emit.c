@@ -446,7 +446,7 @@ test_netlink(void **state)
 	    "# cam/cam-1\n"
 	    "link add name el1f241866 type veth peer name lan netns cam-1\n"
 	    "link set dev el1f241866 up\n"
-	    "route add 192.168.5.0/24 via 192.168.5.1 dev el1f241866 "
+	    "route add 192.168.5.1/32 via 192.168.5.1 dev el1f241866 "
 	    "onlink\n"
 	    "# pis/pis-1\n"
 	    "link add name ew1f682d78 type veth peer name wan netns pis-1\n"
@@ -499,7 +499,7 @@ test_netlink(void **state)
 	ebuf_free(&b);
 }
 
-/* Two routed LANs sharing a block: host routes; same address: one. */
+/* Routed LANs: no block -> host routes; the same block -> one route. */
 static void
 test_netlink_route_conflict(void **state)
 {
@@ -510,6 +510,7 @@ test_netlink_route_conflict(void **state)
 	struct emit_dev ed;
 	struct ebuf b = { 0 };
 	struct diag_ctx d;
+	char *p;
 	size_t i;
 
 	memset(in, 0, sizeof(in));
@@ -533,23 +534,26 @@ test_netlink_route_conflict(void **state)
 	/* r3 has r1's address: no route, a warning */
 	assert_int_equal(d.n_warn, 1);
 	assert_string_equal(d.v[0].code, "route-conflict");
-	i = 0;
-	for (char *p = b.p; (p = strstr(p, "route add")) != NULL; p++)
+	for (i = 0, p = b.p; (p = strstr(p, "route add")) != NULL; p++)
 		i++;
 	assert_int_equal(i, 2);
 	diag_fini(&d);
 	ebuf_free(&b);
 
-	/* a shared range: same block, same address: the first keeps the
-	 * block's route, the second gets none */
-	pp[1] = &ips[2];
-	ed.n = 2;
+	/* a shared range: the same block: the first keeps its route */
+	for (i = 0; i < 3; i++) {
+		ips[i].has_block = true;
+		ips[i].block = A("192.168.5.0/24");
+	}
 	diag_init(&d);
 	emit_netlink_device(&ed, &b, &d);
 	assert_non_null(strstr(b.p, "route add 192.168.5.0/24 via 192.168.5.1 "
 	    "dev el82f3e9c6 onlink\n"));
 	assert_null(strstr(b.p, "/32"));
-	assert_int_equal(d.n_warn, 1);
+	for (i = 0, p = b.p; (p = strstr(p, "route add")) != NULL; p++)
+		i++;
+	assert_int_equal(i, 1);
+	assert_int_equal(d.n_warn, 2);
 	diag_fini(&d);
 	ebuf_free(&b);
 }

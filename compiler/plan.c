@@ -637,7 +637,7 @@ dc_wan(struct decide *c, const struct client_net *cn, struct lease *ls)
 		snprintf(what, sizeof(what), "client network '%s' (%s) on "
 		    "device '%s'", cn->name.s ? cn->name.s : "?",
 		    fmt_addr(&net, nb), c->device_id);
-		return dc_exhausted(c, NULL, what, hi - lo + 1,
+		return dc_exhausted(c, &cn->subnet, what, hi - lo + 1,
 		    "host addresses");
 	}
 	ls->kind = LEASE_WAN;

@@ -156,9 +156,18 @@ diag_sort(struct diag_ctx *d)
 	diag_sort_ctx = NULL;
 }
 
+/* Where the previous source line was found: diagnostics are printed in
+ * line order, so each file is scanned once, not once per diagnostic. */
+struct diag_cursor {
+	const struct diag_src	*s;
+	unsigned		 line;
+	const char		*p;
+};
+
 /* Prints the source line of l with a caret under its column. */
 static void
-diag_print_source(const struct diag_ctx *d, const struct loc *l, FILE *fp)
+diag_print_source(const struct diag_ctx *d, const struct loc *l, FILE *fp,
+    struct diag_cursor *cur)
 {
 	const struct diag_src *s = diag_src_find(d, l->file);
 	const char *p, *end, *eol;
@@ -169,6 +178,10 @@ diag_print_source(const struct diag_ctx *d, const struct loc *l, FILE *fp)
 		return;
 	p = s->buf;
 	end = s->buf + s->len;
+	if (cur->s == s && cur->line <= l->line) {
+		p = cur->p;
+		line = cur->line;
+	}
 	while (line < l->line && p < end) {
 		eol = memchr(p, '\n', (size_t)(end - p));
 		if (eol == NULL)
@@ -176,6 +189,9 @@ diag_print_source(const struct diag_ctx *d, const struct loc *l, FILE *fp)
 		p = eol + 1;
 		line++;
 	}
+	cur->s = s;
+	cur->line = line;
+	cur->p = p;
 	if (line != l->line || p >= end)
 		return;
 	eol = memchr(p, '\n', (size_t)(end - p));
@@ -219,6 +235,7 @@ diag_put_safe(const char *s, FILE *fp)
 void
 diag_print_text(struct diag_ctx *d, FILE *fp)
 {
+	struct diag_cursor cur = { NULL, 0, NULL };
 	size_t i;
 
 	diag_sort(d);
@@ -238,7 +255,7 @@ diag_print_text(struct diag_ctx *d, FILE *fp)
 		if (g->code[0] != '\0')
 			fprintf(fp, " [%s]", g->code);
 		fputc('\n', fp);
-		diag_print_source(d, &g->loc, fp);
+		diag_print_source(d, &g->loc, fp, &cur);
 	}
 }
 

@@ -1,0 +1,185 @@
+/*
+ * ctx.c - namespaces and their sockets for one run.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ctx.h"
+
+static long
+env_long(const char *name)
+{
+	const char *s = getenv(name);
+	char *end;
+	long v;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	v = strtol(s, &end, 10);
+	return *end == '\0' && v > 0 ? v : 0;
+}
+
+int
+rt_ctx_init(struct rt_ctx *c, const char *state, const char *netns_dir)
+{
+	ssize_t n;
+
+	memset(c, 0, sizeof(*c));
+	c->state = state;
+	c->netns_dir = netns_dir;
+	c->homefd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (c->homefd == -1)
+		return rt_errf(c->err, sizeof(c->err), "/proc/self/ns/net: %s",
+		    strerror(errno));
+	/* Fault injection is always compiled in: it can only make a run
+	 * fail (and roll back), never change what a run does. */
+	c->fail_step = env_long("EDGENET_FAIL_STEP");
+	c->kill_step = env_long("EDGENET_KILL_STEP");
+	n = readlink("/proc/self/exe", c->self, sizeof(c->self) - 1);
+	if (n > 0)
+		c->self[n] = '\0';
+	return 0;
+}
+
+void
+rt_ctx_fini(struct rt_ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nns; i++) {
+		if (c->ns[i].nl_open)
+			rt_nl_close(&c->ns[i].nl);
+		if (c->ns[i].fd != -1 && c->ns[i].fd != c->homefd)
+			close(c->ns[i].fd);
+	}
+	free(c->ns);
+	if (c->homefd != -1)
+		close(c->homefd);
+	c->ns = NULL;
+	c->nns = 0;
+	c->homefd = -1;
+}
+
+struct rt_ns *
+rt_ctx_ns(struct rt_ctx *c, const char *id)
+{
+	struct rt_ns *v, *ns;
+	struct stat st;
+	char path[4096];
+	size_t i;
+
+	for (i = 0; i < c->nns; i++)
+		if (strcmp(c->ns[i].id, id) == 0)
+			return &c->ns[i];
+	if ((v = realloc(c->ns, (c->nns + 1) * sizeof(*v))) == NULL) {
+		rt_errf(c->err, sizeof(c->err), "out of memory");
+		return NULL;
+	}
+	c->ns = v;
+	ns = &v[c->nns++];
+	memset(ns, 0, sizeof(*ns));
+	snprintf(ns->id, sizeof(ns->id), "%s", id);
+	if (strcmp(id, RT_DEVNS) == 0)
+		ns->fd = c->homefd;
+	else {
+		snprintf(path, sizeof(path), "%s/%s", c->netns_dir, id);
+		ns->fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	if (ns->fd != -1 && fstat(ns->fd, &st) == 0)
+		ns->ino = (uint64_t)st.st_ino;
+	return ns;
+}
+
+struct rt_nl *
+rt_ctx_nl(struct rt_ctx *c, const char *id)
+{
+	struct rt_ns *ns;
+
+	if ((ns = rt_ctx_ns(c, id)) == NULL)
+		return NULL;
+	if (ns->fd == -1) {
+		rt_errf(c->err, sizeof(c->err), "network namespace %s/%s does "
+		    "not exist", c->netns_dir, id);
+		return NULL;
+	}
+	if (!ns->nl_open) {
+		if (rt_nl_open(&ns->nl, ns->fd, c->homefd, &c->stats, c->err,
+		    sizeof(c->err)) == -1)
+			return NULL;
+		ns->nl_open = 1;
+	}
+	return &ns->nl;
+}
+
+int
+rt_ctx_sysctl(struct rt_ctx *c, struct rt_ns *ns, const char *key,
+    const char *set, char *get, size_t getlen)
+{
+	char path[128], *p;
+	ssize_t n = 0;
+	int fd, e = 0;
+
+	if (ns->fd == -1)
+		return rt_errf(c->err, sizeof(c->err), "network namespace %s "
+		    "does not exist", ns->id);
+	snprintf(path, sizeof(path), "/proc/sys/%s", key);
+	for (p = path + 10; *p != '\0'; p++)
+		if (*p == '.')
+			*p = '/';
+	/* /proc/sys/net shows the namespace of whoever opens it. */
+	if (ns->fd != c->homefd && setns(ns->fd, CLONE_NEWNET) == -1)
+		return rt_errf(c->err, sizeof(c->err), "setns %s: %s", ns->id,
+		    strerror(errno));
+	fd = open(path, (set != NULL ? O_WRONLY : O_RDONLY) | O_CLOEXEC);
+	if (fd == -1)
+		e = errno;
+	if (ns->fd != c->homefd && setns(c->homefd, CLONE_NEWNET) == -1) {
+		if (fd != -1)
+			close(fd);
+		return rt_errf(c->err, sizeof(c->err), "setns back: %s",
+		    strerror(errno));
+	}
+	if (fd == -1)
+		return rt_errf(c->err, sizeof(c->err), "%s in %s: %s", path,
+		    ns->id, strerror(e));
+	if (set != NULL) {
+		c->stats.changes++;
+		if (write(fd, set, strlen(set)) != (ssize_t)strlen(set))
+			e = errno ? errno : EIO;
+	} else {
+		n = read(fd, get, getlen - 1);
+		if (n < 0)
+			e = errno;
+		else {
+			get[n] = '\0';
+			while (n > 0 && (get[n - 1] == '\n' || get[n - 1] == ' '))
+				get[--n] = '\0';
+		}
+	}
+	close(fd);
+	if (e != 0)
+		return rt_errf(c->err, sizeof(c->err), "%s in %s: %s", path,
+		    ns->id, strerror(e));
+	return 0;
+}
+
+void
+rt_ctx_log(struct rt_ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->quiet)
+		return;
+	va_start(ap, fmt);
+	fputs("edgenet-apply: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}

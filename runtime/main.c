@@ -1,0 +1,460 @@
+/*
+ * main.c - edgenet-apply: apply one device bundle atomically (SPEC 6).
+ *
+ *   edgenet-apply [options] BUNDLE_DIR       apply
+ *   edgenet-apply [options] --check BUNDLE_DIR
+ *   edgenet-apply [options] --dry-run BUNDLE_DIR
+ *   edgenet-apply [options] --confirm SECONDS BUNDLE_DIR
+ *   edgenet-apply [options] --confirm-ok | --rollback | --recover
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "apply.h"
+#include "nft.h"
+#include "state.h"
+
+enum mode {
+	M_APPLY, M_CHECK, M_DRYRUN, M_ROLLBACK, M_RECOVER, M_CONFIRM_OK,
+	M_WATCH, M_HOOK
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: edgenet-apply [--state-dir DIR] [--netns-dir DIR] "
+	    "[--stats] [--quiet]\n"
+	    "           [--check | --dry-run | --confirm SECONDS] BUNDLE_DIR\n"
+	    "       edgenet-apply [--state-dir DIR] [--netns-dir DIR] "
+	    "--rollback | --recover | --confirm-ok\n");
+}
+
+static void
+print_stats(const struct rt_ctx *c)
+{
+	fprintf(stderr, "stats: steps %ld, netlink requests %lu, "
+	    "state-changing netlink %lu, nft changes %u, processes started "
+	    "%lu, stopped %lu, files %lu\n", c->step, c->stats.msgs,
+	    c->stats.changes, rt_nft_msgs_sent(), c->stats.spawns,
+	    c->stats.kills, c->stats.files);
+}
+
+static int
+fail(struct rt_ctx *c, const char *what)
+{
+	fprintf(stderr, "edgenet-apply: %s%s%s\n", what, *what ? ": " : "",
+	    c->err);
+	return 1;
+}
+
+/* Starts the detached process that reverts a --confirm in time. */
+static void
+spawn_watcher(struct rt_ctx *c)
+{
+	char log[4096];
+	pid_t pid;
+	int fd;
+
+	if ((pid = fork()) != 0) {
+		if (pid > 0)
+			while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+				;
+		return;
+	}
+	setsid();
+	if (fork() != 0)
+		_exit(0);
+	rt_strf(log, sizeof(log), "%s/confirm.log", c->state);
+	fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd != -1) {
+		dup2(fd, 1);
+		dup2(fd, 2);
+	}
+	close(0);
+	open("/dev/null", O_RDONLY);
+	execl(c->self, c->self, "--state-dir", c->state, "--netns-dir",
+	    c->netns_dir, "--confirm-watch", (char *)NULL);
+	_exit(127);
+}
+
+/* Loads the stored bundles of the record; 0 or -1 + err. */
+static int
+load_live(struct rt_ctx *c, struct rt_applied *rec, struct rt_bundle *old)
+{
+	if (rt_applied_read(c, rec) == -1)
+		return -1;
+	return rt_store_get(c, rec->bundle, old);
+}
+
+static int
+do_revert(struct rt_ctx *c, const char *from, const char *to)
+{
+	struct rt_applied rec;
+	struct rt_bundle old, new;
+	int r = -1;
+
+	memset(&old, 0, sizeof(old));
+	memset(&new, 0, sizeof(new));
+	if (load_live(c, &rec, &old) == 0 &&
+	    rt_store_get(c, to, &new) == 0)
+		r = rt_apply(c, &old, &new, &rec, from, 0);
+	rt_bundle_free(&old);
+	rt_bundle_free(&new);
+	rt_applied_free(&rec);
+	return r;
+}
+
+static int
+cmd_watch(struct rt_ctx *c)
+{
+	struct rt_confirm k;
+	struct rt_applied rec;
+	int lock, r;
+
+	for (;;) {
+		if ((r = rt_confirm_read(c, &k)) != 1)
+			return r == 0 ? 0 : fail(c, "confirm");
+		while ((long long)time(NULL) < k.deadline) {
+			struct timespec ts = { 1, 0 };
+
+			if (k.deadline - (long long)time(NULL) < 1)
+				ts.tv_sec = 0, ts.tv_nsec = 200000000L;
+			nanosleep(&ts, NULL);
+			if (rt_confirm_read(c, &k) != 1)
+				return 0;	/* confirmed */
+		}
+		if ((lock = rt_state_lock(c, 1)) == -1)
+			return fail(c, "");
+		if (rt_confirm_read(c, &k) != 1 ||
+		    (long long)time(NULL) < k.deadline) {
+			close(lock);
+			continue;	/* confirmed, or a new deadline */
+		}
+		if (rt_applied_read(c, &rec) == 0 &&
+		    strcmp(rec.bundle, k.from) == 0) {
+			fprintf(stderr, "edgenet-apply: not confirmed in time: "
+			    "reverting to %s\n", k.to[0] ? k.to : "nothing");
+			if (do_revert(c, k.from, k.to) == -1)
+				fail(c, "revert");
+		}
+		rt_applied_free(&rec);
+		rt_confirm_clear(c);
+		close(lock);
+		return 0;
+	}
+}
+
+/* The busybox udhcpc hook, run inside the container namespace. */
+static int
+cmd_hook(struct rt_ctx *c, const char *action)
+{
+	const char *ifn = getenv("interface"), *ip = getenv("ip");
+	const char *mask = getenv("mask"), *router = getenv("router");
+	char buf[128], rbuf[64];
+	struct rt_nl *nl;
+	struct rt_op op;
+	int r = 0;
+
+	if (ifn == NULL || !rt_ifname_valid(ifn, strlen(ifn)))
+		return 1;
+	if ((nl = rt_ctx_nl(c, RT_DEVNS)) == NULL)
+		return fail(c, "dhcp hook");
+	if (strcmp(action, "deconfig") == 0)
+		return rt_nl_addr_flush(nl, ifn, c->err, sizeof(c->err)) ? 1 :
+		    0;
+	if (strcmp(action, "bound") != 0 && strcmp(action, "renew") != 0)
+		return 0;
+	if (ip == NULL || mask == NULL)
+		return 1;
+	rt_nl_addr_flush(nl, ifn, c->err, sizeof(c->err));
+	memset(&op, 0, sizeof(op));
+	op.kind = RT_OP_ADDR;
+	snprintf(op.dev, sizeof(op.dev), "%s", ifn);
+	if (rt_strf(buf, sizeof(buf), "%s/%s", ip, mask) == -1 ||
+	    rt_pfx_parse(buf, strlen(buf), 1, 0, &op.dst) == -1)
+		return 1;
+	if (rt_nl_exec(nl, &op, -1, c->err, sizeof(c->err)) == -1 &&
+	    errno != EEXIST)
+		r = fail(c, "dhcp hook");
+	if (router != NULL && sscanf(router, "%63s", rbuf) == 1) {
+		op.kind = RT_OP_ROUTE;
+		op.flags = RT_OPF_DEFAULT;
+		if (rt_pfx_parse(rbuf, strlen(rbuf), -1, 0, &op.via) == 0) {
+			op.dst.family = op.via.family;
+			op.dst.len = 0;
+			if (rt_nl_exec(nl, &op, -1, c->err,
+			    sizeof(c->err)) == -1 && errno != EEXIST)
+				r = fail(c, "dhcp hook");
+		}
+	}
+	return r;
+}
+
+static int
+cmd_apply(struct rt_ctx *c, enum mode m, const char *dir, long confirm)
+{
+	struct rt_applied rec;
+	struct rt_bundle old, new;
+	struct rt_confirm k;
+	char err[RT_ERRLEN], previous[65];
+	int r = 1, flags = 0;
+
+	memset(&old, 0, sizeof(old));
+	memset(&rec, 0, sizeof(rec));
+	if (rt_bundle_load(dir, &new, err, sizeof(err)) == -1) {
+		fprintf(stderr, "edgenet-apply: %s: bundle refused: %s\n", dir,
+		    err);
+		rt_bundle_free(&new);
+		return 1;
+	}
+	if (m == M_CHECK) {
+		if ((r = rt_check(c, &new)) == -1)
+			r = fail(c, "check") + 1;
+		else if (r == 0 && !c->quiet)
+			fprintf(stderr, "edgenet-apply: no drift\n");
+		goto out;
+	}
+	if (m == M_APPLY) {
+		if (rt_recover(c) == -1)
+			goto fail;
+	} else {
+		char jp[4096];
+
+		rt_strf(jp, sizeof(jp), "%s/journal", c->state);
+		if (access(jp, F_OK) == 0) {
+			fprintf(stderr, "edgenet-apply: an interrupted apply "
+			    "must be recovered first (--recover)\n");
+			goto out;
+		}
+		flags = RT_APPLY_DRYRUN | RT_APPLY_PRINT;
+	}
+	if (rt_confirm_read(c, &k) == 1 && m == M_APPLY) {
+		fprintf(stderr, "edgenet-apply: a --confirm is pending: run "
+		    "--confirm-ok or --rollback first\n");
+		goto out;
+	}
+	if (load_live(c, &rec, &old) == -1)
+		goto fail;
+	rt_strf(previous, sizeof(previous), "%s",
+	    strcmp(rec.bundle, new.id) != 0 ? rec.bundle : rec.previous);
+	if (rt_apply(c, &old, &new, &rec, previous, flags) == -1)
+		goto fail;
+	if (confirm > 0) {
+		k.deadline = (long long)time(NULL) + confirm;
+		rt_strf(k.from, sizeof(k.from), "%s", new.id);
+		rt_strf(k.to, sizeof(k.to), "%s", previous);
+		if (rt_confirm_write(c, &k) == -1)
+			goto fail;
+		spawn_watcher(c);
+	}
+	r = 0;
+	goto out;
+fail:
+	r = fail(c, m == M_APPLY ? "apply failed" : "dry run failed");
+out:
+	rt_bundle_free(&new);
+	rt_bundle_free(&old);
+	rt_applied_free(&rec);
+	return r;
+}
+
+static int
+cmd_rollback(struct rt_ctx *c)
+{
+	struct rt_applied rec;
+	struct rt_bundle old, new;
+	int r = 1;
+
+	memset(&old, 0, sizeof(old));
+	memset(&new, 0, sizeof(new));
+	if (rt_recover(c) == -1 || load_live(c, &rec, &old) == -1) {
+		r = fail(c, "rollback");
+		goto out;
+	}
+	if (rec.previous[0] == '\0') {
+		fprintf(stderr, "edgenet-apply: no previous bundle to roll "
+		    "back to\n");
+		goto out;
+	}
+	if (rt_store_get(c, rec.previous, &new) == -1 ||
+	    rt_apply(c, &old, &new, &rec, rec.bundle, 0) == -1) {
+		r = fail(c, "rollback failed");
+		goto out;
+	}
+	rt_confirm_clear(c);
+	r = 0;
+out:
+	rt_bundle_free(&old);
+	rt_bundle_free(&new);
+	rt_applied_free(&rec);
+	return r;
+}
+
+static int
+cmd_recover(struct rt_ctx *c)
+{
+	struct rt_confirm k;
+	int r;
+
+	if (rt_recover(c) == -1)
+		return fail(c, "recover");
+	if ((r = rt_confirm_read(c, &k)) == -1)
+		return fail(c, "recover");
+	if (r == 1) {
+		if ((long long)time(NULL) >= k.deadline) {
+			struct rt_applied rec;
+
+			if (rt_applied_read(c, &rec) == 0 &&
+			    strcmp(rec.bundle, k.from) == 0 &&
+			    do_revert(c, k.from, k.to) == -1) {
+				rt_applied_free(&rec);
+				return fail(c, "confirm revert");
+			}
+			rt_applied_free(&rec);
+			rt_confirm_clear(c);
+		} else
+			spawn_watcher(c);
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "state-dir", required_argument, NULL, 's' },
+		{ "netns-dir", required_argument, NULL, 'n' },
+		{ "check", no_argument, NULL, 'c' },
+		{ "dry-run", no_argument, NULL, 'd' },
+		{ "rollback", no_argument, NULL, 'r' },
+		{ "recover", no_argument, NULL, 'R' },
+		{ "confirm", required_argument, NULL, 'C' },
+		{ "confirm-ok", no_argument, NULL, 'O' },
+		{ "confirm-watch", no_argument, NULL, 'W' },
+		{ "dhcp-hook", required_argument, NULL, 'H' },
+		{ "stats", no_argument, NULL, 'S' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *state = "/var/lib/edgenet", *netns = "/run/netns";
+	const char *hook = NULL;
+	enum mode m = M_APPLY;
+	struct rt_ctx c;
+	long confirm = 0;
+	int ch, r, lock = -1, stats = 0, quiet = 0, nmodes = 0;
+	char *end;
+
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			state = optarg;
+			break;
+		case 'n':
+			netns = optarg;
+			break;
+		case 'c': m = M_CHECK; nmodes++; break;
+		case 'd': m = M_DRYRUN; nmodes++; break;
+		case 'r': m = M_ROLLBACK; nmodes++; break;
+		case 'R': m = M_RECOVER; nmodes++; break;
+		case 'O': m = M_CONFIRM_OK; nmodes++; break;
+		case 'W': m = M_WATCH; nmodes++; break;
+		case 'H':
+			m = M_HOOK;
+			hook = optarg;
+			nmodes++;
+			break;
+		case 'C':
+			confirm = strtol(optarg, &end, 10);
+			if (*end != '\0' || confirm < 1 || confirm > 86400) {
+				fprintf(stderr, "edgenet-apply: --confirm takes "
+				    "1..86400 seconds\n");
+				return 2;
+			}
+			break;
+		case 'S':
+			stats = 1;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("edgenet-apply %s\n", EDGENETC_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (m == M_HOOK && optind + 1 == argc)
+		optind++;	/* udhcpc passes the action again */
+	if (nmodes > 1 || (confirm > 0 && m != M_APPLY) ||
+	    ((m == M_APPLY || m == M_CHECK || m == M_DRYRUN) ?
+	    optind + 1 != argc : optind != argc)) {
+		usage(stderr);
+		return 2;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if (rt_ctx_init(&c, state, netns) == -1)
+		return fail(&c, "");
+	c.quiet = quiet;
+	if (m == M_HOOK) {
+		r = cmd_hook(&c, hook);
+		rt_ctx_fini(&c);
+		return r;
+	}
+	if (m != M_WATCH && (lock = rt_state_lock(&c, 0)) == -1) {
+		r = fail(&c, "");
+		goto out;
+	}
+	switch (m) {
+	case M_APPLY:
+	case M_CHECK:
+	case M_DRYRUN:
+		r = cmd_apply(&c, m, argv[optind], confirm);
+		break;
+	case M_ROLLBACK:
+		r = cmd_rollback(&c);
+		break;
+	case M_RECOVER:
+		r = cmd_recover(&c);
+		break;
+	case M_CONFIRM_OK: {
+		struct rt_confirm k;
+
+		if ((r = rt_confirm_read(&c, &k)) == 1)
+			r = rt_confirm_clear(&c) == -1 ? fail(&c, "") : 0;
+		else if (r == 0) {
+			fprintf(stderr, "edgenet-apply: nothing to confirm\n");
+			r = 1;
+		} else
+			r = fail(&c, "");
+		break;
+	}
+	case M_WATCH:
+		r = cmd_watch(&c);
+		break;
+	default:
+		r = 2;
+	}
+out:
+	if (stats)
+		print_stats(&c);
+	if (lock != -1)
+		close(lock);
+	rt_ctx_fini(&c);
+	return r;
+}

@@ -1,0 +1,218 @@
+/*
+ * plan.c - a bundle as a set of objects keyed by what they are: a batch
+ * line in its namespace, or a namespace's nft table, an instance's
+ * dnsmasq config or lxc.env.  Two bundles are compared key by key.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan.h"
+
+static struct rt_obj *
+obj_push(struct rt_objset *s, size_t *cap, enum rt_obj_type type,
+    const char *ns)
+{
+	struct rt_obj *v, *o;
+
+	if (s->n == *cap) {
+		size_t c = *cap ? *cap * 2 : 64;
+
+		if ((v = realloc(s->v, c * sizeof(*v))) == NULL)
+			return NULL;
+		s->v = v;
+		*cap = c;
+	}
+	o = &s->v[s->n];
+	memset(o, 0, sizeof(*o));
+	o->type = type;
+	o->ns = ns;
+	o->pos = (unsigned)s->n++;
+	return o;
+}
+
+/* Which commands each batch file may hold. */
+static int
+kind_allowed(const char *ns, enum rt_op_kind k)
+{
+	if (strcmp(ns, RT_DEVNS) == 0)
+		return k == RT_OP_VETH || k == RT_OP_BRIDGE ||
+		    k == RT_OP_MASTER || k == RT_OP_UP || k == RT_OP_ADDR ||
+		    k == RT_OP_ROUTE || k == RT_OP_SYSCTL;
+	return k == RT_OP_UP || k == RT_OP_ADDR || k == RT_OP_ROUTE ||
+	    k == RT_OP_SYSCTL || k == RT_OP_DHCPC;
+}
+
+static int
+parse_batch(struct rt_objset *s, size_t *cap, const struct rt_bfile *f,
+    const char *ns, char *err, size_t errlen)
+{
+	const char *p = f->data, *end = f->data + f->len, *eol;
+	char msg[256];
+	struct rt_obj *o;
+	struct rt_op op;
+	unsigned line = 0;
+	int r;
+
+	for (; p < end; p = eol + 1) {
+		line++;
+		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			eol = end;
+		r = rt_batch_parse_line(p, (size_t)(eol - p), 0, &op, msg,
+		    sizeof(msg));
+		if (r == 1)
+			continue;
+		if (r == -1)
+			return rt_errf(err, errlen, "%s:%u: %s", f->path, line,
+			    msg);
+		if (!kind_allowed(ns, op.kind))
+			return rt_errf(err, errlen, "%s:%u: command not allowed "
+			    "in this file", f->path, line);
+		if ((o = obj_push(s, cap, RT_OBJ_NL, ns)) == NULL)
+			return rt_errf(err, errlen, "out of memory");
+		o->op = op;
+	}
+	return 0;
+}
+
+static int
+cmp_obj_key(const void *x, const void *y)
+{
+	return strcmp((*(struct rt_obj *const *)x)->key,
+	    (*(struct rt_obj *const *)y)->key);
+}
+
+static int
+has_id(const struct rt_bundle *b, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < b->nids; i++)
+		if (strcmp(b->ids[i], id) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+set_key(struct rt_obj *o)
+{
+	static const char *const names[] = { "", "nft", "dnsmasq", "env" };
+	char text[176];
+
+	if (o->type == RT_OBJ_NL) {
+		if (rt_op_format(&o->op, text, sizeof(text)) == -1)
+			return -1;
+	} else
+		strcpy(text, names[o->type]);
+	return rt_strf(o->key, sizeof(o->key), "%s\t%s", o->ns, text);
+}
+
+int
+rt_objset_build(struct rt_objset *s, const struct rt_bundle *b, char *err,
+    size_t errlen)
+{
+	static const char *const cname[] = { NULL, "netns.nft",
+	    "dnsmasq.conf", "lxc.env" };
+	const struct rt_bfile *f;
+	struct rt_obj *o;
+	size_t cap = 0, i, t;
+
+	memset(s, 0, sizeof(*s));
+	s->b = b;
+	if ((f = rt_bundle_file(b, "netlink.batch")) != NULL &&
+	    parse_batch(s, &cap, f, RT_DEVNS, err, errlen) == -1)
+		return -1;
+	for (i = 0; i < b->nids; i++)
+		if ((f = rt_bundle_ifile(b, b->ids[i], "netns.batch")) !=
+		    NULL && parse_batch(s, &cap, f, b->ids[i], err,
+		    errlen) == -1)
+			return -1;
+	if ((f = rt_bundle_file(b, "host.nft")) != NULL) {
+		if ((o = obj_push(s, &cap, RT_OBJ_NFT, RT_DEVNS)) == NULL)
+			return rt_errf(err, errlen, "out of memory");
+		o->file = f;
+	}
+	for (t = RT_OBJ_NFT; t <= RT_OBJ_ENV; t++)
+		for (i = 0; i < b->nids; i++) {
+			f = rt_bundle_ifile(b, b->ids[i], cname[t]);
+			if (f == NULL)
+				continue;
+			if ((o = obj_push(s, &cap, (enum rt_obj_type)t,
+			    b->ids[i])) == NULL)
+				return rt_errf(err, errlen, "out of memory");
+			o->file = f;
+		}
+	if (s->n > 0 && (s->sorted = calloc(s->n, sizeof(*s->sorted))) ==
+	    NULL)
+		return rt_errf(err, errlen, "out of memory");
+	for (i = 0; i < s->n; i++) {
+		o = &s->v[i];
+		if (set_key(o) == -1)
+			return rt_errf(err, errlen, "object key too long");
+		if (o->type == RT_OBJ_NL && o->op.kind == RT_OP_VETH &&
+		    !has_id(b, o->op.ns))
+			return rt_errf(err, errlen, "netlink.batch: veth %s "
+			    "names namespace '%s', which is not an instance "
+			    "of the bundle", o->op.dev, o->op.ns);
+		s->sorted[i] = o;
+	}
+	if (s->n > 1)
+		qsort(s->sorted, s->n, sizeof(*s->sorted), cmp_obj_key);
+	for (i = 1; i < s->n; i++)
+		if (strcmp(s->sorted[i - 1]->key, s->sorted[i]->key) == 0)
+			return rt_errf(err, errlen, "%s: '%s' appears twice",
+			    strcmp(s->sorted[i]->ns, RT_DEVNS) == 0 ?
+			    "netlink.batch" : s->sorted[i]->ns,
+			    strchr(s->sorted[i]->key, '\t') + 1);
+	return 0;
+}
+
+void
+rt_objset_free(struct rt_objset *s)
+{
+	free(s->v);
+	free(s->sorted);
+	memset(s, 0, sizeof(*s));
+}
+
+struct rt_obj *
+rt_objset_find(const struct rt_objset *s, const char *key)
+{
+	size_t lo = 0, hi = s->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(key, s->sorted[mid]->key);
+
+		if (c == 0)
+			return s->sorted[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+int
+rt_objset_makes_link(const struct rt_objset *s, const char *ns,
+    const char *name)
+{
+	size_t i;
+
+	if (s == NULL)
+		return 0;
+	for (i = 0; i < s->n; i++) {
+		const struct rt_op *op = &s->v[i].op;
+
+		if (s->v[i].type != RT_OBJ_NL)
+			continue;
+		if ((op->kind == RT_OP_VETH || op->kind == RT_OP_BRIDGE) &&
+		    strcmp(ns, RT_DEVNS) == 0 && strcmp(op->dev, name) == 0)
+			return 1;
+		if (op->kind == RT_OP_VETH && strcmp(op->ns, ns) == 0 &&
+		    strcmp(op->arg, name) == 0)
+			return 1;
+	}
+	return 0;
+}

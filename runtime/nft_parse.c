@@ -319,25 +319,39 @@ lex_prefix(struct lex *lx, int family, struct rt_pfx *pfx, struct tok *at)
 	return 0;
 }
 
-/* Words of the subset nft would read as keywords, not as a name. */
+/*
+ * Words nft 1.0.6 reads as keywords where a chain name is expected (found
+ * by trying each keyword of its scanner as a chain name).
+ */
+static const char keywords[] =
+		"accept add ah all and arp auto-merge bridge cgroup chain comment "
+		"comp constant continue counter cpu create ct day dccp define "
+		"delete describe device devices dnat drop dst dup dynamic ecn "
+		"element elements eq esp ether exists expires export exthdr fib "
+		"flags flow flowtable flush frag fwd gc-interval ge get goto gt "
+		"handle hbh hook hour ibriport ibrname icmp icmpv6 igmp iif "
+		"iifgroup iifname iiftype import include index inet insert interval "
+		"ip ip6 ipsec jhash jump le limit list log lshift lt map mark "
+		"masquerade meta meter mh missing monitor ne netdev nftrace not "
+		"notrack numgen obriport obrname offload oif oifgroup oifname "
+		"oiftype or osf pkttype policy position priority queue quota random "
+		"redefine redirect reject rename replace reset return rshift rt rt0 "
+		"rt2 rtclassid rule ruleset sctp secmark set size skgid skuid snat "
+		"socket srh symhash synproxy table tcp th time timeout tproxy type "
+		"typeof udp udplite undefine update vlan vmap xor ";
+
 static int
 is_keyword(const struct tok *tk)
 {
-	static const char *const kw[] = {
-		"accept", "chain", "comment", "ct", "delete", "drop",
-		"hook", "ip", "ip6", "iifname", "inet", "jump",
-		"masquerade", "oifname", "policy", "priority", "table",
-		"tcp", "type", "udp", "vmap",
-	};
-	size_t i;
+	const char *p, *e;
 
-	for (i = 0; i < sizeof(kw) / sizeof(kw[0]); i++)
-		if (tok_is(tk, kw[i]))
+	for (p = keywords; (e = strchr(p, ' ')) != NULL; p = e + 1)
+		if ((size_t)(e - p) == tk->n && memcmp(p, tk->s, tk->n) == 0)
 			return 1;
 	return 0;
 }
 
-/* A chain name: [A-Za-z_.][A-Za-z0-9_./-]*, not a keyword. */
+/* A chain name: [A-Za-z_.][A-Za-z0-9_./-]*, not an nft keyword. */
 static int
 name_check(struct lex *lx, const struct tok *tk)
 {

@@ -1077,6 +1077,9 @@ rt_apply(struct rt_ctx *c, const struct rt_bundle *old,
 		goto out;
 	if (run_steps(&p) == -1) {
 		rt_journal_end(c);
+		/* A refused bundle leaves no copy behind. */
+		rt_store_gc(c, rec->bundle[0] ? rec->bundle : "-",
+		    rec->previous[0] ? rec->previous : "-");
 		goto out;
 	}
 	if (commit(&p, txn, previous) == -1) {

@@ -80,7 +80,8 @@ def device_files(spec):
             gw = ipaddress.ip_interface(nets[wan["net"]]["host"]).ip
             ns.append("route add default via %s dev wan" % gw)
         if wan and lan:
-            ns.append("#@ sysctl net.ipv4.ip_forward 1")
+            ns.append("#@ sysctl net.ipv6.conf.all.forwarding 1" if ":" in lan["addr"]
+                      else "#@ sysctl net.ipv4.ip_forward 1")
         if wan and wan["mode"] == "dhcp":
             ns.append("#@ dhcp-client wan")
         base = "instances/%s/" % iid
@@ -108,7 +109,7 @@ def device_files(spec):
             d = ["# edgenetc: DHCP server of %s" % iid, "interface=%s" % lanif,
                  "bind-interfaces", "except-interface=lo", "port=0",
                  "dhcp-range=%s,%s,%s,12h" % (lo, hi, mask)]
-            if wan:
+            if wan and ":" not in lan["addr"]:
                 d.append("dhcp-option=option:router,%s"
                          % ipaddress.ip_interface(lan["addr"]).ip)
             d += ["dhcp-authoritative",

@@ -1,0 +1,96 @@
+# Shared helpers for tests/e2e/apply_*.sh and bench/apply (sourced).
+#
+# rt_sandbox "$@"  re-executes the calling script in private mount, network
+#                  and PID namespaces (never this machine's), with a tmpfs
+#                  on /run/netns; exits 77 when that is not possible.
+# rt_device        the device namespace of the e2e scenario: client-network
+#                  bridges, a veth standing in for physical port eth1 with a
+#                  LAN client behind it, container namespaces, a peer.
+RT_TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP=${TOP:-$(cd "$RT_TESTS_DIR/../.." && pwd)}
+BUILD=${BUILD:-build}
+EDGENET_APPLY=${EDGENET_APPLY:-$TOP/$BUILD/edgenet-apply}
+export TOP BUILD EDGENET_APPLY
+
+rt_skip() { echo "SKIP: $*" >&2; exit 77; }
+rt_fail() { echo "FAIL: $*" >&2; exit 1; }
+
+rt_can_sandbox() {
+	[ "$(id -u)" -eq 0 ] || rt_skip "needs root for network namespaces"
+	[ -x "$EDGENET_APPLY" ] || rt_skip "$EDGENET_APPLY not built"
+	for t in ip nft dnsmasq busybox python3 unshare; do
+		command -v $t >/dev/null || rt_skip "$t not installed"
+	done
+	mkdir -p /run/netns 2>/dev/null || rt_skip "cannot create /run/netns"
+	unshare -mnpf --mount-proc true 2>/dev/null ||
+	    rt_skip "cannot create private namespaces (unshare -mnpf)"
+}
+
+# Runs "$@" (a script and its arguments) in a fresh sandbox.
+rt_in_sandbox() {
+	RT_SANDBOX=1 unshare -mnpf --mount-proc --propagation private \
+	    bash "$@"
+}
+
+rt_sandbox() {
+	if [ -n "${RT_SANDBOX:-}" ]; then
+		mount -t tmpfs none /run/netns || rt_fail "tmpfs on /run/netns"
+		ip link set lo up
+		return 0
+	fi
+	rt_can_sandbox
+	RT_SANDBOX=1 exec unshare -mnpf --mount-proc --propagation private \
+	    bash "$0" "$@"
+}
+
+# A scratch directory removed at exit.
+rt_tmp() {
+	RT_TMP=$(mktemp -d /tmp/edgenet-rt.XXXXXX)
+	trap 'rm -rf "$RT_TMP"' EXIT
+}
+
+rt_device() {
+	ip link add name br-clients type bridge
+	ip link set br-clients up
+	ip addr add 172.20.0.1/24 dev br-clients
+	ip link add name br-uplink type bridge
+	ip link set br-uplink up
+	ip addr add 10.10.0.1/24 dev br-uplink
+	ip netns add lanclient
+	ip link add name eth1 type veth peer name eth0 netns lanclient
+	ip -n lanclient link set lo up
+	ip -n lanclient link set eth0 up
+	ip netns add lan2
+	ip link add name eth2 type veth peer name eth0 netns lan2
+	ip netns add peer
+	ip link add name vpeer type veth peer name eth0 netns peer
+	ip link set vpeer master br-clients
+	ip link set vpeer up
+	ip -n peer link set lo up
+	ip -n peer link set eth0 up
+	ip -n peer addr add 172.20.0.50/24 dev eth0
+	for n in "$@"; do ip netns add "$n"; done
+}
+
+# The e2e bundle (runtime/tests/bundles/e2e.json) under $1.
+rt_bundle() {
+	python3 "$RT_TESTS_DIR/mkbundle.py" "${2:-$RT_TESTS_DIR/bundles/e2e.json}" "$1" >/dev/null
+}
+RT_E2E_NS="cam-1 mon-1 pis-1 sen-1"
+
+# Normalized state of the device and the given namespaces.
+rt_state() {
+	python3 "$RT_TESTS_DIR/netstate.py" "$@"
+}
+
+# Waits up to $1 tenths of a second for command "$2..." to succeed.
+rt_wait() {
+	local n=$1
+	shift
+	while [ "$n" -gt 0 ]; do
+		"$@" 2>/dev/null && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}

@@ -1,0 +1,48 @@
+#!/bin/bash
+# Equivalence: the kernel state after edgenet-apply equals the state after
+# the shell pair on an identical scratch device: ip -batch netlink.batch,
+# ip -n ID -batch netns.batch, the sysctl pragmas, nft -f of every *.nft.
+# Compared: normalized ip -j -d link/addr/route and nft -j list ruleset of
+# the device and every container namespace.
+. "$(dirname "$0")/../../runtime/tests/lib.sh"
+set -u
+if [ -n "${RT_SANDBOX:-}" ]; then
+	# Inside one sandbox: $1 = runtime|shell, $2 = scratch directory.
+	rt_sandbox
+	side=$1 T=$2 B=$2/out/dev-eq
+	ids=$(ls "$B/instances")
+	rt_device $ids
+	if [ "$side" = runtime ]; then
+		"$EDGENET_APPLY" --state-dir "$T/state" "$B" || exit 1
+		# Processes are not kernel state: stop the runtime's dnsmasq.
+		for p in "$T"/state/instances/*/*.pid; do
+			[ -f "$p" ] && kill "$(cat "$p")"
+		done
+	else
+		ip -batch "$B/netlink.batch" || exit 1
+		for id in $ids; do
+			f=$B/instances/$id/netns.batch
+			[ -f "$f" ] && { ip -n "$id" -batch "$f" || exit 1; }
+			grep '^#@ sysctl ' "$f" 2>/dev/null |
+			while read -r _ _ key val; do
+				ip netns exec "$id" sh -c \
+				    "echo $val > /proc/sys/$(echo "$key" | tr . /)"
+			done
+			f=$B/instances/$id/netns.nft
+			[ -f "$f" ] && { ip netns exec "$id" nft -f "$f" || exit 1; }
+		done
+		nft -f "$B/host.nft" || exit 1
+	fi
+	rt_state $ids > "$T/$side.json"
+	exit 0
+fi
+rt_can_sandbox
+rt_tmp
+rt_bundle "$RT_TMP/out" "$RT_TESTS_DIR/bundles/equiv.json"
+rt_in_sandbox "$0" runtime "$RT_TMP" || rt_fail "runtime side"
+rt_in_sandbox "$0" shell "$RT_TMP" || rt_fail "shell side"
+grep -q '"eb' "$RT_TMP/shell.json" || rt_fail "empty state dump"
+if ! diff -u "$RT_TMP/shell.json" "$RT_TMP/runtime.json"; then
+	rt_fail "state after edgenet-apply differs from the shell pair"
+fi
+echo "PASS: $(grep -c '"name"' "$RT_TMP/runtime.json") links, identical"

@@ -73,7 +73,7 @@ void	 names_access(const struct inst_names *n, unsigned k,
 /*
  * True when s can be written as an interface name into every artifact
  * without quoting: 1-15 bytes of printable ASCII without whitespace, quotes,
- * backslash, '#', '*', ',', '/' or ':', and not "." or "..".
+ * backslash, '#', '*', ',', '%', '/' or ':', and not "." or "..".
  */
 bool	 names_ifname_ok(const char *s);
 /* Device and instance ids: 1-63 of [A-Za-z0-9._-], not "." or "..". */

@@ -87,9 +87,9 @@ names_ifname_ok(const char *s)
 	/* Printable ASCII that means nothing to ip -batch (quotes, '#',
 	 * backslash), nft strings ('"', '\\', '*' is a wildcard), dnsmasq
 	 * (',' separates a list, '*' is a wildcard) or the kernel ('/',
-	 * ':'). */
+	 * ':', and '%' which makes "eth%d" a template for a new name). */
 	return names_chars_ok(s, EMIT_IFNAMSIZ - 1,
-	    "!$%&()+-.;<=>?@[]^_`{|}~");
+	    "!$&()+-.;<=>?@[]^_`{|}~");
 }
 
 bool
@@ -187,7 +187,7 @@ names_need_safe(struct diag_ctx *d, const struct loc *l, const char *s,
 	return diag_err(d, l, "unsafe-name",
 	    "%s cannot be written into the bundle: interface names are 1-15 "
 	    "printable ASCII characters without whitespace, quotes, "
-	    "backslash, '#', '*', ',', '/' or ':'", what);
+	    "backslash, '#', '*', ',', '%%', '/' or ':'", what);
 }
 
 /* Container namespace: lo, wan, lan and the labels must differ. */

@@ -16,6 +16,12 @@ T=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
+cpdb() {	# copy a SQLite ledger with its WAL, if any
+	for s in "" -wal -shm; do
+		[ ! -f "$1$s" ] || cp "$1$s" "$2$s"
+	done
+}
+
 compile() {	# LEDGER OUTDIR FILE...
 	l=$1 o=$2
 	shift 2
@@ -64,9 +70,9 @@ line = "      - { id: sensor-0042-a, service: sensor }\n"
 assert line in src
 open(sys.argv[3], "w").write(src.replace(line, ""))
 EOP
-cp "$T/example.db" "$T/plus.db"
+cpdb "$T/example.db" "$T/plus.db"
 compile "$T/plus.db" "$T/plus" "$T/plus.yaml" || fail "compile plus"
-cp "$T/example.db" "$T/minus.db"
+cpdb "$T/example.db" "$T/minus.db"
 compile "$T/minus.db" "$T/minus" "$T/minus.yaml" || fail "compile minus"
 python3 - "$T/example" "$T/plus" "$T/minus" <<'EOP'
 import hashlib, json, os, sys
@@ -125,7 +131,7 @@ EOP
 # 4. a failed compile changes nothing: an unsafe label (accepted by lint,
 # refused by compile) and an exhausted pool
 cp -r "$T/example" "$T/before"
-cp "$T/example.db" "$T/ledger-before.db"
+cpdb "$T/example.db" "$T/ledger-before.db"
 sed 's/label: cams }/label: "cam*" }/' "$E" >"$T/bad-label.yaml"
 grep -q 'cam\*' "$T/bad-label.yaml" || fail "could not make bad-label.yaml"
 if "$EDGENETC" compile --ledger "$T/example.db" -o "$T/example" \

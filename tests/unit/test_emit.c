@@ -212,7 +212,7 @@ test_names_ok(void **state)
 	    "eth0.100", "x@y+z", "123456789012345", "{a}", NULL };
 	static const char *bad[] = { "", ".", "..", "1234567890123456",
 	    "a b", "a\tb", "a\nb", "a/b", "a:b", "a\"b", "a'b", "a\\b",
-	    "a#b", "eth*", "a,b", "\xc3\xa9", "a\x7f", NULL };
+	    "a#b", "eth*", "a,b", "eth%d", "\xc3\xa9", "a\x7f", NULL };
 	size_t i;
 
 	for (i = 0; good[i] != NULL; i++)

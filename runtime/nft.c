@@ -1376,7 +1376,8 @@ batch_elems(struct batch *bt, struct nl *nl, const struct rt_nft_obj *o)
 
 	if ((it = nftnl_set_elems_iter_create(s)) == NULL)
 		return -1;
-	e = nftnl_set_elems_iter_cur(it);
+	/* libnftnl's iter_next returns the current element, then moves */
+	e = nftnl_set_elems_iter_next(it);
 	while (e != NULL) {
 		if (nlh == NULL) {
 			nlh = batch_msg(bt, nl, NFT_MSG_NEWSETELEM,

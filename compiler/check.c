@@ -24,6 +24,18 @@
 #define QBUF_N		6
 #define QBUF_LEN	80
 
+/* Per-device indexes, cleared for each device (O(1), memory kept). */
+struct devix {
+	struct strmap	 ports;		/* port name -> lstr in ifaces */
+	struct strmap	 nets;		/* net name -> client_net */
+	struct strmap	 claims;	/* port name -> instance */
+	struct client_net *def;		/* the default network */
+	size_t		*net_of;	/* instance index -> net index + 1 */
+	size_t		 cap_net_of;
+	bool		*told;		/* per net: missing bridge reported */
+	size_t		 cap_told;
+};
+
 /* An instance with the device it sits on. */
 struct inst_ref {
 	struct instance	*inst;
@@ -41,6 +53,8 @@ struct check {
 	const char	**svc_names;	/* for suggestions, built lazily */
 	size_t		 n_svc_names;
 	unsigned	 n_suggest;
+	struct strmap	 m1, m2;	/* scratch, per service */
+	struct devix	 x;		/* per device */
 	char		 qbuf[QBUF_N][QBUF_LEN];
 	unsigned	 qi;
 };
@@ -144,9 +158,33 @@ check_arch_ok(const char *s, size_t len)
  */
 
 /*
- * A printable, bounded copy of s for a message: control bytes and NUL
- * become \xNN, long values are cut with "...".  Rotates over QBUF_N
- * buffers so one message can quote several values.
+ * Length of the UTF-8 sequence at s if it is a C1 control or a character
+ * that changes how a terminal shows the rest of the line (bidi overrides
+ * and isolates, marks, zero-width, BOM), else 0.
+ */
+static size_t
+check_invisible(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (len >= 2 && u[0] == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f)
+		return 2;
+	if (len < 3)
+		return 0;
+	if (u[0] == 0xe2 && u[1] == 0x80 && ((u[2] >= 0x8b && u[2] <= 0x8f) ||
+	    (u[2] >= 0xa8 && u[2] <= 0xae)))
+		return 3;
+	if (u[0] == 0xe2 && u[1] == 0x81 && u[2] >= 0xa0 && u[2] <= 0xaf)
+		return 3;
+	if (u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf)
+		return 3;
+	return 0;
+}
+
+/*
+ * A printable, bounded copy of s for a message: control bytes, NUL and
+ * invisible characters become \xNN, long values are cut with "...".
+ * Rotates over QBUF_N buffers so one message can quote several values.
  */
 static const char *
 check_q(struct check *c, const char *s, size_t len)
@@ -158,10 +196,15 @@ check_q(struct check *c, const char *s, size_t len)
 		return "(none)";
 	for (i = 0; i < len && o < lim; i++) {
 		unsigned char ch = (unsigned char)s[i];
+		size_t k, n = check_invisible(s + i, len - i);
 
-		if (ch < 0x20 || ch == 0x7f) {
-			snprintf(buf + o, QBUF_LEN - o, "\\x%02x", ch);
-			o += 4;
+		if (ch < 0x20 || ch == 0x7f || n > 0) {
+			for (k = 0; k < (n ? n : 1) && o < lim; k++) {
+				snprintf(buf + o, QBUF_LEN - o, "\\x%02x",
+				    (unsigned char)s[i + k]);
+				o += 4;
+			}
+			i += n ? n - 1 : 0;
 		} else {
 			buf[o++] = (char)ch;
 		}
@@ -374,7 +417,8 @@ check_service_modes(struct check *c, const struct service *s)
 	    s->wan_network.len))
 		diag_err(c->d, &s->wan_network.loc, "invalid-network-name",
 		    "wan_network '%s' is not a valid client network name "
-		    "(1-63 of A-Z a-z 0-9 . _ -)", check_qs(c, &s->wan_network));
+		    "(1-63 of A-Z a-z 0-9 . _ -)",
+		    check_qs(c, &s->wan_network));
 	if (s->gpsd.v && !wan)
 		diag_warn(c->d, &s->gpsd.loc, "gpsd-no-wan",
 		    "access_gpsd_enabled with wan_configure_network disabled: "
@@ -385,7 +429,7 @@ check_service_modes(struct check *c, const struct service *s)
 static void
 check_service_ifs(struct check *c, const struct service *s)
 {
-	struct strmap labels, names;
+	struct strmap *labels = &c->m1, *names = &c->m2;
 	const char *why;
 	const struct access_if *ai, *prev;
 	size_t i;
@@ -402,8 +446,8 @@ check_service_ifs(struct check *c, const struct service *s)
 		    "service '%s' has %zu access interfaces; at most %d are "
 		    "supported", check_qs(c, &s->name), s->n_ifs,
 		    MAX_ACCESS_IFS);
-	strmap_init(&labels, s->n_ifs);
-	strmap_init(&names, s->n_ifs);
+	strmap_clear(labels);
+	strmap_clear(names);
 	for (i = 0; i < s->n_ifs; i++) {
 		ai = &s->ifs[i];
 		if (ai->name.s == NULL) {
@@ -414,7 +458,7 @@ check_service_ifs(struct check *c, const struct service *s)
 			diag_err(c->d, &ai->name.loc, "invalid-ifname",
 			    "access interface name '%s' is not a valid "
 			    "interface name: %s", check_qs(c, &ai->name), why);
-		} else if ((prev = strmap_put(&names, ai->name.s,
+		} else if ((prev = strmap_put(names, ai->name.s,
 		    ai->name.len, (void *)ai)) != NULL) {
 			diag_err(c->d, &ai->name.loc,
 			    "duplicate-access-interface",
@@ -436,7 +480,7 @@ check_service_ifs(struct check *c, const struct service *s)
 			diag_err(c->d, &ai->label.loc, "reserved-label",
 			    "label '%s' is reserved inside the container",
 			    check_qs(c, &ai->label));
-		} else if ((prev = strmap_put(&labels, ai->label.s,
+		} else if ((prev = strmap_put(labels, ai->label.s,
 		    ai->label.len, (void *)ai)) != NULL) {
 			diag_err(c->d, &ai->label.loc, "duplicate-label",
 			    "label '%s' is used twice in this service (first "
@@ -444,8 +488,6 @@ check_service_ifs(struct check *c, const struct service *s)
 			    check_where(c, &prev->label.loc));
 		}
 	}
-	strmap_fini(&labels);
-	strmap_fini(&names);
 }
 
 /* Names a POSIX shell gives meaning to, or bash makes read-only: setting
@@ -470,12 +512,12 @@ static void
 check_service_env(struct check *c, const struct service *s)
 {
 	const struct env_var *e, *prev;
-	struct strmap keys;
+	struct strmap *keys = &c->m1;
 	size_t i;
 
 	if (s->n_env == 0)
 		return;
-	strmap_init(&keys, s->n_env);
+	strmap_clear(keys);
 	for (i = 0; i < s->n_env; i++) {
 		e = &s->env[i];
 		if (!check_env_key_ok(e->key.s, e->key.len)) {
@@ -488,12 +530,12 @@ check_service_env(struct check *c, const struct service *s)
 			    "env key '%s' is set by the platform when "
 			    "access_gpsd_enabled is true; this value is "
 			    "replaced", check_qs(c, &e->key));
-		} else if ((prev = strmap_put(&keys, e->key.s, e->key.len,
+		} else if ((prev = strmap_put(keys, e->key.s, e->key.len,
 		    (void *)e)) != NULL) {
 			diag_warn(c->d, &e->key.loc, "duplicate-env-key",
 			    "env key '%s' is set twice (first at %s); the "
-			    "last value wins",
-			    check_qs(c, &e->key), check_where(c, &prev->key.loc));
+			    "last value wins", check_qs(c, &e->key),
+			    check_where(c, &prev->key.loc));
 		} else if (check_env_special(&e->key)) {
 			diag_warn(c->d, &e->key.loc, "env-shell-special",
 			    "env key '%s' has a special meaning to the shell "
@@ -505,7 +547,6 @@ check_service_env(struct check *c, const struct service *s)
 			    "env value of '%s' contains a NUL byte, which no "
 			    "shell variable can hold", check_qs(c, &e->key));
 	}
-	strmap_fini(&keys);
 }
 
 static void
@@ -584,15 +625,6 @@ check_service(struct check *c, struct service *s)
  * Device checks
  */
 
-/* Per-device indexes, rebuilt for each device (sized to it). */
-struct devix {
-	struct strmap	 ports;		/* port name -> lstr in ifaces */
-	struct strmap	 nets;		/* net name -> client_net */
-	struct strmap	 claims;	/* port name -> instance */
-	struct client_net *def;		/* the default network */
-	size_t		*net_of;	/* instance index -> net index + 1 */
-	bool		*told;		/* per net: missing bridge reported */
-};
 
 static void
 check_net_reserved(struct check *c, const struct client_net *cn)
@@ -982,25 +1014,31 @@ check_gpsd_exposure(struct check *c, struct device *dv, struct devix *x)
 static void
 check_device(struct check *c, struct device *dv)
 {
-	struct devix x;
+	struct devix *x = &c->x;
 	size_t i;
 
-	memset(&x, 0, sizeof(x));
-	strmap_init(&x.ports, dv->ifaces.n);
-	strmap_init(&x.nets, dv->n_nets);
-	strmap_init(&x.claims, 0);
-	x.net_of = xzalloc((dv->n_insts ? dv->n_insts : 1) *
-	    sizeof(*x.net_of));
-	x.told = xzalloc(dv->n_nets + 1);
-	check_device_head(c, dv, &x);
+	strmap_clear(&x->ports);
+	strmap_clear(&x->nets);
+	strmap_clear(&x->claims);
+	x->def = NULL;
+	if (dv->n_insts > x->cap_net_of) {
+		x->cap_net_of = dv->n_insts;
+		free(x->net_of);
+		x->net_of = xmalloc(x->cap_net_of * sizeof(*x->net_of));
+	}
+	if (dv->n_insts > 0)
+		memset(x->net_of, 0, dv->n_insts * sizeof(*x->net_of));
+	if (dv->n_nets > x->cap_told) {
+		x->cap_told = dv->n_nets;
+		free(x->told);
+		x->told = xmalloc(x->cap_told);
+	}
+	if (dv->n_nets > 0)
+		memset(x->told, 0, dv->n_nets);
+	check_device_head(c, dv, x);
 	for (i = 0; i < dv->n_insts; i++)
-		check_instance(c, dv, &x, i);
-	check_gpsd_exposure(c, dv, &x);
-	free(x.net_of);
-	free(x.told);
-	strmap_fini(&x.ports);
-	strmap_fini(&x.nets);
-	strmap_fini(&x.claims);
+		check_instance(c, dv, x, i);
+	check_gpsd_exposure(c, dv, x);
 }
 
 int
@@ -1019,6 +1057,11 @@ check_fleet(struct fleet *f, struct diag_ctx *d)
 	strmap_init(&c.devs, f->n_devs);
 	strmap_init(&c.insts, n_insts);
 	c.refs = xzalloc((n_insts ? n_insts : 1) * sizeof(*c.refs));
+	strmap_init(&c.m1, 0);
+	strmap_init(&c.m2, 0);
+	strmap_init(&c.x.ports, 0);
+	strmap_init(&c.x.nets, 0);
+	strmap_init(&c.x.claims, 0);
 	for (i = 0; i < f->n_svcs; i++)
 		check_service(&c, f->svcs[i]);
 	for (i = 0; i < f->n_devs; i++)
@@ -1026,6 +1069,13 @@ check_fleet(struct fleet *f, struct diag_ctx *d)
 	strmap_fini(&c.svcs);
 	strmap_fini(&c.devs);
 	strmap_fini(&c.insts);
+	strmap_fini(&c.m1);
+	strmap_fini(&c.m2);
+	strmap_fini(&c.x.ports);
+	strmap_fini(&c.x.nets);
+	strmap_fini(&c.x.claims);
+	free(c.x.net_of);
+	free(c.x.told);
 	free(c.refs);
 	free(c.svc_names);
 	return d->n_err > errs ? -1 : 0;

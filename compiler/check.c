@@ -87,8 +87,10 @@ check_ident_ok(const char *s, size_t len)
 /*
  * The kernel's dev_valid_name(): not empty, shorter than IFNAMSIZ, not
  * "." or "..", no '/', ':' or whitespace.  We also refuse control and
- * non-ASCII bytes, quotes, backslash and '#', because names go unquoted
- * into ip -batch lines and quoted into nft rules (docs/bundle-format.md).
+ * non-ASCII bytes, quotes, backslash and '#' (names go unquoted into
+ * ip -batch lines and quoted into nft rules, docs/bundle-format.md), '*'
+ * and ',' (wildcard and separator to nft and dnsmasq) and '%' ("eth%d" is
+ * a kernel name template): the same set as names_ifname_ok() in names.c.
  */
 const char *
 check_ifname_why(const char *s, size_t len)
@@ -116,8 +118,9 @@ check_ifname_why(const char *s, size_t len)
 			return "contains a control character";
 		if (c >= 0x80)
 			return "contains a non-ASCII byte";
-		if (c == '"' || c == '\'' || c == '\\' || c == '#')
-			return "contains a quote, backslash or '#'";
+		if (strchr("\"'\\#%*,", c) != NULL)
+			return "contains a quote, backslash, '#', '%', '*' or "
+			    "','";
 	}
 	return NULL;
 }

@@ -27,8 +27,8 @@ int	check_fleet(struct fleet *f, struct diag_ctx *d);
  * or "..". */
 bool	check_ident_ok(const char *s, size_t len);
 /* A Linux interface name usable in our bundles (kernel dev_valid_name()
- * plus printable ASCII, no quote, backslash or '#').  NULL when valid,
- * else a static reason. */
+ * plus printable ASCII without quotes, backslash, '#', '%', '*', ',').
+ * NULL when valid, else a static reason. */
 const char *check_ifname_why(const char *s, size_t len);
 /* A POSIX shell variable name: [A-Za-z_][A-Za-z0-9_]*. */
 bool	check_env_key_ok(const char *s, size_t len);

@@ -713,6 +713,11 @@ static const struct {
 	{ "a'b", 3, false },
 	{ "a\\b", 3, false },
 	{ "a#b", 3, false },
+	{ "eth%d", 5, false },
+	{ "a*", 2, false },
+	{ "a,b", 3, false },
+	{ "^`{|}~@+-_.", 11, true },
+	{ "a!$&()+;<=>?[]", 14, true },
 	{ "\xc3\xa9th0", 5, false },
 };
 

@@ -1266,15 +1266,17 @@ rt_nft_diff(const struct rt_nft *t, int netns_fd, char *out, size_t outlen)
 	r = diff_live(&nl, t, &d, out, outlen);
 	nl_close(&nl);
 	if (r == 1 && outlen > 0) {
-		snprintf(out, outlen, "%.*s", (int)d.b.len, d.b.p);
-		/* cut at a line end, say how much was left out */
-		if (d.b.len >= outlen && outlen > 32) {
-			char *nlp = strrchr(out, '\n');
+		const char *p = d.b.p, *q, *end = d.b.p + d.b.len;
+		size_t keep = d.b.len;
 
-			if (nlp == NULL || (size_t)(nlp - out) > outlen - 32)
-				nlp = out + outlen - 32;
-			snprintf(nlp, 32, "\n...(more)\n");
-		}
+		/* too long: whole lines only, and say so */
+		if (keep >= outlen)
+			for (keep = 0; (q = memchr(p, '\n', (size_t)(end - p))) !=
+			    NULL && (size_t)(q + 1 - d.b.p) + 11 <= outlen;
+			    p = q + 1)
+				keep = (size_t)(q + 1 - d.b.p);
+		snprintf(out, outlen, "%.*s%s", (int)keep, d.b.p,
+		    keep < d.b.len ? "...(more)\n" : "");
 	}
 	free(d.b.p);
 	return r;
@@ -1471,7 +1473,8 @@ batch_build(struct batch *bt, struct nl *nl, const struct rt_nft *t,
 	    batch_table(bt, nl, NFT_MSG_DELTABLE, -1) == -1)
 		return -1;
 	if (t != NULL && t->present) {
-		bt->items_end = t->items + t->n_items;
+		if (t->items != NULL)
+			bt->items_end = t->items + t->n_items;
 		if (batch_table(bt, nl, NFT_MSG_NEWTABLE,
 		    (int)t->table_flags) == -1)
 			return -1;

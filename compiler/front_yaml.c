@@ -7,11 +7,11 @@
  *   other plain scalars                    -> VN_SCALAR (the mapper decides)
  *   quoted, literal, folded, or !!str      -> VN_STRING
  *
- * Refused, each with a diagnostic: aliases (no expansion bombs), nesting
- * deeper than YAML_MAX_DEPTH, non-scalar mapping keys, keys holding NUL,
- * and a second document.  Those drop the offending node and keep going so
- * that the mapper can report everything else; a syntax error stops the
- * parse and returns NULL.
+ * Refused, each with a diagnostic: aliases (no expansion bombs),
+ * non-scalar mapping keys, keys holding NUL, and a second document.  Those
+ * drop the offending node and keep going so that the mapper can report
+ * everything else.  A syntax error, or nesting deeper than YAML_MAX_DEPTH,
+ * stops the parse and returns NULL.
  *
  * Locations are 1-based line and byte column, lines counted by '\n' (the
  * same view diag.c uses to print the caret).  libyaml counts characters
@@ -28,6 +28,11 @@
 #include "front.h"
 #include "xalloc.h"
 
+/*
+ * Nesting past this stops the parse.  Specs nest 5 deep; and libyaml's
+ * scanner costs O(flow depth) per token (its simple-key stack), so that
+ * "[[[[..." a million deep would take hours if it were allowed to go on.
+ */
 #define YAML_MAX_DEPTH	64
 
 struct yframe {
@@ -52,7 +57,6 @@ struct ybuild {
 
 	struct yframe	 st[YAML_MAX_DEPTH];
 	int		 depth;
-	unsigned	 skip;		/* nesting of a subtree being dropped */
 	struct vnode	*root;
 	bool		 have_root;
 	unsigned	 docs;
@@ -284,25 +288,19 @@ yb_syntax_error(struct ybuild *b, yaml_parser_t *p)
 	}
 }
 
-static void
+/* Returns 0, or -1 to stop parsing (nesting past YAML_MAX_DEPTH). */
+static int
 yb_open(struct ybuild *b, yaml_event_t *ev, enum vn_type t)
 {
 	struct loc l;
 
-	if (b->skip > 0) {
-		b->skip++;
-		return;
-	}
 	yb_loc(b, &ev->start_mark, &l);
-	if (b->depth == YAML_MAX_DEPTH) {
-		diag_err(b->d, &l, "too-deep",
+	if (b->depth == YAML_MAX_DEPTH)
+		return diag_err(b->d, &l, "too-deep",
 		    "nesting deeper than %d levels", YAML_MAX_DEPTH);
-		b->skip = 1;
-		yb_drop(b);
-		return;
-	}
 	memset(&b->st[b->depth], 0, sizeof(b->st[0]));
 	b->st[b->depth++].node = vnode_new(t, &l);
+	return 0;
 }
 
 static void
@@ -310,10 +308,6 @@ yb_close(struct ybuild *b)
 {
 	struct yframe *fr;
 
-	if (b->skip > 0) {
-		b->skip--;
-		return;
-	}
 	if (b->depth == 0)
 		return;
 	fr = &b->st[--b->depth];
@@ -341,22 +335,19 @@ yb_event(struct ybuild *b, yaml_parser_t *p, yaml_event_t *ev)
 	case YAML_STREAM_END_EVENT:
 		return 0;
 	case YAML_ALIAS_EVENT:
-		if (b->skip > 0)
-			break;
 		yb_loc(b, &ev->start_mark, &l);
 		diag_err(b->d, &l, "yaml-alias",
 		    "YAML aliases are not supported; write the value out");
 		yb_drop(b);
 		break;
 	case YAML_SCALAR_EVENT:
-		if (b->skip == 0)
-			yb_attach(b, yb_scalar(b, ev));
+		yb_attach(b, yb_scalar(b, ev));
 		break;
 	case YAML_SEQUENCE_START_EVENT:
-		yb_open(b, ev, VN_LIST);
-		break;
 	case YAML_MAPPING_START_EVENT:
-		yb_open(b, ev, VN_OBJECT);
+		if (yb_open(b, ev, ev->type == YAML_SEQUENCE_START_EVENT ?
+		    VN_LIST : VN_OBJECT) < 0)
+			return -1;
 		break;
 	case YAML_SEQUENCE_END_EVENT:
 	case YAML_MAPPING_END_EVENT:

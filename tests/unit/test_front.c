@@ -12,8 +12,11 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <dirent.h>
+
 #include <jansson.h>
 
+#include "check.h"
 #include "front.h"
 #include "xalloc.h"
 
@@ -699,6 +702,55 @@ test_unreadable(void **state)
 	diag_fini(&d);
 }
 
+/*
+ * Every kept crash/hazard input (testdata/bogons/) ends in an error
+ * diagnostic and no sanitizer report.  Run from the top of the tree.
+ */
+static void
+test_bogons(void **state)
+{
+	DIR *dir = opendir("testdata/bogons");
+	struct dirent *de;
+	struct diag_ctx d;
+	struct fleet *f;
+	struct addr a;
+	const char *ext;
+	char path[512], buf[300];
+	size_t n = 0, len;
+	FILE *fp;
+
+	assert_non_null(dir);
+	while ((de = readdir(dir)) != NULL) {
+		if ((ext = strrchr(de->d_name, '.')) == NULL)
+			continue;
+		snprintf(path, sizeof(path), "testdata/bogons/%s", de->d_name);
+		if (strcmp(ext, ".addr") == 0) {
+			assert_non_null(fp = fopen(path, "r"));
+			len = fread(buf, 1, sizeof(buf) - 1, fp);
+			buf[len] = '\0';
+			fclose(fp);
+			addr_parse(buf, &a, NULL);
+			addr_parse_host(buf, &a, NULL);
+			n++;
+			continue;
+		}
+		if (strcmp(ext, ".yaml") != 0 && strcmp(ext, ".json") != 0)
+			continue;
+		diag_init(&d);
+		f = fleet_new();
+		front_load_file(f, &d, path, SYNTAX_AUTO, NULL);
+		check_fleet(f, &d);
+		if (d.n_err == 0)
+			fprintf(stderr, "  %s: no error\n", path);
+		assert_true(d.n_err > 0);
+		fleet_free(f);
+		diag_fini(&d);
+		n++;
+	}
+	closedir(dir);
+	assert_true(n >= 3);
+}
+
 int
 main(void)
 {
@@ -720,6 +772,7 @@ main(void)
 		cmocka_unit_test(test_roots),
 		cmocka_unit_test(test_syntax_names),
 		cmocka_unit_test(test_unreadable),
+		cmocka_unit_test(test_bogons),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -21,6 +21,7 @@ pass=0; fail=0; skip=0; failed=""
 run_one() {
 	name=$1; shift
 	case "$name" in *${TESTS:-}*) ;; *) return ;; esac
+	mkdir -p "$(dirname "$LOG/$name.log")"
 	start=$(date +%s.%N)
 	"$@" >"$LOG/$name.log" 2>&1
 	rc=$?

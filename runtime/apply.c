@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,6 +47,7 @@ struct step {
 	unsigned		 noinv:1;	/* did nothing: nothing to undo */
 	unsigned		 was_up:1;	/* UP: link was up before */
 	unsigned		 was_running:1;	/* process ran before */
+	unsigned		 lo_had_addr:1;	/* lo had 127.0.0.1 before */
 	char			 prior[12];	/* SYSCTL: value before */
 	char			*inv;		/* inverse lines */
 	size_t			 invlen, invcap;
@@ -414,6 +416,23 @@ preflight_link(struct plan *p, const struct rt_obj *n)
 	return 0;
 }
 
+static int
+lo_has_addr(struct plan *p, const char *ns, int index)
+{
+	struct rt_addr *a = NULL;
+	size_t n = 0, i;
+	int r = 0;
+
+	if (rt_nl_addrs(rt_ctx_nl(p->c, ns), &a, &n, p->c->err,
+	    sizeof(p->c->err)) == -1)
+		return 1;	/* unknown: leave it alone */
+	for (i = 0; i < n; i++)
+		if (a[i].index == index && a[i].a.family == AF_INET)
+			r = 1;
+	free(a);
+	return r;
+}
+
 /* A link the bundle uses but does not create must exist now. */
 static int
 preflight_uses(struct plan *p, struct step *s, const char *ns,
@@ -432,8 +451,11 @@ preflight_uses(struct plan *p, struct step *s, const char *ns,
 		return perr(p, "interface %s does not exist in namespace %s",
 		    name, ns);
 	}
-	if (s->o->op.kind == RT_OP_UP && !master)
+	if (s->o->op.kind == RT_OP_UP && !master) {
 		s->was_up = (l->flags & IFF_UP) != 0;
+		if (!s->was_up && strcmp(name, "lo") == 0)
+			s->lo_had_addr = lo_has_addr(p, ns, l->index);
+	}
 	if (s->o->op.kind == RT_OP_MASTER && !master && l->master != 0) {
 		m = rt_nl_link_by_index(rt_ctx_nl(p->c, ns), l->master);
 		if (m == NULL || (strcmp(m->name, s->o->op.arg) != 0 &&
@@ -649,6 +671,15 @@ inverse_nl_add(struct step *s)
 		if (s->was_up)
 			return 0;
 		op.kind = RT_OP_DOWN;
+		/* The kernel gives lo 127.0.0.1/8 when it first comes up,
+		 * and keeps it when it goes down again. */
+		if (strcmp(op.dev, "lo") == 0 && !s->lo_had_addr &&
+		    (inv_add(s, n->ns, "nl link set dev lo down") == -1 ||
+		    inv_add(s, n->ns, "nl address del 127.0.0.1/8 dev lo") ==
+		    -1))
+			return -1;
+		if (strcmp(op.dev, "lo") == 0)
+			return 0;
 		break;
 	case RT_OP_ADDR:
 		op.kind = RT_OP_ADDRDEL;

@@ -54,10 +54,11 @@ rt_ctx_fini(struct rt_ctx *c)
 	size_t i;
 
 	for (i = 0; i < c->nns; i++) {
-		if (c->ns[i].nl_open)
-			rt_nl_close(&c->ns[i].nl);
-		if (c->ns[i].fd != -1 && c->ns[i].fd != c->homefd)
-			close(c->ns[i].fd);
+		if (c->ns[i]->nl_open)
+			rt_nl_close(&c->ns[i]->nl);
+		if (c->ns[i]->fd != -1 && c->ns[i]->fd != c->homefd)
+			close(c->ns[i]->fd);
+		free(c->ns[i]);
 	}
 	free(c->ns);
 	if (c->homefd != -1)
@@ -70,21 +71,23 @@ rt_ctx_fini(struct rt_ctx *c)
 struct rt_ns *
 rt_ctx_ns(struct rt_ctx *c, const char *id)
 {
-	struct rt_ns *v, *ns;
+	struct rt_ns **v, *ns;
 	struct stat st;
 	char path[4096];
 	size_t i;
 
 	for (i = 0; i < c->nns; i++)
-		if (strcmp(c->ns[i].id, id) == 0)
-			return &c->ns[i];
-	if ((v = realloc(c->ns, (c->nns + 1) * sizeof(*v))) == NULL) {
+		if (strcmp(c->ns[i]->id, id) == 0)
+			return c->ns[i];
+	if ((v = realloc(c->ns, (c->nns + 1) * sizeof(*v))) == NULL ||
+	    (ns = calloc(1, sizeof(*ns))) == NULL) {
+		if (v != NULL)
+			c->ns = v;
 		rt_errf(c->err, sizeof(c->err), "out of memory");
 		return NULL;
 	}
 	c->ns = v;
-	ns = &v[c->nns++];
-	memset(ns, 0, sizeof(*ns));
+	v[c->nns++] = ns;
 	snprintf(ns->id, sizeof(ns->id), "%s", id);
 	if (strcmp(id, RT_DEVNS) == 0)
 		ns->fd = c->homefd;

@@ -22,7 +22,7 @@ struct rt_ctx {
 	const char	*state;		/* --state-dir */
 	const char	*netns_dir;	/* --netns-dir */
 	int		 homefd;	/* our own network namespace */
-	struct rt_ns	*ns;
+	struct rt_ns	**ns;		/* stable pointers */
 	size_t		 nns;
 	struct rt_stats	 stats;
 	int		 dryrun;

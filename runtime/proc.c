@@ -106,14 +106,16 @@ out:
 
 /* Runs argv (in namespace nsfd unless -1) with output to logfile.  With
  * detach, the program is a grandchild in its own session, and its pid is
- * returned; else the exit status (or -1). */
+ * returned once it has exec'ed; else the exit status (or -1). */
 static int
 spawn(struct rt_ctx *c, int nsfd, char *const argv[], const char *logfile,
     int detach)
 {
-	int pfd[2], st, grand = 0;
+	int pfd[2], st, grand = -1, e;
 	pid_t pid, g;
+	ssize_t n;
 
+	/* Close-on-exec: EOF tells that the program was exec'ed. */
 	if (detach && pipe2(pfd, O_CLOEXEC) == -1)
 		return -1;
 	c->stats.spawns++;
@@ -141,11 +143,19 @@ spawn(struct rt_ctx *c, int nsfd, char *const argv[], const char *logfile,
 			}
 		}
 		execvp(argv[0], argv);
+		e = errno;
+		if (detach && write(pfd[1], &e, sizeof(e)) != sizeof(e))
+			_exit(127);
 		_exit(127);
 	}
 	if (detach) {
 		close(pfd[1]);
 		if (read(pfd[0], &grand, sizeof(grand)) != (ssize_t)sizeof(grand))
+			grand = -1;
+		/* EOF once exec'ed; an int if exec failed. */
+		while ((n = read(pfd[0], &e, sizeof(e))) == -1 && errno == EINTR)
+			;
+		if (n > 0)
 			grand = -1;
 		close(pfd[0]);
 	}
@@ -272,8 +282,6 @@ rt_proc_start(struct rt_ctx *c, const char *id, enum rt_proc kind,
 		    0644) == -1)
 			return rt_errf(c->err, sizeof(c->err), "%s: %s", pidf,
 			    strerror(errno));
-		for (i = 0; i < 50 && rt_proc_running(c, id, kind) == 0; i++)
-			sleep_ms(2);
 		return 0;
 	}
 }

@@ -8,19 +8,31 @@ runtime's files and processes under a state directory.
 Dropped because they differ between equal states: ifindexes, MAC
 addresses, IPv6 link-local addresses and routes, nft handles, operstate
 and carrier flags, pids."""
-import hashlib, json, os, subprocess, sys
+import ctypes, hashlib, json, os, subprocess, sys
+
+CLONE_NEWNET = 0x40000000
+libc = ctypes.CDLL(None, use_errno=True)
+HOME = os.open("/proc/self/ns/net", os.O_RDONLY)
+
+
+def enter(ns):
+    """Moves this process into namespace ns (None: back home); children
+    inherit it, and /proc/sys/net shows it."""
+    fd = HOME if ns is None else os.open("/run/netns/" + ns, os.O_RDONLY)
+    if libc.setns(fd, CLONE_NEWNET) != 0:
+        sys.exit("setns %s: errno %d" % (ns, ctypes.get_errno()))
+    if fd != HOME:
+        os.close(fd)
 
 
 def run(args, ns=None):
-    if ns:
-        args = ["ip", "netns", "exec", ns] + args
     r = subprocess.run(args, capture_output=True, text=True)
     return r.stdout if r.returncode == 0 else ""
 
 
 def links(ns):
     out = []
-    data = json.loads(run(["ip", "-j", "-d", "link", "show"], ns) or "[]")
+    data = json.loads(run(["ip", "-j", "-d", "link", "show"]) or "[]")
     for l in data:
         kind = (l.get("linkinfo") or {}).get("info_kind", "")
         out.append({"name": l["ifname"], "kind": kind, "master": l.get("master", ""),
@@ -30,7 +42,7 @@ def links(ns):
 
 def addrs(ns):
     out = []
-    data = json.loads(run(["ip", "-j", "addr", "show"], ns) or "[]")
+    data = json.loads(run(["ip", "-j", "addr", "show"]) or "[]")
     for l in data:
         for a in l.get("addr_info", []):
             if a.get("family") == "inet6" and a["local"].startswith("fe80"):
@@ -42,7 +54,7 @@ def addrs(ns):
 def routes(ns):
     out = []
     for fam in ("-4", "-6"):
-        data = json.loads(run(["ip", "-j", fam, "route", "show", "table", "main"], ns) or "[]")
+        data = json.loads(run(["ip", "-j", fam, "route", "show", "table", "main"]) or "[]")
         for r in data:
             if r.get("dst", "").startswith("fe80") or r.get("dst", "").startswith("ff00"):
                 continue
@@ -61,13 +73,13 @@ def strip_handles(x):
 
 
 def ruleset(ns):
-    text = run(["nft", "-j", "list", "ruleset"], ns)
+    text = run(["nft", "-j", "list", "ruleset"])
     return strip_handles(json.loads(text)) if text else None
 
 
 def sysctl(ns):
-    return run(["cat", "/proc/sys/net/ipv4/ip_forward",
-                "/proc/sys/net/ipv6/conf/all/forwarding"], ns).split()
+    return [open(p).read().strip() for p in ("/proc/sys/net/ipv4/ip_forward",
+            "/proc/sys/net/ipv6/conf/all/forwarding")]
 
 
 def files(state):
@@ -120,8 +132,10 @@ def main():
     dump = {}
     for ns in [None] + a:
         key = ns or "(device)"
+        enter(ns)
         dump[key] = {"links": links(ns), "addrs": addrs(ns), "routes": routes(ns),
                      "nft": ruleset(ns), "forwarding": sysctl(ns)}
+        enter(None)
     if state and with_files:
         dump["(state)"] = {"files": files(state), "procs": procs(state)}
     json.dump(dump, sys.stdout, indent=1, sort_keys=True)

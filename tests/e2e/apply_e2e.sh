@@ -39,8 +39,8 @@ while True:
         f.write(a[0] + "\n")
     c.close()
 PY
-python3 "$RT_TMP/listen.py" 172.20.0.1 2947 "$RT_TMP/gpsd.log" &
-ip netns exec peer python3 "$RT_TMP/listen.py" 172.20.0.50 8080 \
+$PY "$RT_TMP/listen.py" 172.20.0.1 2947 "$RT_TMP/gpsd.log" &
+ip netns exec peer $PY "$RT_TMP/listen.py" 172.20.0.50 8080 \
     "$RT_TMP/peer.log" &
 rt_wait 50 test -f "$RT_TMP/gpsd.log" || rt_fail "listener"
 rt_wait 50 test -f "$RT_TMP/peer.log" || rt_fail "peer listener"
@@ -69,7 +69,7 @@ ip -n lanclient route add default via "$router"
 # 2. Masquerade: the peer sees pis-1's WAN address.
 wan=$(sed -n 's/^address add \([0-9.]*\)\/.* dev wan$/\1/p' \
     "$B/instances/pis-1/netns.batch")
-ip netns exec lanclient python3 -c '
+ip netns exec lanclient $PY -c '
 import socket; socket.create_connection(("172.20.0.50", 8080), timeout=3).close()' ||
     rt_fail "LAN client cannot reach the peer"
 rt_wait 30 grep -q . "$RT_TMP/peer.log" || rt_fail "peer saw nothing"
@@ -79,7 +79,7 @@ echo "masquerade: peer saw $seen"
 
 # 3. GPSd exposure.
 gpsd() {
-	ip netns exec "$1" python3 -c '
+	ip netns exec "$1" $PY -c '
 import socket; socket.create_connection(("172.20.0.1", 2947), timeout=1).close()'
 }
 gpsd pis-1 || rt_fail "pis-1 (GPSd enabled) cannot reach GPSd"

@@ -355,10 +355,11 @@ is_keyword(const struct tok *tk)
 static int
 name_check(struct lex *lx, const struct tok *tk)
 {
-	char c = tk->s[0];
+	char c;
 
 	if (tk->t != T_WORD)
 		return unexpected(lx, tk, "a chain name");
+	c = tk->s[0];
 	if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	    c == '_' || c == '.') || is_keyword(tk))
 		return perr(lx, tk->line, tk->col,

@@ -638,6 +638,9 @@ test_errors(void **state)
 		{ "table inet edgenet {\nchain aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 		    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaa {\n}\n}",
 		    "2:7: chain name longer than 64 characters" },
+		/* found by rt_fuzz_nft: read past the end */
+		{ "table inet edgenet {\nchain c {\njump ",
+		    "3:6: expected a chain name, not end of file" },
 		{ "table inet edgenet {\nchain c {\n}\nchain c {\n}\n}",
 		    "4:7: chain 'c' declared twice" },
 		{ "table inet edgenet {\nchain c {\npolicy drop\n}\n}",

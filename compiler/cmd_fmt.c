@@ -37,6 +37,26 @@ fmt_usage(FILE *fp)
 	    "  --vars FILE.json     values of GraphQL $variables\n", fp);
 }
 
+/* stderr is unbuffered: print into memory, then write once. */
+static void
+fmt_print_diags(struct diag_ctx *d)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem;
+
+	if (d->n == 0)
+		return;
+	if ((mem = open_memstream(&buf, &len)) == NULL) {
+		diag_print_text(d, stderr);
+		return;
+	}
+	diag_print_text(d, mem);
+	fclose(mem);
+	fwrite(buf, 1, len, stderr);
+	free(buf);
+}
+
 int
 cmd_fmt(int argc, char **argv)
 {
@@ -106,7 +126,7 @@ cmd_fmt(int argc, char **argv)
 		perror("edgenetc fmt: standard output");
 		rc = rc ? rc : 1;
 	}
-	diag_print_text(&d, stderr);
+	fmt_print_diags(&d);
 	vnode_free(vars);
 	fleet_free(f);
 	diag_fini(&d);

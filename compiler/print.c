@@ -20,6 +20,7 @@
 #include <strings.h>
 
 #include "print.h"
+#include "strmap.h"
 #include "xalloc.h"
 
 #define PR_MAXDEPTH	16
@@ -616,10 +617,10 @@ print_fleet_doc(struct pr *p, const struct fleet *f, struct diag_ctx *d)
 static int
 print_fleet_graphql(struct pr *p, const struct fleet *f, struct diag_ctx *d)
 {
-	char *name, *prev;
+	char *name, *base, **names;
+	struct strmap used;
 	size_t i, j;
 	int rc = 0;
-	char **names;
 
 	if (f->n_devs > 0)
 		rc = diag_err(d, &f->devs[0]->loc, "fmt-graphql",
@@ -630,30 +631,24 @@ print_fleet_graphql(struct pr *p, const struct fleet *f, struct diag_ctx *d)
 		return rc;
 	}
 	names = xzalloc(f->n_svcs * sizeof(*names));
+	strmap_init(&used, f->n_svcs);
 	for (i = 0; i < f->n_svcs; i++) {
 		/* unique operation names: suffix _2, _3... on a clash */
-		name = xasprintf("import_%s",
+		base = xasprintf("import_%s",
 		    f->svcs[i]->name.s != NULL ? f->svcs[i]->name.s : "");
-		for (j = 0; name[j] != '\0'; j++)
-			if (!isalnum((unsigned char)name[j]) && name[j] != '_')
-				name[j] = '_';
-		prev = name;
-		for (j = 2;; j++) {
-			size_t k;
-
-			for (k = 0; k < i; k++)
-				if (strcmp(names[k], name) == 0)
-					break;
-			if (k == i)
-				break;
-			if (name != prev)
-				free(name);
-			name = xasprintf("%s_%zu", prev, j);
+		for (j = 0; base[j] != '\0'; j++)
+			if (!isalnum((unsigned char)base[j]) && base[j] != '_')
+				base[j] = '_';
+		name = xstrdup(base);
+		for (j = 2; strmap_get(&used, name, strlen(name)) != NULL; j++) {
+			free(name);
+			name = xasprintf("%s_%zu", base, j);
 		}
-		if (name != prev)
-			free(prev);
+		free(base);
 		names[i] = name;
+		strmap_put(&used, name, strlen(name), name);
 	}
+	strmap_fini(&used);
 	for (i = 0; i < f->n_svcs; i++) {
 		fprintf(p->fp, "%smutation %s {\n  DM_import_node_service(input: ",
 		    i > 0 ? "\n" : "", names[i]);

@@ -516,16 +516,9 @@ gq_op_kind(enum gq_optype t)
 }
 
 static struct gq_vardef *
-gq_vardef_find(struct gq_op *op, const char *name)
+gq_vardef_find(struct gq_state *st, const char *name)
 {
-	size_t i;
-
-	if (op->vars == NULL)
-		return NULL;
-	for (i = 0; i < op->vars->n; i++)
-		if (strcmp(op->vars->v[i].name, name) == 0)
-			return &op->vars->v[i];
-	return NULL;
+	return strmap_get(&st->varmap, name, strlen(name));
 }
 
 static const char *
@@ -586,7 +579,7 @@ gq_resolve(struct gq_state *st, struct gq_op *op, struct vnode **slot)
 	}
 	if (v->type != VN_VAR)
 		return 0;
-	if ((vd = gq_vardef_find(op, v->s)) == NULL) {
+	if ((vd = gq_vardef_find(st, v->s)) == NULL) {
 		gq_semerr(st, &v->loc, "graphql-variable",
 		    "variable '$%s' is not defined by operation '%s'", v->s,
 		    gq_op_label(op));
@@ -650,18 +643,19 @@ gq_const_check(struct gq_state *st, const struct vnode *v,
 static int
 gq_args_unique(struct gq_state *st, const struct vnode *args)
 {
-	size_t i, j;
+	struct strmap seen;
+	size_t i;
 	int rc = 0;
 
-	for (i = 1; i < args->n; i++)
-		for (j = 0; j < i; j++)
-			if (strcmp(args->keys[i], args->keys[j]) == 0) {
-				gq_semerr(st, &args->key_locs[i],
-				    "duplicate-key", "duplicate argument '%s'",
-				    args->keys[i]);
-				rc = -1;
-				break;
-			}
+	strmap_init(&seen, args->n);
+	for (i = 0; i < args->n; i++)
+		if (strmap_put(&seen, args->keys[i], strlen(args->keys[i]),
+		    (void *)(uintptr_t)1) != NULL) {
+			rc = -1;
+			gq_semerr(st, &args->key_locs[i], "duplicate-key",
+			    "duplicate argument '%s'", args->keys[i]);
+		}
+	strmap_fini(&seen);
 	return rc;
 }
 
@@ -760,26 +754,25 @@ static void
 gq_op_name_check(struct gq_state *st, const struct gq_op *op)
 {
 	struct gq_opname *on;
-	size_t i;
+	void *prev = NULL;
 
-	for (i = 0; i < st->n_ops; i++) {
-		on = &st->ops[i];
-		if (op->name == NULL || on->name == NULL) {
-			gq_semerr(st, &op->loc, "graphql-operation",
-			    "an anonymous operation must be the only one in "
-			    "the document");
-			break;
-		}
-		if (strcmp(on->name, op->name) == 0) {
-			gq_semerr(st, &op->loc, "graphql-operation",
-			    "operation name '%s' already used at line %u",
-			    op->name, on->loc.line);
-			break;
-		}
-	}
+	if (op->name == NULL ? st->n_ops > 0 : st->anon_seen)
+		gq_semerr(st, &op->loc, "graphql-operation",
+		    "an anonymous operation must be the only one in the "
+		    "document");
+	else if (op->name != NULL && (prev = strmap_get(&st->opnames,
+	    op->name, strlen(op->name))) != NULL)
+		gq_semerr(st, &op->loc, "graphql-operation",
+		    "operation name '%s' already used at line %u", op->name,
+		    st->ops[(uintptr_t)prev - 1].loc.line);
 	on = XPUSH(st->ops, st->n_ops, st->cap_ops);
 	on->name = op->name != NULL ? xstrdup(op->name) : NULL;
 	on->loc = op->loc;
+	if (op->name == NULL)
+		st->anon_seen = true;
+	else if (prev == NULL)
+		strmap_put(&st->opnames, on->name, strlen(on->name),
+		    (void *)(uintptr_t)st->n_ops);
 }
 
 void
@@ -803,8 +796,16 @@ gq_operation_done(struct gq_state *st, struct gq_op *op)
 		gq_op_free(op);
 		return;
 	}
-	for (i = 0; op->vars != NULL && i < op->vars->n; i++)
-		gq_const_check(st, op->vars->v[i].defval, op->vars->v[i].name);
+	strmap_clear(&st->varmap);
+	for (i = 0; op->vars != NULL && i < op->vars->n; i++) {
+		struct gq_vardef *vd = &op->vars->v[i];
+
+		gq_const_check(st, vd->defval, vd->name);
+		if (strmap_put(&st->varmap, vd->name, strlen(vd->name), vd) !=
+		    NULL)
+			gq_semerr(st, &vd->loc, "graphql-variable",
+			    "variable '$%s' is defined twice", vd->name);
+	}
 	if (op->dirs != NULL)
 		for (i = 0; i < op->dirs->n; i++)
 			diag_warn(st->d, &op->dirs->v[i].loc, "graphql-ignored",
@@ -858,6 +859,8 @@ front_graphql_parse(struct diag_ctx *d, const char *file, const char *buf,
 	st.line = 1;
 	st.col = 1;
 	st.out = vnode_new(VN_LIST, &top);
+	strmap_init(&st.opnames, 0);
+	strmap_init(&st.varmap, 0);
 	/* a byte order mark is not part of the text's columns */
 	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
 		buf += 3;
@@ -873,6 +876,8 @@ front_graphql_parse(struct diag_ctx *d, const char *file, const char *buf,
 	for (i = 0; i < st.n_ops; i++)
 		free(st.ops[i].name);
 	free(st.ops);
+	strmap_fini(&st.opnames);
+	strmap_fini(&st.varmap);
 	out = st.out;
 	if (st.n_errors > 0) {
 		vnode_free(out);

@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "strmap.h"
 #include "vnode.h"
 
 /* Nesting of (), [] and {} deeper than this is an error (as in the YAML and JSON
@@ -125,6 +126,9 @@ struct gq_state {
 	bool		 gave_up;
 	struct gq_opname *ops;
 	size_t		 n_ops, cap_ops;
+	bool		 anon_seen;
+	struct strmap	 opnames;	/* name -> index + 1 in ops */
+	struct strmap	 varmap;	/* the operation's $name -> vardef */
 };
 
 /* graphql.l helpers implemented in front_graphql.c */

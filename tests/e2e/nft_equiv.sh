@@ -106,6 +106,78 @@ cp "$CORPUS"/*.nft "$T/cases/"
 	echo "}"
 } >"$T/cases/gen_host50.nft"
 
+# Random rules of the subset (fixed seeds): combinations of matches in
+# every order, prefixes of every length, maps, comments.
+cat >"$T/gen.py" <<'PY'
+import random, sys, ipaddress
+r = random.Random(int(sys.argv[1]))
+def ifname():	# not "." or "..": no interface can have those names
+    while True:
+        s = "".join(r.choice("abcdefghijklmnopqrstuvwxyz0123456789-_.")
+                    for _ in range(r.randint(1, 15)))
+        if s not in (".", ".."):
+            return s
+def prefix(v6):
+    bits = 128 if v6 else 32
+    n = r.randint(0, bits)
+    a = r.getrandbits(bits) >> (bits - n) << (bits - n) if n else 0
+    net = (ipaddress.IPv6Network if v6 else ipaddress.IPv4Network)((a, n))
+    return str(net.network_address) if n == bits and r.random() < .5 \
+        else str(net)
+def verdict():
+    return r.choice(["accept", "drop", "jump sub"])
+def rule(nat):
+    l3 = r.choice([None, "ip", "ip6"]); l4 = r.choice([None, "tcp", "udp"])
+    m = []
+    for _ in range(r.randint(0, 5)):
+        k = r.choice(["if", "addr", "port", "ct"])
+        if k == "if":
+            m.append('%s "%s"' % (r.choice(["iifname", "oifname"]), ifname()))
+        elif k == "addr" and l3:
+            m.append("%s %s %s" % (l3, r.choice(["saddr", "daddr"]),
+                                   prefix(l3 == "ip6")))
+        elif k == "port" and l4:
+            m.append("%s dport %d" % (l4, r.randint(0, 65535)))
+        elif k == "ct":
+            st = r.sample(["established", "related", "invalid", "new"],
+                          r.randint(1, 4))
+            m.append("ct state " + ",".join(st))
+    if nat:
+        f = "masquerade"
+    elif r.random() < .3:
+        keys = list({ifname() for _ in range(r.randint(1, 6))})
+        f = "%s vmap { %s }" % (r.choice(["iifname", "oifname"]),
+            ", ".join('"%s" : %s' % (k, verdict()) for k in keys))
+    else:
+        f = verdict()
+    c = ""
+    if r.random() < .3:
+        c = ' comment "%s"' % "".join(r.choice(
+            "abc XYZ 0123 #;{}()[]:,./'!$%&=?+-*<>|~^@") for _ in
+            range(r.randint(0, 128)))
+    return " ".join(m + [f]) + c
+print("table inet edgenet\ndelete table inet edgenet\ntable inet edgenet {")
+print("\tchain forward {\n\t\ttype filter hook forward priority filter; "
+      "policy drop;")
+for _ in range(150):
+    print("\t\t" + rule(False))
+print("\t}\n\tchain sub {")
+for _ in range(30):
+    print("\t\t" + rule(False).replace("jump sub", "accept"))
+print("\t}\n\tchain post {\n\t\ttype nat hook postrouting priority "
+      "srcnat; policy accept;")
+for _ in range(30):
+    print("\t\t" + rule(True))
+print("\t}\n}")
+PY
+if command -v python3 >/dev/null; then
+	for seed in 1 2 3; do
+		python3 "$T/gen.py" "$seed" >"$T/cases/gen_random$seed.nft"
+	done
+else
+	echo "python3 missing: no random cases this run"
+fi
+
 # Whatever the compiler writes for the example fleet.
 if [ -x "$EDGENETC" ] && [ -f "$TOP/testdata/fleet/fleet.yaml" ]; then
 	if "$EDGENETC" compile --ledger "$T/ledger.db" -o "$T/out" \

@@ -24,6 +24,7 @@
 
 #include "apply.h"
 #include "journal.h"
+#include "live.h"
 #include "nft.h"
 #include "plan.h"
 
@@ -123,14 +124,17 @@ depends_on(const struct rt_obj *o, const struct lset *s)
 	return o->op.kind == RT_OP_MASTER && lset_has(s, RT_DEVNS, o->op.arg);
 }
 
+/* Sets ctx->err; the arguments may include ctx->err itself. */
 static int
 perr(struct plan *p, const char *fmt, ...)
 {
+	char buf[RT_ERRLEN];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(p->c->err, sizeof(p->c->err), fmt, ap);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	memcpy(p->c->err, buf, sizeof(buf));
 	return -1;
 }
 
@@ -185,6 +189,49 @@ ns_changed(struct plan *p, const char *id)
 	return rt_applied_ns(p->rec, id) != ns->ino;
 }
 
+/* Old objects that drifted away from the bundle are re-created: a
+ * re-apply converges, and sends nothing when nothing drifted. */
+static int
+mark_drift(struct plan *p)
+{
+	struct rt_live *live;
+	struct rt_nft *t;
+	struct rt_obj *o;
+	struct rt_ns *ns;
+	char why[200], val[16];
+	size_t i;
+
+	if ((live = rt_live_new(p->c)) == NULL)
+		return perr(p, "out of memory");
+	for (i = 0; i < p->O.n; i++) {
+		o = &p->O.v[i];
+		if (o->absent || o->stale || (o->type != RT_OBJ_NL &&
+		    o->type != RT_OBJ_NFT) || (ns = rt_ctx_ns(p->c, o->ns)) ==
+		    NULL || ns->fd == -1)
+			continue;
+		why[0] = '\0';
+		if (o->type == RT_OBJ_NFT) {
+			t = NULL;
+			if (rt_nft_load(&t, o->file->data, o->file->len, why,
+			    sizeof(why)) == 0 && rt_nft_diff(t, ns->fd, why,
+			    sizeof(why)) == 1)
+				o->absent = 1;
+			rt_nft_free(t);
+		} else if (o->op.kind == RT_OP_SYSCTL) {
+			if (rt_ctx_sysctl(p->c, ns, o->op.key, NULL, val,
+			    sizeof(val)) == 0 && strcmp(val, o->op.val) != 0)
+				o->absent = 1;
+		} else if (o->op.kind != RT_OP_DHCPC &&
+		    rt_live_nl(live, o, why, sizeof(why)) == 0)
+			o->absent = 1;
+		if (o->absent)
+			rt_ctx_log(p->c, "drift: %s: %s: %s", ns_name(o->ns),
+			    strchr(o->key, '\t') + 1, why);
+	}
+	rt_live_free(live);
+	return 0;
+}
+
 static int
 mark_absent(struct plan *p, struct rt_nl *dev)
 {
@@ -217,6 +264,14 @@ mark_absent(struct plan *p, struct rt_nl *dev)
 		    ns_changed(p, o->op.ns))
 			o->stale = 1;
 		if (is_link(o) && (o->absent || o->stale))
+			r |= lset_add_made(&dead, o);
+	}
+	if (!p->reset && mark_drift(p) == -1)
+		r = -1;
+	for (i = 0; i < p->O.n; i++) {
+		o = &p->O.v[i];
+		if (is_link(o) && o->absent && !lset_has(&dead, RT_DEVNS,
+		    o->op.dev))
 			r |= lset_add_made(&dead, o);
 	}
 	for (i = 0; i < p->O.n; i++)
@@ -475,6 +530,7 @@ dnsmasq_check(struct plan *p, const struct rt_obj *n)
 	if (rt_dnsmasq_lint(n->file->data, n->file->len, p->c->err,
 	    sizeof(p->c->err)) == -1)
 		return perr(p, "instances/%s/%s", n->ns, p->c->err);
+	/* (rt_dnsmasq_lint names the file "dnsmasq.conf:LINE".) */
 	rt_strf(path, sizeof(path), "%s/dnsmasq-check.conf", p->c->state);
 	if (rt_mkdirs(p->c->state, 0700) == -1 ||
 	    rt_file_write_atomic(path, n->file->data, n->file->len,

@@ -11,22 +11,13 @@
 #include <sys/stat.h>
 
 #include "apply.h"
+#include "live.h"
 #include "nft.h"
 #include "plan.h"
 
-struct live {
-	const char	*ns;
-	struct rt_nl	*nl;
-	struct rt_addr	*addrs;
-	size_t		 naddrs;
-	struct rt_route	*routes;
-	size_t		 nroutes;
-};
-
 struct chk {
 	struct rt_ctx	*c;
-	struct live	*v;
-	size_t		 n;
+	struct rt_live	*live;
 	int		 drift;
 };
 
@@ -47,51 +38,20 @@ drift(struct chk *k, const char *ns, const char *fmt, ...)
 	putchar('\n');
 }
 
-static struct live *
-live_get(struct chk *k, const char *ns)
-{
-	struct live *v;
-	size_t i;
-
-	for (i = 0; i < k->n; i++)
-		if (strcmp(k->v[i].ns, ns) == 0)
-			return k->v[i].nl != NULL ? &k->v[i] : NULL;
-	if ((v = realloc(k->v, (k->n + 1) * sizeof(*v))) == NULL)
-		return NULL;
-	k->v = v;
-	v = &v[k->n++];
-	memset(v, 0, sizeof(*v));
-	v->ns = ns;
-	if ((v->nl = rt_ctx_nl(k->c, ns)) == NULL) {
-		drift(k, ns, "network namespace missing");
-		return NULL;
-	}
-	if (rt_nl_links(v->nl, k->c->err, sizeof(k->c->err)) == -1 ||
-	    rt_nl_addrs(v->nl, &v->addrs, &v->naddrs, k->c->err,
-	    sizeof(k->c->err)) == -1 ||
-	    rt_nl_routes(v->nl, &v->routes, &v->nroutes, k->c->err,
-	    sizeof(k->c->err)) == -1) {
-		drift(k, ns, "cannot read: %s", k->c->err);
-		v->nl = NULL;
-		return NULL;
-	}
-	return v;
-}
-
 static void
 check_nl(struct chk *k, const struct rt_obj *o, const char *text)
 {
 	const struct rt_op *op = &o->op;
-	const struct rt_link *l, *m;
-	struct live *lv = live_get(k, o->ns), *pv;
-	char val[16];
-	size_t i;
+	struct rt_ns *ns = rt_ctx_ns(k->c, o->ns);
+	char why[200], val[16] = "";
 
-	if (lv == NULL)
+	if (ns == NULL || ns->fd == -1) {
+		drift(k, o->ns, "%s: namespace missing", text);
 		return;
+	}
 	if (op->kind == RT_OP_SYSCTL) {
-		if (rt_ctx_sysctl(k->c, rt_ctx_ns(k->c, o->ns), op->key, NULL,
-		    val, sizeof(val)) == -1 || strcmp(val, op->val) != 0)
+		if (rt_ctx_sysctl(k->c, ns, op->key, NULL, val,
+		    sizeof(val)) == -1 || strcmp(val, op->val) != 0)
 			drift(k, o->ns, "%s: live value %s", text, val);
 		return;
 	}
@@ -100,62 +60,8 @@ check_nl(struct chk *k, const struct rt_obj *o, const char *text)
 			drift(k, o->ns, "%s: DHCP client not running", text);
 		return;
 	}
-	if ((l = rt_nl_link(lv->nl, op->dev)) == NULL) {
-		drift(k, o->ns, "%s: link %s missing", text, op->dev);
-		return;
-	}
-	switch (op->kind) {
-	case RT_OP_VETH:
-	case RT_OP_BRIDGE:
-		if (strcmp(l->kind, op->kind == RT_OP_VETH ? "veth" :
-		    "bridge") != 0) {
-			drift(k, o->ns, "%s: link is of kind '%s'", text,
-			    l->kind);
-			break;
-		}
-		if (op->kind == RT_OP_BRIDGE)
-			break;
-		if ((pv = live_get(k, op->ns)) == NULL)
-			break;
-		m = rt_nl_link(pv->nl, op->arg);
-		if (m == NULL || m->peer != l->index || l->peer != m->index ||
-		    l->peer_netnsid < 0)
-			drift(k, o->ns, "%s: peer %s not in namespace %s",
-			    text, op->arg, op->ns);
-		break;
-	case RT_OP_MASTER:
-		m = rt_nl_link_by_index(lv->nl, l->master);
-		if (m == NULL || strcmp(m->name, op->arg) != 0)
-			drift(k, o->ns, "%s: master is %s", text,
-			    m != NULL ? m->name : "none");
-		break;
-	case RT_OP_UP:
-		if (!(l->flags & IFF_UP))
-			drift(k, o->ns, "%s: link is down", text);
-		break;
-	case RT_OP_ADDR:
-		for (i = 0; i < lv->naddrs; i++)
-			if (lv->addrs[i].index == l->index &&
-			    rt_pfx_equal(&lv->addrs[i].a, &op->dst))
-				break;
-		if (i == lv->naddrs)
-			drift(k, o->ns, "%s: address missing", text);
-		break;
-	case RT_OP_ROUTE:
-		for (i = 0; i < lv->nroutes; i++) {
-			const struct rt_route *r = &lv->routes[i];
-
-			if (r->oif == l->index &&
-			    rt_pfx_equal(&r->dst, &op->dst) &&
-			    rt_pfx_equal(&r->gw, &op->via))
-				break;
-		}
-		if (i == lv->nroutes)
-			drift(k, o->ns, "%s: route missing", text);
-		break;
-	default:
-		break;
-	}
+	if (rt_live_nl(k->live, o, why, sizeof(why)) != 1)
+		drift(k, o->ns, "%s: %s", text, why);
 }
 
 static void
@@ -226,8 +132,12 @@ rt_check(struct rt_ctx *c, const struct rt_bundle *b)
 
 	memset(&k, 0, sizeof(k));
 	k.c = c;
-	if (rt_objset_build(&s, b, c->err, sizeof(c->err)) == -1)
+	if ((k.live = rt_live_new(c)) == NULL)
+		return rt_errf(c->err, sizeof(c->err), "out of memory");
+	if (rt_objset_build(&s, b, c->err, sizeof(c->err)) == -1) {
+		rt_live_free(k.live);
 		return -1;
+	}
 	for (i = 0; i < s.n; i++) {
 		const struct rt_obj *o = &s.v[i];
 
@@ -239,8 +149,7 @@ rt_check(struct rt_ctx *c, const struct rt_bundle *b)
 		case RT_OBJ_NFT:
 			break;
 		case RT_OBJ_DNSMASQ:
-			if (live_get(&k, o->ns) != NULL)
-				check_file(&k, o, "dnsmasq.conf");
+			check_file(&k, o, "dnsmasq.conf");
 			break;
 		case RT_OBJ_ENV:
 			check_file(&k, o, "lxc.env");
@@ -249,14 +158,9 @@ rt_check(struct rt_ctx *c, const struct rt_bundle *b)
 	}
 	check_nft(&k, RT_DEVNS, rt_bundle_file(b, "host.nft"));
 	for (i = 0; i < b->nids; i++)
-		if (live_get(&k, b->ids[i]) != NULL)
-			check_nft(&k, b->ids[i], rt_bundle_ifile(b, b->ids[i],
-			    "netns.nft"));
-	for (i = 0; i < k.n; i++) {
-		free(k.v[i].addrs);
-		free(k.v[i].routes);
-	}
-	free(k.v);
+		check_nft(&k, b->ids[i], rt_bundle_ifile(b, b->ids[i],
+		    "netns.nft"));
+	rt_live_free(k.live);
 	rt_objset_free(&s);
 	return k.drift;
 }

@@ -18,12 +18,15 @@
 int
 rt_errf(char *err, size_t errlen, const char *fmt, ...)
 {
+	char buf[RT_ERRLEN];
 	va_list ap;
 
+	/* The arguments may point into err itself. */
 	if (err != NULL && errlen > 0) {
 		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
+		vsnprintf(buf, sizeof(buf), fmt, ap);
 		va_end(ap);
+		snprintf(err, errlen, "%s", buf);
 	}
 	return -1;
 }

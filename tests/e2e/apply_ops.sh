@@ -1,0 +1,128 @@
+#!/bin/bash
+# Idempotency, incremental change, --check, drift repair, --rollback,
+# --confirm (timeout revert, --confirm-ok, revert by --recover after the
+# watcher was killed), --dry-run.
+#   - a second apply of the same bundle sends no state-changing message:
+#     the runtime's counters (--stats) say 0, `ip monitor` in the device
+#     namespace sees nothing, and dnsmasq/udhcpc keep their pids
+#   - a newer bundle changes only what differs: unchanged links keep their
+#     ifindex, unchanged processes their pid; a removed instance loses its
+#     links, rules, processes and files
+. "$(dirname "$0")/../../runtime/tests/lib.sh"
+rt_sandbox "$@"
+set -u
+rt_tmp
+NS="$RT_E2E_NS new-1"
+rt_device $NS
+rt_bundle "$RT_TMP/a"
+rt_bundle "$RT_TMP/b" "$RT_TESTS_DIR/bundles/e2e-b.json"
+A=$RT_TMP/a/dev-e2e B=$RT_TMP/b/dev-e2e S=$RT_TMP/state
+apply() { "$EDGENET_APPLY" --state-dir "$S" "$@"; }
+pidof_inst() { cat "$S/instances/$1/$2.pid" 2>/dev/null; }
+ifindex() {
+	if [ -n "$1" ]; then ip -n "$1" -o link show dev "$2"
+	else ip -o link show dev "$2"; fi | cut -d: -f1
+}
+stat_of() { sed -n "s/.*$1 \([0-9]*\).*/\1/p" "$RT_TMP/stats"; }
+
+# --- dry run changes nothing -------------------------------------------
+rt_state --state "$S" $NS > "$RT_TMP/s0.json"
+apply --dry-run "$A" > "$RT_TMP/plan" || rt_fail "dry run"
+grep -q '^add device: link add name ew' "$RT_TMP/plan" || rt_fail "dry run plan"
+rt_state --state "$S" $NS > "$RT_TMP/s1.json"
+diff -q "$RT_TMP/s0.json" "$RT_TMP/s1.json" >/dev/null || rt_fail "dry run changed state"
+echo "ok  --dry-run: $(wc -l < "$RT_TMP/plan") steps planned, nothing changed"
+
+# --- idempotency -------------------------------------------------------
+apply "$A" || rt_fail "apply A"
+dpid=$(pidof_inst pis-1 dnsmasq) upid=$(pidof_inst sen-1 udhcpc)
+[ -n "$dpid" ] && [ -n "$upid" ] || rt_fail "processes not started"
+ip monitor all > "$RT_TMP/monitor" 2>&1 &
+mon=$!
+sleep 0.3
+apply --stats "$A" 2> "$RT_TMP/stats" || rt_fail "re-apply A"
+sleep 0.3
+kill $mon
+cat "$RT_TMP/stats"
+[ "$(stat_of 'state-changing netlink')" = 0 ] || rt_fail "re-apply sent state-changing netlink messages"
+[ "$(stat_of 'nft changes')" = 0 ] || rt_fail "re-apply sent nft changes"
+[ "$(stat_of 'processes started')" = 0 ] || rt_fail "re-apply started processes"
+[ "$(stat_of 'stopped')" = 0 ] || rt_fail "re-apply stopped processes"
+grep -v '^\(Deleted \)\?\(nsid\|\[NSID\)' "$RT_TMP/monitor" | grep -q . &&
+    { cat "$RT_TMP/monitor"; rt_fail "ip monitor saw changes during the re-apply"; }
+[ "$(pidof_inst pis-1 dnsmasq)" = "$dpid" ] || rt_fail "dnsmasq restarted"
+[ "$(pidof_inst sen-1 udhcpc)" = "$upid" ] || rt_fail "udhcpc restarted"
+echo "ok  re-apply: no state-changing message, nothing restarted"
+
+# --- a newer bundle changes only what differs --------------------------
+h() { printf %s "$1" | sha256sum | cut -c1-8; }
+ew_pis=$(ifindex "" "ew$(h pis-1)") ew_sen=$(ifindex "" "ew$(h sen-1)")
+wan_pis=$(ifindex pis-1 wan)
+[ -n "$ew_pis" ] && [ -n "$ew_sen" ] && [ -n "$wan_pis" ] || rt_fail "ifindex"
+apply --stats "$B" 2> "$RT_TMP/stats" || rt_fail "apply B"
+cat "$RT_TMP/stats"
+[ "$(ifindex "" "ew$(h pis-1)")" = "$ew_pis" ] || rt_fail "pis-1 WAN recreated"
+[ "$(ifindex "" "ew$(h sen-1)")" = "$ew_sen" ] || rt_fail "sen-1 WAN recreated"
+[ "$(ifindex pis-1 wan)" = "$wan_pis" ] || rt_fail "pis-1 wan recreated"
+[ "$(pidof_inst sen-1 udhcpc)" = "$upid" ] || rt_fail "sen-1 udhcpc restarted"
+[ "$(pidof_inst pis-1 dnsmasq)" != "$dpid" ] || rt_fail "pis-1 dnsmasq kept its old config"
+grep -q '^dhcp-range=10.190.0.10,' "$S/instances/pis-1/dnsmasq.conf" || rt_fail "new dnsmasq.conf"
+grep -q "LOG_LEVEL='debug'" "$S/instances/pis-1/lxc.env" || rt_fail "new lxc.env"
+ip link show "ew$(h mon-1)" 2>/dev/null && rt_fail "removed instance mon-1 kept its link"
+[ -d "$S/instances/mon-1" ] && rt_fail "removed instance mon-1 kept its files"
+ip -n mon-1 -br link | grep -q wan && rt_fail "mon-1 kept its wan"
+ip -n cam-1 -br addr show dev wan | grep -q '10.10.0.5/24' || rt_fail "cam-1 new address"
+ip -n cam-1 route | grep -q '^default via 10.10.0.1 dev wan' || rt_fail "cam-1 default route"
+ip -n new-1 -br addr show dev lan | grep -q '172.31.0.1/24' || rt_fail "new-1"
+ip netns exec new-1 nft list table inet edgenet >/dev/null || rt_fail "new-1 nft"
+apply --check "$B" >/dev/null 2>&1 || rt_fail "drift after B"
+echo "ok  A -> B: only what differs changed"
+
+# --- --check reports drift, a re-apply repairs it ----------------------
+ip -n cam-1 addr del 10.10.0.5/24 dev wan
+ip netns exec pis-1 nft add rule inet edgenet forward accept
+kill "$(pidof_inst pis-1 dnsmasq)"
+ip link set "ew$(h sen-1)" nomaster
+apply --check "$B" > "$RT_TMP/drift" 2>&1 && rt_fail "--check missed the drift"
+cat "$RT_TMP/drift"
+for want in "cam-1: address add 10.10.0.5/24 dev wan: address missing" \
+    "cam-1: route add default via 10.10.0.1 dev wan: link wan missing|cam-1: route add default via 10.10.0.1 dev wan: route missing" \
+    "pis-1: nft: chain forward: rule not in the bundle" \
+    "pis-1: dnsmasq not running" \
+    "device: link set dev ew$(h sen-1) master br-clients: master is none"; do
+	grep -Eq "$want" "$RT_TMP/drift" || rt_fail "--check did not report: $want"
+done
+apply "$B" 2>/dev/null || rt_fail "repairing apply"
+apply --check "$B" || rt_fail "drift left after the repairing apply"
+echo "ok  --check: drift reported (exit 1), re-apply repaired it"
+
+# --- --rollback ----------------------------------------------------------
+rt_state --state "$S" $RT_E2E_NS > "$RT_TMP/B.json"
+apply --rollback || rt_fail "rollback"
+apply --check "$A" >/dev/null || rt_fail "rollback did not restore A"
+apply --rollback || rt_fail "rollback again"
+apply --check "$B" >/dev/null || rt_fail "second rollback did not restore B"
+echo "ok  --rollback: B -> A -> B"
+
+# --- --confirm: timeout revert, confirm-ok, recover after a kill -------
+apply --confirm 2 "$A" || rt_fail "confirm apply"
+apply --check "$A" >/dev/null || rt_fail "confirm apply: not applied"
+apply "$B" 2>/dev/null && rt_fail "plain apply while a confirm is pending"
+rt_wait 80 test ! -f "$S/confirm" || rt_fail "no revert after the deadline"
+apply --check "$B" >/dev/null || rt_fail "timeout did not revert to B"
+echo "ok  --confirm 2 without --confirm-ok: reverted to the previous bundle"
+apply --confirm 2 "$A" || rt_fail "confirm apply 2"
+apply --confirm-ok || rt_fail "confirm-ok"
+sleep 3
+apply --check "$A" >/dev/null || rt_fail "confirmed apply was reverted"
+apply --confirm-ok 2>/dev/null && rt_fail "confirm-ok without a pending confirm"
+echo "ok  --confirm 2 then --confirm-ok: kept"
+apply --confirm 2 "$B" || rt_fail "confirm apply 3"
+pkill -9 -f -- "--confirm-watch" || rt_fail "no watcher process"
+sleep 2.5
+apply --check "$B" >/dev/null || rt_fail "watcher killed: B not applied"
+apply --recover || rt_fail "recover"
+apply --check "$A" >/dev/null || rt_fail "--recover did not honour the expired confirm"
+[ -f "$S/confirm" ] && rt_fail "confirm record left"
+echo "ok  --confirm with the watcher killed: --recover reverted after the deadline"
+echo "PASS"

@@ -725,11 +725,14 @@ map_object(struct mapper *m, const struct vnode *obj, const struct keytab *t,
     void *base, const char *const *extra, size_t n_extra)
 {
 	const struct keydef *k;
-	bool *skip;
+	bool sbuf[32], *skip = sbuf;
 	size_t i, j;
 	int rc = 0;
 
-	skip = xzalloc(obj->n * sizeof(*skip) + 1);
+	if (obj->n > ARRAY_SIZE(sbuf))
+		skip = xzalloc(obj->n * sizeof(*skip));
+	else
+		memset(sbuf, 0, sizeof(sbuf));
 	map_dups(m, obj, skip);
 	for (i = 0; i < obj->n; i++) {
 		if (skip[i]) {
@@ -754,7 +757,8 @@ map_object(struct mapper *m, const struct vnode *obj, const struct keytab *t,
 		if (map_field(m, k, obj->items[i], base) < 0)
 			rc = -1;
 	}
-	free(skip);
+	if (skip != sbuf)
+		free(skip);
 	return rc;
 }
 

@@ -20,6 +20,7 @@
  * that walks the buffer forward (events arrive in document order).
  */
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,12 +67,21 @@ struct ybuild {
 static bool
 yaml_needs_cursor(const unsigned char *p, size_t n)
 {
-	unsigned char acc = 0;
-	size_t i;
+	const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
+	uint64_t w, x;
+	size_t i = 0;
 
-	for (i = 0; i < n; i++)
-		acc |= p[i] | (p[i] == '\r' ? 0x80 : 0);
-	return (acc & 0x80) != 0;
+	/* eight bytes at a time: any high bit, or any byte equal to CR */
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		x = w ^ (ones * '\r');
+		if (((w | ((x - ones) & ~x)) & high) != 0)
+			return true;
+	}
+	for (; i < n; i++)
+		if (p[i] >= 0x80 || p[i] == '\r')
+			return true;
+	return false;
 }
 
 static unsigned

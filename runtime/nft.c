@@ -619,33 +619,17 @@ lookup_ref(struct dump *d, struct nftnl_expr *e)
 	return n;
 }
 
-struct expr_list {
-	struct nftnl_expr	*e[256];	/* NFT_RULE_MAXEXPRS is 128 */
-	size_t			 n;
-};
-
-static int
-expr_collect(struct nftnl_expr *e, void *data)
-{
-	struct expr_list *l = data;
-
-	if (l->n == sizeof(l->e) / sizeof(l->e[0]))
-		return -1;
-	l->e[l->n++] = e;
-	return 0;
-}
-
 /* The rule's expressions again, with its lookups in anonymous sets
  * rewritten by lookup_ref. */
 static int
 rule_refs(struct dump *d, struct nftnl_rule *r)
 {
-	struct expr_list l = { .n = 0 };
+	struct rt_nft_exprs l;
 	struct nftnl_expr *n;
 	size_t i;
 	int ret = 0;
 
-	if (nftnl_expr_foreach(r, expr_collect, &l) == -1)
+	if (rt_nft_exprs_get(&l, r) == -1)
 		return -1;
 	for (i = 0; i < l.n; i++)
 		nftnl_rule_del_expr(l.e[i]);

@@ -75,6 +75,17 @@ int	rt_nft_buf_reserve(struct rt_nft_buf *, size_t more);
 void	rt_nft_buf_printf(struct rt_nft_buf *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
+struct nftnl_expr;
+
+/* The expressions of a rule in an array (the kernel allows 128). */
+struct rt_nft_exprs {
+	struct nftnl_expr	*e[256];
+	size_t			 n, i;
+};
+
+/* Fills x with the expressions of rule; -1 when there are too many. */
+int	rt_nft_exprs_get(struct rt_nft_exprs *x, const void *rule);
+
 /*
  * One rule in nft's own syntax when it is in the subset (as rt_nft_load
  * reads it back), else libnftnl's expression dump.  t resolves anonymous

@@ -1453,16 +1453,10 @@ rt_nft_load(struct rt_nft **out, const char *text, size_t len, char *err,
 
 /* --- rules printed back --- */
 
-/* The expressions of one rule, collected for pattern matching. */
-struct exprs {
-	struct nftnl_expr	*e[64];
-	size_t			 n, i;
-};
-
 static int
 collect(struct nftnl_expr *e, void *data)
 {
-	struct exprs *x = data;
+	struct rt_nft_exprs *x = data;
 
 	if (x->n == sizeof(x->e) / sizeof(x->e[0]))
 		return -1;
@@ -1470,8 +1464,15 @@ collect(struct nftnl_expr *e, void *data)
 	return 0;
 }
 
+int
+rt_nft_exprs_get(struct rt_nft_exprs *x, const void *rule)
+{
+	x->n = x->i = 0;
+	return nftnl_expr_foreach((struct nftnl_rule *)rule, collect, x);
+}
+
 static const char *
-ename(const struct exprs *x, size_t k)
+ename(const struct rt_nft_exprs *x, size_t k)
 {
 	return x->i + k < x->n ?
 	    nftnl_expr_get_str(x->e[x->i + k], NFTNL_EXPR_NAME) : "";
@@ -1487,7 +1488,7 @@ cmp_data(const struct nftnl_expr *e, uint32_t op, uint32_t *len)
 }
 
 static int
-meta_is(const struct exprs *x, uint32_t key)
+meta_is(const struct rt_nft_exprs *x, uint32_t key)
 {
 	return strcmp(ename(x, 0), "meta") == 0 &&
 	    nftnl_expr_get_u32(x->e[x->i], NFTNL_EXPR_META_KEY) == key &&
@@ -1498,9 +1499,15 @@ meta_is(const struct exprs *x, uint32_t key)
 static int
 ifname_ok(const char *d, uint32_t len)
 {
-	return len == RT_IFNAMSIZ && d[0] != '\0' &&
-	    memchr(d, '\0', len) != NULL &&
-	    rt_ifname_valid(d, strlen(d)) && strchr(d, '*') == NULL;
+	const char *nul;
+
+	if (len != RT_IFNAMSIZ || (nul = memchr(d, '\0', len)) == NULL ||
+	    !rt_ifname_valid(d, (size_t)(nul - d)) || strchr(d, '*') != NULL)
+		return 0;
+	while (nul < d + len)
+		if (*nul++ != '\0')
+			return 0;
+	return 1;
 }
 
 static int
@@ -1545,7 +1552,7 @@ fmt_elem(struct nftnl_set_elem *e, void *data)
 
 /* lookup of an anonymous verdict map keyed by interface name */
 static int
-fmt_vmap(const struct rt_nft *t, struct rt_nft_buf *f, const struct exprs *x,
+fmt_vmap(const struct rt_nft *t, struct rt_nft_buf *f, const struct rt_nft_exprs *x,
     const char *dir)
 {
 	const struct nftnl_expr *e = x->e[x->i + 1];
@@ -1579,7 +1586,7 @@ fmt_vmap(const struct rt_nft *t, struct rt_nft_buf *f, const struct exprs *x,
 
 /* payload load (+ bitwise) + cmp eq of an address */
 static int
-fmt_addr(struct rt_nft_buf *f, const struct exprs *x, const char *proto)
+fmt_addr(struct rt_nft_buf *f, const struct rt_nft_exprs *x, const char *proto)
 {
 	const struct nftnl_expr *p = x->e[x->i], *b = NULL, *c;
 	int v6 = strcmp(proto, "ip6") == 0;
@@ -1635,7 +1642,7 @@ fmt_addr(struct rt_nft_buf *f, const struct exprs *x, const char *proto)
 }
 
 static int
-fmt_ct(struct rt_nft_buf *f, const struct exprs *x)
+fmt_ct(struct rt_nft_buf *f, const struct rt_nft_exprs *x)
 {
 	const struct nftnl_expr *ct = x->e[x->i];
 	const struct nftnl_expr *b, *c;
@@ -1668,7 +1675,7 @@ fmt_ct(struct rt_nft_buf *f, const struct exprs *x)
 
 /* One match or final at x->i; returns how many expressions it took. */
 static int
-fmt_one(const struct rt_nft *t, struct rt_nft_buf *f, const struct exprs *x,
+fmt_one(const struct rt_nft *t, struct rt_nft_buf *f, const struct rt_nft_exprs *x,
     const char **l3, const char **l4)
 {
 	const struct nftnl_expr *e = x->e[x->i];
@@ -1685,7 +1692,13 @@ fmt_one(const struct rt_nft *t, struct rt_nft_buf *f, const struct exprs *x,
 			const char **have = key == NFT_META_NFPROTO ? l3 : l4;
 
 			u = cmp_data(x->e[x->i + 1], NFT_CMP_EQ, &len);
-			if (u == NULL || len != 1 || *have != NULL)
+			/* a dependency only right before what needs it */
+			if (u == NULL || len != 1 || *have != NULL ||
+			    strcmp(ename(x, 2), "payload") != 0 ||
+			    nftnl_expr_get_u32(x->e[x->i + 2],
+			    NFTNL_EXPR_PAYLOAD_BASE) != (key == NFT_META_NFPROTO ?
+			    NFT_PAYLOAD_NETWORK_HEADER :
+			    NFT_PAYLOAD_TRANSPORT_HEADER))
 				return -1;
 			if (key == NFT_META_NFPROTO)
 				*have = *u == NFPROTO_IPV4 ? "ip" :
@@ -1772,13 +1785,12 @@ fmt_comment(struct rt_nft_buf *f, const struct nftnl_rule *r)
 static int
 fmt_rule(const struct rt_nft *t, struct rt_nft_buf *f, const struct nftnl_rule *r)
 {
-	struct exprs x = { .n = 0 };
+	struct rt_nft_exprs x;
 	const char *l3 = NULL, *l4 = NULL;
 	size_t start;
 	int k;
 
-	if (nftnl_expr_foreach((struct nftnl_rule *)r, collect, &x) == -1 ||
-	    x.n == 0)
+	if (rt_nft_exprs_get(&x, r) == -1 || x.n == 0)
 		return -1;
 	while (x.i < x.n) {
 		start = f->len;

@@ -343,6 +343,29 @@ test_format_other(void **state)
 		rt_nft_free(t);
 		free(text);
 	}
+	/* a dependency without what needs it is not nft's: dump */
+	{
+		static const uint8_t v4 = NFPROTO_IPV4;
+
+		assert_non_null(r = nftnl_rule_alloc());
+		assert_non_null(e = nftnl_expr_alloc("meta"));
+		nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, NFT_META_NFPROTO);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
+		nftnl_rule_add_expr(r, e);
+		assert_non_null(e = nftnl_expr_alloc("cmp"));
+		nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, NFT_CMP_EQ);
+		nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, &v4, 1);
+		nftnl_rule_add_expr(r, e);
+		assert_non_null(e = nftnl_expr_alloc("immediate"));
+		nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, NF_ACCEPT);
+		nftnl_rule_add_expr(r, e);
+		rt_nft_rule_format(NULL, r, buf, sizeof(buf));
+		assert_string_equal(buf, "[ meta load nfproto => reg 1 ] "
+		    "[ cmp eq reg 1 0x00000002 ] [ immediate reg 0 accept ]");
+		nftnl_rule_free(r);
+	}
 	/* outside the subset: the expression dump */
 	assert_non_null(r = nftnl_rule_alloc());
 	assert_non_null(e = nftnl_expr_alloc("counter"));

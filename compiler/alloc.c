@@ -9,12 +9,16 @@
  *                marked region),
  *   an index     a node: part of the block is held.
  *
- * A node stores the largest order (log2 of the size) of a free aligned
- * block in its subtree, so a search never enters a subtree that cannot
- * satisfy it, and the lowest free block is found by going left first.
- * Held blocks are SLOT_FULL slots, not nodes: a dense run of n blocks
- * costs about n nodes of 12 bytes.  Nodes live in one array addressed by
- * 32-bit indices; index 0 is never used, so 0 can mean "empty".
+ * A node stores, for each of its two children, the largest order (log2
+ * of the size) of a free aligned block in that child, so a descent reads
+ * one node per level and never enters a subtree that cannot satisfy it;
+ * the lowest free block is found by going left first.  Held blocks are
+ * SLOT_FULL slots, not nodes: a dense run of n blocks costs about n nodes
+ * of 12 bytes.  Nodes live in one array addressed by 32-bit indices;
+ * index 0 is never used, so 0 can mean "empty".
+ *
+ * Invariant: a node never has two empty children (it is pruned), and
+ * mf[b] always equals the free order of child b (slot_val()).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -24,12 +28,40 @@
 
 #define SLOT_EMPTY	0u
 #define SLOT_FULL	UINT32_MAX
-#define MF_NONE		0xff	/* no free block in the subtree */
+#define MF_NONE		0	/* no free block in the subtree */
 #define MAX_DEPTH	129	/* slots on a root-to-leaf path, IPv6 */
 
+/* Free orders are stored plus one, so that 0 (MF_NONE) sorts below every
+ * order and "can hold order k" is mf > k. */
 struct anode {
 	uint32_t	kid[2];
-	uint8_t		maxfree;	/* largest free aligned order, or MF_NONE */
+	uint8_t		mf[2];	/* 1 + free order of each child, or MF_NONE */
+};
+
+/* A path from the root: the node at depth i is v[i], and the path goes
+ * on into its child b[i]. */
+struct apath {
+	uint32_t	 v[MAX_DEPTH];
+	uint8_t		 b[MAX_DEPTH];
+	unsigned	 n;
+};
+
+/*
+ * The path of the last block handed out by space_get_fast(), for the
+ * next request of the same size in the same pool.  While nothing has
+ * been freed since (frees unchanged), no aligned block below it can have
+ * become free, so the next lowest free block is found by climbing from
+ * it to the first ancestor with room on its right: amortized O(1) levels
+ * for a run of requests instead of a descent from the root.
+ */
+struct finger {
+	bool		 valid;
+	uint8_t		 family;
+	unsigned	 pplen, plen;
+	u128		 net;
+	uint64_t	 rel;		/* path bits below the pool prefix */
+	uint64_t	 frees;
+	struct apath	 p;
 };
 
 struct alloc_space {
@@ -39,12 +71,8 @@ struct alloc_space {
 	uint32_t	 freelist;	/* released nodes, chained by kid[0] */
 	uint32_t	 n_free;
 	uint32_t	 root[2];	/* IPv4, IPv6 */
-};
-
-/* A path from the root: the node at depth i is path[i]. */
-struct apath {
-	uint32_t	 v[MAX_DEPTH];
-	unsigned	 n;
+	uint64_t	 frees;		/* puts and node releases so far */
+	struct finger	 fg;
 };
 
 static unsigned
@@ -70,6 +98,25 @@ static unsigned
 bit_at(u128 v, unsigned bits, unsigned depth)
 {
 	return (unsigned)(v >> (bits - 1 - depth)) & 1;
+}
+
+static uint8_t
+node_max(const struct alloc_space *sp, uint32_t i)
+{
+	uint8_t a = sp->nv[i].mf[0], b = sp->nv[i].mf[1];
+
+	return a > b ? a : b;
+}
+
+/* 1 + free order of slot s whose block has order o (MF_NONE: none). */
+static uint8_t
+slot_val(const struct alloc_space *sp, uint32_t s, unsigned o)
+{
+	if (s == SLOT_EMPTY)
+		return (uint8_t)(o + 1);
+	if (s == SLOT_FULL)
+		return MF_NONE;
+	return node_max(sp, s);
 }
 
 struct alloc_space *
@@ -120,8 +167,9 @@ space_reserve(struct alloc_space *sp, unsigned k)
 	sp->cap = (uint32_t)cap;
 }
 
+/* A node of order o (both children empty, free order o - 1). */
 static uint32_t
-node_new(struct alloc_space *sp)
+node_new(struct alloc_space *sp, unsigned o)
 {
 	uint32_t i;
 
@@ -133,13 +181,14 @@ node_new(struct alloc_space *sp)
 		i = sp->n++;
 	}
 	sp->nv[i].kid[0] = sp->nv[i].kid[1] = SLOT_EMPTY;
-	sp->nv[i].maxfree = MF_NONE;
+	sp->nv[i].mf[0] = sp->nv[i].mf[1] = (uint8_t)o;	/* 1 + (o - 1) */
 	return i;
 }
 
 static void
 node_release(struct alloc_space *sp, uint32_t i)
 {
+	sp->frees++;
 	sp->nv[i].kid[0] = sp->freelist;
 	sp->freelist = i;
 	sp->n_free++;
@@ -155,60 +204,57 @@ subtree_release(struct alloc_space *sp, uint32_t s)
 	node_release(sp, s);
 }
 
-/* Largest free order in slot s whose block has order o; -1 for none. */
-static int
-slot_mf(const struct alloc_space *sp, uint32_t s, unsigned o)
+/*
+ * The child slot of path p's deepest node towards v changed: tells every
+ * ancestor, from the bottom, until one's own value does not change.
+ * Nodes at depth >= fresh were just made and are always updated.
+ */
+static void
+path_update(struct alloc_space *sp, const struct apath *p, unsigned bits,
+    unsigned fresh)
 {
-	if (s == SLOT_EMPTY)
-		return (int)o;
-	if (s == SLOT_FULL)
-		return -1;
-	return sp->nv[s].maxfree == MF_NONE ? -1 : sp->nv[s].maxfree;
+	struct anode *nv = sp->nv, *n;
+	unsigned i = p->n, b;
+	uint8_t before, v;
+
+	while (i-- > 0) {
+		n = &nv[p->v[i]];
+		b = p->b[i];
+		before = n->mf[0] > n->mf[1] ? n->mf[0] : n->mf[1];
+		v = slot_val(sp, n->kid[b], bits - i - 1);
+		n->mf[b] = v;
+		if (i < fresh && (n->mf[0] > n->mf[1] ? n->mf[0] :
+		    n->mf[1]) == before)
+			break;
+	}
 }
 
-/* Recomputes node i of order o; returns true when its value changed. */
-static bool
-node_fix(struct alloc_space *sp, uint32_t i, unsigned o)
-{
-	int a = slot_mf(sp, sp->nv[i].kid[0], o - 1);
-	int b = slot_mf(sp, sp->nv[i].kid[1], o - 1);
-	int m = a > b ? a : b;
-	uint8_t v = m < 0 ? MF_NONE : (uint8_t)m;
-
-	if (sp->nv[i].maxfree == v)
-		return false;
-	sp->nv[i].maxfree = v;
-	return true;
-}
-
-/* The slot at depth p->n on the path of v: the root or a node's kid. */
+/* The slot of depth p->n: the root, or a child of the deepest node. */
 static uint32_t *
-path_slot(struct alloc_space *sp, unsigned fi, const struct apath *p,
-    u128 v, unsigned bits)
+path_slot(struct alloc_space *sp, unsigned fi, const struct apath *p)
 {
 	if (p->n == 0)
 		return &sp->root[fi];
-	return &sp->nv[p->v[p->n - 1]].kid[bit_at(v, bits, p->n - 1)];
+	return &sp->nv[p->v[p->n - 1]].kid[p->b[p->n - 1]];
 }
 
-/* Fixes the nodes of p bottom-up, from the deepest; stops early when a
- * node did not change, unless it is at depth >= fresh (just made). */
-static void
-path_fix(struct alloc_space *sp, const struct apath *p, unsigned bits,
-    unsigned fresh)
+/* Descends one level towards v. */
+static uint32_t *
+path_push(struct alloc_space *sp, struct apath *p, uint32_t node, u128 v,
+    unsigned bits)
 {
-	unsigned i = p->n;
+	unsigned b = bit_at(v, bits, p->n);
 
-	while (i-- > 0)
-		if (!node_fix(sp, p->v[i], bits - i) && i < fresh)
-			break;
+	p->v[p->n] = node;
+	p->b[p->n++] = (uint8_t)b;
+	return &sp->nv[node].kid[b];
 }
 
 /*
  * Walks from the root towards blk, making nodes where the path is empty,
- * down to the slot of blk itself.  Stops early at a full slot above blk.
- * Returns the slot of depth p->n (== blk's plen unless stopped early);
- * *fresh is the depth of the first node made.
+ * down to the slot of blk itself.  Stops early at a full slot above blk
+ * (then nothing was made).  Returns the slot of depth p->n; *fresh is the
+ * depth of the first node made (MAX_DEPTH: none).
  */
 static uint32_t *
 space_walk_make(struct alloc_space *sp, const struct addr *blk,
@@ -227,27 +273,11 @@ space_walk_make(struct alloc_space *sp, const struct addr *blk,
 		if (*slot == SLOT_EMPTY) {
 			if (*fresh == MAX_DEPTH)
 				*fresh = p->n;
-			*slot = node_new(sp);
+			*slot = node_new(sp, bits - p->n);
 		}
-		p->v[p->n++] = *slot;
-		slot = path_slot(sp, fi, p, v, bits);
+		slot = path_push(sp, p, *slot, v, bits);
 	}
 	return slot;
-}
-
-/* Frees the empty nodes made by a walk that did not end in a change. */
-static void
-space_unmake(struct alloc_space *sp, const struct addr *blk, struct apath *p,
-    unsigned fresh)
-{
-	unsigned bits = space_bits(blk->family), fi = space_fi(blk->family);
-	u128 v = addr_network(blk);
-
-	while (p->n > fresh) {
-		node_release(sp, p->v[p->n - 1]);
-		p->n--;
-		*path_slot(sp, fi, p, v, bits) = SLOT_EMPTY;
-	}
 }
 
 int
@@ -258,14 +288,15 @@ alloc_space_take(struct alloc_space *sp, const struct addr *blk)
 	uint32_t *slot;
 
 	slot = space_walk_make(sp, blk, &p, &fresh);
-	if (p.n < blk->plen || *slot != SLOT_EMPTY) {
-		int r = (p.n == blk->plen && *slot == SLOT_FULL) ? 1 : -1;
-
-		space_unmake(sp, blk, &p, fresh);
-		return r;
-	}
+	/* nodes are made only below an empty slot: a failure made none */
+	if (p.n < blk->plen)
+		return -1;
+	if (*slot == SLOT_FULL)
+		return 1;
+	if (*slot != SLOT_EMPTY)
+		return -1;
 	*slot = SLOT_FULL;
-	path_fix(sp, &p, bits, fresh);
+	path_update(sp, &p, bits, fresh);
 	return 0;
 }
 
@@ -277,13 +308,11 @@ alloc_space_mark_block(struct alloc_space *sp, const struct addr *blk)
 	uint32_t *slot;
 
 	slot = space_walk_make(sp, blk, &p, &fresh);
-	if (p.n < blk->plen || *slot == SLOT_FULL) {
-		space_unmake(sp, blk, &p, fresh);
+	if (p.n < blk->plen || *slot == SLOT_FULL)
 		return;
-	}
 	subtree_release(sp, *slot);
 	*slot = SLOT_FULL;
-	path_fix(sp, &p, bits, fresh);
+	path_update(sp, &p, bits, fresh);
 }
 
 static unsigned
@@ -333,13 +362,13 @@ alloc_space_put(struct alloc_space *sp, const struct addr *blk)
 	while (p.n < blk->plen) {
 		if (*slot == SLOT_EMPTY || *slot == SLOT_FULL)
 			return -1;
-		p.v[p.n++] = *slot;
-		slot = path_slot(sp, fi, &p, v, bits);
+		slot = path_push(sp, &p, *slot, v, bits);
 	}
 	if (*slot != SLOT_FULL)
 		return -1;
 	*slot = SLOT_EMPTY;
-	/* prune nodes left with nothing below, then fix the rest */
+	sp->frees++;
+	/* prune nodes left with nothing below, then update the rest */
 	while (p.n > 0) {
 		i = p.v[p.n - 1];
 		if (sp->nv[i].kid[0] != SLOT_EMPTY ||
@@ -347,9 +376,9 @@ alloc_space_put(struct alloc_space *sp, const struct addr *blk)
 			break;
 		node_release(sp, i);
 		p.n--;
-		*path_slot(sp, fi, &p, v, bits) = SLOT_EMPTY;
+		*path_slot(sp, fi, &p) = SLOT_EMPTY;
 	}
-	path_fix(sp, &p, bits, 0);
+	path_update(sp, &p, bits, 0);
 	return 0;
 }
 
@@ -378,7 +407,7 @@ struct find_ctx {
 /*
  * Lowest free aligned block of order c->k inside slot s (block base/o)
  * and inside [from, to].  Subtrees entirely inside the bounds are
- * decided by their maxfree alone, so only the two boundary paths can
+ * decided by their free order alone, so only the two boundary paths can
  * make the search back up: O(bits).
  */
 static bool
@@ -398,7 +427,7 @@ space_find_rec(struct find_ctx *c, uint32_t s, u128 base, unsigned o)
 		c->out = cand;
 		return true;
 	}
-	if (c->sp->nv[s].maxfree == MF_NONE || c->sp->nv[s].maxfree < c->k)
+	if (node_max(c->sp, s) <= c->k)
 		return false;
 	return space_find_rec(c, c->sp->nv[s].kid[0], base, o - 1) ||
 	    space_find_rec(c, c->sp->nv[s].kid[1],
@@ -427,10 +456,131 @@ alloc_space_find(const struct alloc_space *sp, const struct addr *pool,
 	return 0;
 }
 
+/*
+ * The whole pool, no bounds: one descent that follows the pool's bits,
+ * then goes left whenever the left child can hold the block, takes it,
+ * and updates the ancestors on the way back up (usually one or two).
+ * A run of requests of one size in one pool starts from the finger
+ * instead (struct finger).  Needs pool->plen <= 64 and plen - pool->plen
+ * <= 64 (bits kept in 64-bit words: u128 shifts in the loop cost more
+ * than the rest of it).
+ */
+static int
+space_get_fast(struct alloc_space *sp, uint8_t family, u128 net,
+    unsigned pplen, unsigned plen, u128 *out)
+{
+	unsigned bits = space_bits(family), k = bits - plen, d, b;
+	unsigned fresh = MAX_DEPTH;
+	uint64_t top = (uint64_t)((net << (128 - bits)) >> 64), rel = 0;
+	uint32_t *slot = &sp->root[space_fi(family)], s;
+	struct finger *fg = &sp->fg;
+	struct apath *p = &fg->p;
+	struct anode *nv;
+	int i;
+
+	space_reserve(sp, plen + 1);
+	nv = sp->nv;	/* cannot move now; a local the stores cannot alias */
+	if (fg->valid && fg->frees == sp->frees && fg->family == family &&
+	    fg->plen == plen && fg->pplen == pplen && fg->net == net &&
+	    plen > pplen) {
+		/* climb to the deepest ancestor in the pool with room on
+		 * the right of the last block, then go down from there */
+		for (i = (int)plen - 1; i >= (int)pplen; i--)
+			if (p->b[i] == 0 && nv[p->v[i]].mf[1] > k)
+				break;
+		if (i < (int)pplen) {
+			fg->valid = false;
+			return -1;	/* nothing free after the last block */
+		}
+		d = (unsigned)i;
+		p->b[d] = 1;
+		rel = (plen - d >= 64 ? 0 : fg->rel >> (plen - d)) << 1 | 1;
+		slot = &nv[p->v[d]].kid[1];
+		d++;
+		goto inside;
+	}
+	fg->valid = false;
+	/* the pool's own prefix: its bits, from the top */
+	for (d = 0; d < pplen; d++) {
+		s = *slot;
+		if (s == SLOT_EMPTY)
+			goto empty;
+		if (s == SLOT_FULL || (nv[s].mf[0] <= k && nv[s].mf[1] <= k))
+			return -1;
+		b = (unsigned)(top >> 63);
+		top <<= 1;
+		p->v[d] = s;
+		p->b[d] = (uint8_t)b;
+		slot = &nv[s].kid[b];
+	}
+	s = *slot;
+	if (s == SLOT_FULL || (s != SLOT_EMPTY && node_max(sp, s) <= k))
+		return -1;
+inside:
+	/* inside the pool: left first; the invariant says one side fits */
+	for (; d < plen; d++) {
+		s = *slot;
+		if (s == SLOT_EMPTY)
+			goto empty;
+		b = nv[s].mf[0] > k ? 0 : 1;
+		rel = rel << 1 | b;
+		p->v[d] = s;
+		p->b[d] = (uint8_t)b;
+		slot = &nv[s].kid[b];
+	}
+	goto take;
+empty:
+	/* below an empty slot the lowest block is leftmost: the pool's
+	 * bits down to its prefix, zeros below */
+	fresh = d;
+	for (; d < plen; d++) {
+		b = 0;
+		if (d < pplen) {
+			b = (unsigned)(top >> 63);
+			top <<= 1;
+		} else {
+			rel <<= 1;
+		}
+		s = node_new(sp, bits - d);
+		*slot = s;
+		p->v[d] = s;
+		p->b[d] = (uint8_t)b;
+		slot = &nv[s].kid[b];
+	}
+take:
+	p->n = plen;
+	if (*slot != SLOT_EMPTY)
+		abort();	/* the free orders lied: never hand it out */
+	*slot = SLOT_FULL;
+	path_update(sp, p, bits, fresh);
+	*out = plen == pplen ? net : net | ((u128)rel << k);
+	fg->valid = true;
+	fg->family = family;
+	fg->pplen = pplen;
+	fg->plen = plen;
+	fg->net = net;
+	fg->rel = rel;
+	fg->frees = sp->frees;
+	return 0;
+}
+
 int
 alloc_space_get(struct alloc_space *sp, const struct addr *pool,
     unsigned plen, u128 from, u128 to, struct addr *out)
 {
+	unsigned bits = space_bits(pool->family);
+	u128 host = lowmask(bits - pool->plen), net = pool->v & ~host, v;
+
+	if (plen < pool->plen || plen > bits)
+		return -1;
+	if (from <= net && to >= (net | host) && pool->plen <= 64 &&
+	    plen - pool->plen <= 64) {
+		if (space_get_fast(sp, pool->family, net, pool->plen, plen,
+		    &v) != 0)
+			return -1;
+		*out = addr_make(pool->family, v, (uint8_t)plen);
+		return 0;
+	}
 	if (alloc_space_find(sp, pool, plen, from, to, out) != 0)
 		return -1;
 	if (alloc_space_take(sp, out) != 0)
@@ -479,6 +629,41 @@ alloc_lan_layout(const struct addr *blk, u128 hoff, uint8_t ifplen,
 		memset(start, 0, sizeof(*start));
 		memset(end, 0, sizeof(*end));
 	}
+}
+
+static char *
+put_dec(char *p, unsigned v)
+{
+	if (v >= 100)
+		*p++ = (char)('0' + v / 100);
+	if (v >= 10)
+		*p++ = (char)('0' + v / 10 % 10);
+	*p++ = (char)('0' + v % 10);
+	return p;
+}
+
+char *
+alloc_addr_str(const struct addr *a, bool with_plen, char *buf, size_t len)
+{
+	uint32_t v = (uint32_t)a->v;
+	char *p = buf;
+
+	if (a->family != ADDR_V4 || len < 20)
+		return with_plen ? addr_format(a, buf, len) :
+		    addr_format_host(a, buf, len);
+	p = put_dec(p, v >> 24);
+	*p++ = '.';
+	p = put_dec(p, (v >> 16) & 0xff);
+	*p++ = '.';
+	p = put_dec(p, (v >> 8) & 0xff);
+	*p++ = '.';
+	p = put_dec(p, v & 0xff);
+	if (with_plen) {
+		*p++ = '/';
+		p = put_dec(p, a->plen);
+	}
+	*p = '\0';
+	return buf;
 }
 
 char *

@@ -280,14 +280,7 @@ static char *
 answer_text(const struct inst_plan *p, const struct service *svc,
     const struct request *rq)
 {
-	json_t *o = alloc_answer_json(p, svc->name.s, rq->instance,
-	    rq->device);
-	char *s = json_dumps(o, JSON_COMPACT);
-
-	json_decref(o);
-	if (s == NULL)
-		abort();
-	return s;
+	return alloc_answer_text(p, svc->name.s, rq->instance, rq->device);
 }
 
 /*

@@ -24,13 +24,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
+#include "alloc.h"
 #include "ledger.h"
 #include "xalloc.h"
 
 #define BUSY_MS_DEFAULT	60000
+#define WAL_CKPT_BYTES	(256L << 10)	/* see sq_open() */
 
 /* Version n is reached by running migrations[n - 1]. */
 static const char *const migrations[] = {
@@ -44,7 +49,7 @@ static const char *const migrations[] = {
 	"  created INTEGER NOT NULL"
 	");"
 	"CREATE TABLE instance ("
-	"  gen INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  gen INTEGER PRIMARY KEY,"
 	"  instance TEXT NOT NULL,"
 	"  service TEXT NOT NULL,"
 	"  device TEXT NOT NULL,"
@@ -54,14 +59,12 @@ static const char *const migrations[] = {
 	");"
 	"CREATE UNIQUE INDEX instance_live ON instance(instance)"
 	"  WHERE released IS NULL;"
-	"CREATE INDEX instance_all ON instance(instance, gen);"
 	"CREATE TABLE lease ("
 	"  id INTEGER PRIMARY KEY,"
 	"  gen INTEGER NOT NULL REFERENCES instance(gen),"
-	"  kind TEXT NOT NULL"
-	"    CHECK (kind IN ('block', 'shared', 'fixed', 'wan')),"
+	"  kind TEXT NOT NULL,"
 	"  scope TEXT NOT NULL,"
-	"  family INTEGER NOT NULL CHECK (family IN (4, 6)),"
+	"  family INTEGER NOT NULL,"
 	"  lo BLOB NOT NULL,"
 	"  hi BLOB NOT NULL,"
 	"  pool TEXT NOT NULL,"
@@ -159,6 +162,9 @@ struct sq {
 	sqlite3		*db;
 	sqlite3_stmt	*st[Q__N];
 	bool		 in_tx;
+	long		 busy_ms;
+	struct timespec	 busy_since;
+	uint64_t	 rnd;
 };
 
 static struct sq *
@@ -388,6 +394,34 @@ env_long(const char *name, long def, long min, long max)
 	return v;
 }
 
+/*
+ * Waits for the write lock in short, jittered steps: SQLite's own busy
+ * handler sleeps up to 100 ms at a time, which makes eight concurrent
+ * allocators mostly sleep.  Gives up after the timeout.
+ */
+static int
+sq_busy(void *arg, int n)
+{
+	struct sq *q = arg;
+	struct timespec ts;
+	long step;
+
+	if (n == 0)
+		clock_gettime(CLOCK_MONOTONIC, &q->busy_since);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if ((ts.tv_sec - q->busy_since.tv_sec) * 1000 +
+	    (ts.tv_nsec - q->busy_since.tv_nsec) / 1000000 >= q->busy_ms)
+		return 0;
+	/* 50 us doubling to 2 ms, plus jitter so waiters do not march */
+	step = 50000L << (n < 6 ? n : 5);
+	q->rnd = q->rnd * 6364136223846793005ULL + 1442695040888963407ULL;
+	step += (long)((q->rnd >> 33) % (uint64_t)step);
+	ts.tv_sec = 0;
+	ts.tv_nsec = step;
+	nanosleep(&ts, NULL);
+	return 1;
+}
+
 static int
 sq_open(struct ledger *l, const char *where)
 {
@@ -395,6 +429,7 @@ sq_open(struct ledger *l, const char *where)
 	const char *sync = getenv("EDGENETC_LEDGER_SYNC");
 	bool mem = strcmp(where, ":memory:") == 0;
 	char buf[96];
+	int v, one = 1;
 
 	l->impl = q;
 	if (sqlite3_open_v2(where, &q->db, SQLITE_OPEN_READWRITE |
@@ -403,17 +438,34 @@ sq_open(struct ledger *l, const char *where)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(q->db, 1);
-	sqlite3_busy_timeout(q->db, (int)env_long("EDGENETC_LEDGER_BUSY_MS",
-	    BUSY_MS_DEFAULT, 0, INT_MAX));
+	q->busy_ms = env_long("EDGENETC_LEDGER_BUSY_MS", BUSY_MS_DEFAULT, 0,
+	    INT_MAX);
+	q->rnd = (uint64_t)getpid() * 0x9e3779b97f4a7c15ULL;
+	sqlite3_busy_handler(q->db, sq_busy, q);
+	/*
+	 * Keep the WAL file between processes and checkpoint it only when it
+	 * has grown (sq_close): each CLI call would otherwise checkpoint,
+	 * fsync and delete the WAL on exit and recreate it (and fsync its
+	 * directory) on the next start, four fsyncs per call.  A new process
+	 * rebuilds the WAL index by reading the whole WAL, so it must stay
+	 * small: SQLite's automatic checkpoints cannot restart the WAL across
+	 * processes (the rebuilt index forgets what was copied back).
+	 */
+	sqlite3_file_control(q->db, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
+	sqlite3_db_config(q->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	if (!mem && sq_exec(l, "PRAGMA journal_mode = WAL",
 	    "set WAL journal") != 0)
 		goto fail;
 	snprintf(buf, sizeof(buf), "PRAGMA synchronous = %s; "
-	    "PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768",
+	    "PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 0",
 	    sync != NULL && strcmp(sync, "normal") == 0 ? "NORMAL" : "FULL");
 	if (sq_exec(l, buf, "configure") != 0)
 		goto fail;
-	if (ledger_sqlite_migrate(l, SCHEMA_VERSION) != 0)
+	/* only a store that needs it takes the write lock to migrate */
+	if (sq_user_version(l, &v) != 0)
+		goto fail;
+	if (v != SCHEMA_VERSION &&
+	    ledger_sqlite_migrate(l, SCHEMA_VERSION) != 0)
 		goto fail;
 	return 0;
 fail:
@@ -421,6 +473,30 @@ fail:
 	free(q);
 	l->impl = NULL;
 	return -1;
+}
+
+/*
+ * Copies the WAL back into the database and truncates it, when it is
+ * larger than WAL_CKPT_BYTES (or always, with force).  Never waits: when
+ * another process is reading or writing, a later one will do it.
+ */
+static void
+sq_checkpoint(struct ledger *l, bool force)
+{
+	struct sq *q = sq_of(l);
+	struct stat st;
+	char *wal;
+
+	if (strcmp(l->where, ":memory:") == 0)
+		return;
+	wal = xasprintf("%s-wal", l->where);
+	if (force || (stat(wal, &st) == 0 && st.st_size > WAL_CKPT_BYTES)) {
+		sqlite3_busy_handler(q->db, NULL, NULL);
+		sqlite3_wal_checkpoint_v2(q->db, "main",
+		    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+		sqlite3_busy_handler(q->db, sq_busy, q);
+	}
+	free(wal);
 }
 
 static void
@@ -435,6 +511,7 @@ sq_close(struct ledger *l)
 		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
 	for (i = 0; i < Q__N; i++)
 		sqlite3_finalize(q->st[i]);
+	sq_checkpoint(l, false);
 	sqlite3_close(q->db);
 	free(q);
 	l->impl = NULL;
@@ -633,17 +710,17 @@ sq_lease_add(struct ledger *l, const struct lease *ls)
 	sqlite3_bind_int(st, 4, ls->held.family);
 	bind_u128(st, 5, addr_network(&ls->held));
 	bind_u128(st, 6, addr_last(&ls->held));
-	sqlite3_bind_text(st, 7, addr_format(&ls->pool, pool, sizeof(pool)),
-	    -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, alloc_addr_str(&ls->pool, true, pool,
+	    sizeof(pool)), -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 8, ls->tplen);
-	sqlite3_bind_text(st, 9, addr_format(&ls->held, blk, sizeof(blk)), -1,
-	    SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, alloc_addr_str(&ls->held, true, blk,
+	    sizeof(blk)), -1, SQLITE_STATIC);
 	bind_text_or_null(st, 10, ls->address.family != 0 ?
-	    addr_format(&ls->address, a, sizeof(a)) : NULL);
+	    alloc_addr_str(&ls->address, true, a, sizeof(a)) : NULL);
 	bind_text_or_null(st, 11, ls->has_pool ?
-	    addr_format_host(&ls->pool_start, ps, sizeof(ps)) : NULL);
+	    alloc_addr_str(&ls->pool_start, false, ps, sizeof(ps)) : NULL);
 	bind_text_or_null(st, 12, ls->has_pool ?
-	    addr_format_host(&ls->pool_end, pe, sizeof(pe)) : NULL);
+	    alloc_addr_str(&ls->pool_end, false, pe, sizeof(pe)) : NULL);
 	sqlite3_bind_int64(st, 13, ls->created);
 	return sq_done(l, st, "record lease");
 }

@@ -58,6 +58,12 @@ struct alloc_session {
 
 #define QLEN	ADDR_STRLEN
 
+/* A fixed-capacity text buffer (sized up front, never grows). */
+struct tbuf {
+	char	*p;
+	size_t	 len, cap;
+};
+
 static const char *
 fmt_addr(const struct addr *a, char *buf)
 {
@@ -935,6 +941,71 @@ alloc_answer_json(const struct inst_plan *p, const char *service,
 	json_object_set_new(o, "wan_address", json_addr(p->has_wan,
 	    &p->wan_address, false));
 	return o;
+}
+
+/* Appends s; the caller sized b for everything it appends. */
+static void
+tput(struct tbuf *b, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (b->len + n >= b->cap)
+		abort();
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void
+text_addr(struct tbuf *b, const char *key, bool has, const struct addr *a,
+    bool with_plen)
+{
+	char buf[ADDR_STRLEN];
+
+	tput(b, ",\"");
+	tput(b, key);
+	if (!has) {
+		tput(b, "\":null");
+		return;
+	}
+	tput(b, "\":\"");
+	tput(b, alloc_addr_str(a, with_plen, buf, sizeof(buf)));
+	tput(b, "\"");
+}
+
+char *
+alloc_answer_text(const struct inst_plan *p, const char *service,
+    const char *instance, const char *device)
+{
+	struct tbuf b;
+	char buf[ADDR_STRLEN];
+
+	b.cap = strlen(service) + strlen(instance) + strlen(device) +
+	    6 * ADDR_STRLEN + 160;
+	b.p = xmalloc(b.cap);
+	b.len = 0;
+	tput(&b, "{\"service\":\"");
+	tput(&b, service);
+	tput(&b, "\",\"instance\":\"");
+	tput(&b, instance);
+	tput(&b, "\",\"device\":\"");
+	tput(&b, device);
+	tput(&b, "\"");
+	text_addr(&b, "block", p->has_block, &p->block, true);
+	text_addr(&b, "address", p->has_address, &p->address, true);
+	if (p->has_pool) {
+		tput(&b, ",\"dhcp_pool\":{\"start\":\"");
+		tput(&b, alloc_addr_str(&p->pool_start, false, buf,
+		    sizeof(buf)));
+		tput(&b, "\",\"end\":\"");
+		tput(&b, alloc_addr_str(&p->pool_end, false, buf, sizeof(buf)));
+		tput(&b, "\"}");
+	} else {
+		tput(&b, ",\"dhcp_pool\":null");
+	}
+	text_addr(&b, "wan_address", p->has_wan, &p->wan_address, true);
+	tput(&b, "}");
+	return b.p;
 }
 
 /*

@@ -474,6 +474,74 @@ test_random_vs_brute(void **state)
 	alloc_space_free(sp);
 }
 
+/*
+ * Runs of one size (the finger path of alloc_space_get) interleaved with
+ * exact takes, marks, other sizes and other pools, against the bitmap.
+ */
+static void
+test_random_runs(void **state)
+{
+	enum { N = 4096, OPS = 30000 };
+	struct alloc_space *sp = alloc_space_new();
+	unsigned char *used = calloc(N, 1);
+	struct addr pool = P("10.64.0.0/20"), sub = P("10.64.8.0/21"), out;
+	struct addr *pl;
+	unsigned size, plen = 28, i, op, off;
+	u128 base = addr_network(&pool);
+	int want, r;
+
+	srand(777);
+	for (op = 0; op < OPS; op++) {
+		r = rand() % 100;
+		if (r < 3) {
+			plen = 24 + (unsigned)rand() % 9;	/* new run */
+			continue;
+		}
+		size = 1u << (32 - plen);
+		if (r < 8) {
+			/* an exact take anywhere, if free */
+			off = ((unsigned)rand() % N) & ~(size - 1);
+			for (i = 0; i < size && !used[off + i]; i++)
+				;
+			out = addr_make(ADDR_V4, base + off, (uint8_t)plen);
+			r = alloc_space_take(sp, &out);
+			/* 1 (held exactly) or -1 (overlap): not taken */
+			if (i == size) {
+				assert_int_equal(r, 0);
+				memset(used + off, 1, size);
+			} else {
+				assert_int_not_equal(r, 0);
+			}
+			continue;
+		}
+		if (r < 9) {
+			/* a marked range */
+			off = (unsigned)rand() % N;
+			i = off + (unsigned)rand() % 40;
+			if (i >= N)
+				i = N - 1;
+			alloc_space_mark(sp, ADDR_V4, base + off, base + i);
+			memset(used + off, 1, i - off + 1);
+			continue;
+		}
+		/* mostly: the next block of the run, in the pool or the
+		 * sub-pool that overlaps it */
+		pl = r < 20 ? &sub : &pool;
+		off = (unsigned)(addr_network(pl) - base);
+		want = brute_lowest(used + off, (unsigned)addr_size(pl), size);
+		r = alloc_space_get(sp, pl, plen, ALL, &out);
+		if (want < 0) {
+			assert_int_equal(r, -1);
+			continue;
+		}
+		assert_int_equal(r, 0);
+		assert_int_equal((int)(out.v - base), want + (int)off);
+		memset(used + off + want, 1, size);
+	}
+	free(used);
+	alloc_space_free(sp);
+}
+
 /* Sparse and proportional: a /8 into /30s and an IPv6 /32 into /64s. */
 static void
 test_sparse_memory(void **state)
@@ -514,6 +582,7 @@ main(void)
 		cmocka_unit_test(test_lan_layout),
 		cmocka_unit_test(test_u128_str),
 		cmocka_unit_test(test_random_vs_brute),
+		cmocka_unit_test(test_random_runs),
 		cmocka_unit_test(test_sparse_memory),
 	};
 

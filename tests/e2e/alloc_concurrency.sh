@@ -1,0 +1,90 @@
+#!/bin/bash
+# Concurrent callers on one ledger: W processes x N allocations each
+# (default 8 x 500), every allocation its own edgenetc process, spread
+# over 4 devices so that WAN addresses contend too.  Then: no duplicate
+# instance, no two blocks overlap, no WAN address twice on a device,
+# every printed answer is in the ledger exactly, ledger verify passes.
+set -eu
+TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+EDGENETC=${EDGENETC:-$TOP/build/edgenetc}
+W=${ALLOC_WORKERS:-8}
+N=${ALLOC_PER_WORKER:-500}
+command -v python3 >/dev/null || { echo "alloc_concurrency: python3 missing" >&2; exit 77; }
+
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+L=$T/ledger.db
+
+cat >"$T/fleet.yaml" <<'EOF'
+services:
+  - name: s
+    access_provided_subnet: 10.0.0.1/8
+    dhcp_range_template: 10.0.0.1/24
+    network_config:
+      wan_configure_network: allocated
+      lan_configure_network: dhcp
+devices:
+EOF
+for d in 0 1 2 3; do
+	cat >>"$T/fleet.yaml" <<EOF
+  - id: d$d
+    client_networks:
+      - { name: n, default: true, bridge: br0, subnet: 172.16.0.1/20 }
+EOF
+done
+
+worker() {
+	local k=$1 i
+	for ((i = 0; i < N; i++)); do
+		"$EDGENETC" alloc --ledger "$L" --spec "$T/fleet.yaml" \
+		    --device "d$((k % 4))" --instance "w$k-$i" \
+		    2>>"$T/err.$k" || { echo "worker $k: alloc $i failed" \
+		    >>"$T/err.$k"; return 1; }
+	done >"$T/out.$k"
+}
+
+# create the ledger first, so that the workers race on allocations only
+"$EDGENETC" ledger --ledger "$L" show >/dev/null 2>&1 || true
+pids=""
+for ((k = 0; k < W; k++)); do
+	worker $k &
+	pids="$pids $!"
+done
+ok=1
+for p in $pids; do
+	wait $p || ok=0
+done
+if [ $ok = 0 ]; then
+	cat "$T"/err.* >&2
+	exit 1
+fi
+cat "$T"/out.* >"$T/answers"
+"$EDGENETC" ledger --ledger "$L" verify
+"$EDGENETC" ledger --ledger "$L" show >"$T/show.json"
+python3 - "$T/answers" "$T/show.json" $((W * N)) <<'EOF'
+import ipaddress, json, sys
+answers = [json.loads(l) for l in open(sys.argv[1])]
+show = json.load(open(sys.argv[2]))
+want = int(sys.argv[3])
+assert len(answers) == want, (len(answers), want)
+ids = [a["instance"] for a in answers]
+assert len(set(ids)) == want, "duplicate instance"
+blocks = sorted(ipaddress.ip_network(a["block"]) for a in answers)
+for x, y in zip(blocks, blocks[1:]):
+    assert not x.overlaps(y), (x, y)
+wan = {(a["device"], a["wan_address"]) for a in answers}
+assert len(wan) == want, "WAN address given twice on a device"
+# lowest free: the blocks are exactly the first `want` /24s
+top = max(int(b.network_address) for b in blocks)
+assert top == int(ipaddress.ip_address("10.0.0.0")) + 256 * (want - 1), \
+    "blocks are not the lowest free ones"
+live = {i["instance"]: i for i in show["instances"]}
+keys = ["service", "instance", "device", "block", "address", "dhcp_pool",
+        "wan_address"]
+for a in answers:
+    rec = live.get(a["instance"])
+    assert rec is not None, a
+    assert {k: rec[k] for k in keys} == a, (rec, a)
+assert len(live) == want
+print("alloc_concurrency: %d answers, all in the ledger, no overlap" % want)
+EOF

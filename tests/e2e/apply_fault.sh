@@ -68,10 +68,10 @@ done
 echo "SIGKILL at steps 1..$n then --recover: old state back"
 
 # SIGKILL at random moments: either the old or the new state after recover.
-for i in 1 2 3 4 5 6; do
-	apply "$B" 2>/dev/null &
+for i in 1 2 3 4 5 6 7 8; do
+	"$EDGENET_APPLY" --quiet --state-dir "$S" "$B" 2>/dev/null &
 	pid=$!
-	sleep "0.0$((RANDOM % 4))$((RANDOM % 10))"
+	sleep "0.$(printf %03d $((RANDOM % 150)))"
 	kill -9 $pid 2>/dev/null
 	wait $pid 2>/dev/null
 	apply --recover 2>/dev/null || rt_fail "recover (random kill $i)"

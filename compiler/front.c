@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "front.h"
+#include "front_int.h"
 #include "xalloc.h"
 
 /* Inputs are specs, not data sets: refuse anything past this. */
@@ -114,36 +114,66 @@ front_read_fd(int fd, char **bufp, size_t *lenp)
 	return 0;
 }
 
+struct front_stream {
+	struct fleet	*f;
+	struct diag_ctx	*d;
+};
+
+/* Maps one streamed fleet item and frees it (front_int.h). */
+static void
+front_stream_item(void *arg, const char *listkey, struct vnode *item)
+{
+	struct front_stream *fs = arg;
+
+	front_map_item(fs->f, fs->d, listkey, item);
+	vnode_free(item);
+}
+
 /*
  * Parses buf (registered with d as file) and maps it into f.  file is the
- * ctx-owned path from diag_src_add().
+ * ctx-owned path from diag_src_add().  YAML and JSON fleet documents are
+ * mapped item by item as they are parsed (front_int.h).  Returns 0, or -1
+ * when any error was reported on the way.
  */
 static int
 front_parse(struct fleet *f, struct diag_ctx *d, const char *file,
     const char *buf, size_t len, enum syntax syn, const struct vnode *vars)
 {
+	struct front_stream fs = { f, d };
+	unsigned errs = d->n_err;
+	size_t n_svcs = f->n_svcs, n_devs = f->n_devs;
 	struct vnode *root;
-	int rc;
 
 	if (syn == SYNTAX_AUTO)
 		syn = syntax_sniff(buf, len);
 	switch (syn) {
 	case SYNTAX_JSON:
-		root = front_json_parse(d, file, buf, len);
+		root = front_json_parse_stream(d, file, buf, len,
+		    front_stream_item, &fs);
 		break;
 	case SYNTAX_GRAPHQL:
 		root = front_graphql_parse(d, file, buf, len, vars);
 		break;
 	case SYNTAX_YAML:
 	default:
-		root = front_yaml_parse(d, file, buf, len);
+		root = front_yaml_parse_stream(d, file, buf, len,
+		    front_stream_item, &fs);
 		break;
 	}
-	if (root == NULL)
+	if (root == NULL) {
+		/*
+		 * A syntax error: the file holds no model, as if nothing had
+		 * streamed (the mapper's diagnostics on what did stay).
+		 */
+		while (f->n_svcs > n_svcs)
+			service_free(f->svcs[--f->n_svcs]);
+		while (f->n_devs > n_devs)
+			device_free(f->devs[--f->n_devs]);
 		return -1;
-	rc = front_map_document(f, d, root, syn);
+	}
+	front_map_document(f, d, root, syn);
 	vnode_free(root);
-	return rc;
+	return d->n_err == errs ? 0 : -1;
 }
 
 int

@@ -4,10 +4,10 @@
  * jansson validates and decodes (JSON_REJECT_DUPLICATES, JSON_ALLOW_NUL so
  * that a NUL inside a string value reaches the env check, JSON_DECODE_ANY
  * so that a scalar document gets the mapper's message).  It keeps no
- * positions, so a second, much cheaper pass over the same bytes records
- * where every value and every key starts, in document order; the walk
- * over jansson's tree then takes them in the same order.  jansson 2.14
- * iterates objects in insertion order (its hashtable keeps an ordered
+ * positions, so a light scanner steps over the same bytes beside the walk
+ * over jansson's tree: the walk asks for the start of each value and key
+ * in document order, the scanner finds the next one (no table of them).
+ * jansson 2.14 iterates objects in insertion order (its hashtable keeps an ordered
  * list; tests/unit/test_front.c pins it), and with duplicates rejected,
  * insertion order is document order.
  *
@@ -23,14 +23,14 @@
 
 #include <jansson.h>
 
-#include "front.h"
+#include "front_int.h"
 #include "xalloc.h"
 
 #define JSON_MAX_DEPTH	64
 
+/* A token start: where, and for numbers how long. */
 struct jpos {
-	uint32_t	 line, col;
-	size_t		 off, len;	/* len: numbers only */
+	size_t		 off, len;
 };
 
 struct jbuild {
@@ -38,8 +38,9 @@ struct jbuild {
 	const char	*file;
 	const char	*buf;
 	size_t		 len;
-	struct jpos	*pos;
-	size_t		 n_pos, cap_pos, next;
+	size_t		 i, line, ls;	/* scanner: offset, line, line start */
+	front_item_fn	*fn;		/* streaming, may be NULL */
+	void		*arg;
 	bool		 bad;		/* positions out of step: internal error */
 };
 
@@ -63,92 +64,69 @@ json_loc_offset(const char *file, const char *buf, size_t len, size_t off,
 	l->col = (unsigned)(end - p) + 1;
 }
 
-static void
-jb_push(struct jbuild *b, size_t off, size_t line, size_t ls, size_t n)
-{
-	struct jpos *jp;
-
-	if (b->n_pos == b->cap_pos) {
-		b->cap_pos = b->cap_pos ? b->cap_pos * 2 : 256;
-		b->pos = xrealloc(b->pos, b->cap_pos * sizeof(*b->pos));
-	}
-	jp = &b->pos[b->n_pos++];
-	jp->line = (uint32_t)line;
-	jp->col = (uint32_t)(off - ls + 1);
-	jp->off = off;
-	jp->len = n;
-}
-
 /*
- * The position pass.  The text is valid JSON (jansson said so), so this
- * only has to find token starts: strings hold no raw newline, and every
- * token is one of { [ " t f n or a number.
+ * The position scanner: steps to the next token that starts a value or a
+ * key, in document order, which is the order the walk asks for them.
+ * The text is valid JSON (jansson said so), so this only has to find
+ * token starts: strings hold no raw newline, and every value or key
+ * starts with one of { [ " t f n or a number.
  */
 static void
-jb_scan(struct jbuild *b)
+jb_take_pos(struct jbuild *b, struct loc *l, struct jpos *jp)
 {
 	const char *s = b->buf;
-	size_t i = 0, n = b->len, line = 1, ls = 0, st;
+	size_t i = b->i, n = b->len, st;
 
-	while (i < n) {
-		switch (s[i]) {
-		case '\n':
-			line++;
-			ls = ++i;
+	jp->off = jp->len = 0;
+	for (; i < n; i++) {
+		if (s[i] == '\n') {
+			b->line++;
+			b->ls = i + 1;
+		} else if (strchr(" \t\r,:}]", s[i]) == NULL || s[i] == '\0')
 			break;
-		case ' ': case '\t': case '\r':
-		case ',': case ':': case '}': case ']':
-			i++;
-			break;
-		case '{': case '[':
-			jb_push(b, i, line, ls, 1);
-			i++;
-			break;
-		case '"':
-			jb_push(b, i, line, ls, 0);
-			for (i++; i < n && s[i] != '"'; i++)
-				if (s[i] == '\\')
-					i++;
-			i++;
-			break;
-		case 't': case 'n':
-			jb_push(b, i, line, ls, 4);
-			i += 4;
-			break;
-		case 'f':
-			jb_push(b, i, line, ls, 5);
-			i += 5;
-			break;
-		default:
-			st = i;
-			while (i < n && (s[i] == '-' || s[i] == '+' ||
-			    s[i] == '.' || s[i] == 'e' || s[i] == 'E' ||
-			    (s[i] >= '0' && s[i] <= '9')))
-				i++;
-			if (i == st)	/* not JSON after all: stop */
-				return;
-			jb_push(b, st, line, ls, i - st);
-			break;
-		}
-	}
-}
-
-static const struct jpos *
-jb_take(struct jbuild *b, struct loc *l)
-{
-	static const struct jpos none;
-	const struct jpos *jp;
-
-	if (b->next >= b->n_pos) {
-		b->bad = true;
-		jp = &none;
-	} else {
-		jp = &b->pos[b->next++];
 	}
 	l->file = b->file;
-	l->line = jp->line;
-	l->col = jp->col;
-	return jp;
+	l->line = (unsigned)b->line;
+	l->col = (unsigned)(i - b->ls + 1);
+	jp->off = st = i;
+	if (i >= n) {
+		b->bad = true;
+		return;
+	}
+	switch (s[i]) {
+	case '{': case '[':
+		i++;
+		break;
+	case '"':
+		for (i++; i < n && s[i] != '"'; i++)
+			if (s[i] == '\\')
+				i++;
+		i++;
+		break;
+	case 't': case 'n':
+		i += 4;
+		break;
+	case 'f':
+		i += 5;
+		break;
+	default:
+		while (i < n && strchr("+-.eE0123456789", s[i]) != NULL &&
+		    s[i] != '\0')
+			i++;
+		if (i == st)
+			b->bad = true;
+		jp->len = i - st;
+		break;
+	}
+	b->i = i;
+}
+
+static void
+jb_take(struct jbuild *b, struct loc *l)
+{
+	struct jpos jp;
+
+	jb_take_pos(b, l, &jp);
 }
 
 /* Positions taken by a subtree, to step over one that is dropped. */
@@ -169,21 +147,44 @@ json_count(json_t *j)
 	return n;
 }
 
+static struct vnode	*jb_walk(struct jbuild *, json_t *, int);
+
+/* A top-level services/devices array: each item goes to b->fn. */
 static struct vnode *
-jb_walk(struct jbuild *b, json_t *j, int depth)
+jb_stream(struct jbuild *b, const char *key, json_t *arr)
 {
-	const struct jpos *jp;
-	struct vnode *v, *item;
-	struct loc l, kl;
-	const char *k;
+	struct vnode *list, *item;
+	struct loc l;
 	json_t *jv;
 	size_t i;
 
-	jp = jb_take(b, &l);
+	jb_take(b, &l);
+	list = vnode_new(VN_LIST, &l);
+	json_array_foreach(arr, i, jv) {
+		if ((item = jb_walk(b, jv, 2)) != NULL)
+			b->fn(b->arg, key, item);
+		/* jansson's copy is done with: the model reuses its memory */
+		json_array_set_new(arr, i, json_null());
+	}
+	return list;
+}
+
+static struct vnode *
+jb_walk(struct jbuild *b, json_t *j, int depth)
+{
+	struct vnode *v, *item;
+	struct loc l, kl;
+	struct jpos jp;
+	const char *k;
+	json_t *jv;
+	size_t i, skip;
+
+	jb_take_pos(b, &l, &jp);
 	if ((json_is_object(j) || json_is_array(j)) && depth >= JSON_MAX_DEPTH) {
 		diag_err(b->d, &l, "too-deep", "nesting deeper than %d levels",
 		    JSON_MAX_DEPTH);
-		b->next += json_count(j) - 1;
+		for (skip = json_count(j) - 1; skip > 0; skip--)
+			jb_take(b, &kl);
 		return NULL;
 	}
 	switch (json_typeof(j)) {
@@ -191,7 +192,11 @@ jb_walk(struct jbuild *b, json_t *j, int depth)
 		v = vnode_new(VN_OBJECT, &l);
 		json_object_foreach(j, k, jv) {
 			jb_take(b, &kl);
-			item = jb_walk(b, jv, depth + 1);
+			if (depth == 0 && b->fn != NULL && json_is_array(jv) &&
+			    front_stream_key(k))
+				item = jb_stream(b, k, jv);
+			else
+				item = jb_walk(b, jv, depth + 1);
 			if (item != NULL)
 				vnode_object_add(v, k, strlen(k), &kl, item);
 		}
@@ -209,10 +214,10 @@ jb_walk(struct jbuild *b, json_t *j, int depth)
 		    json_string_length(j));
 	case JSON_INTEGER:
 	case JSON_REAL:
-		if (jp->len == 0)
+		if (jp.len == 0)
 			b->bad = true;
 		return vnode_new_str(json_is_integer(j) ? VN_INT : VN_FLOAT,
-		    &l, b->buf + jp->off, jp->len);
+		    &l, b->buf + jp.off, jp.len);
 	case JSON_TRUE:
 	case JSON_FALSE:
 		v = vnode_new_str(VN_BOOL, &l, json_is_true(j) ? "true" :
@@ -269,6 +274,14 @@ struct vnode *
 front_json_parse(struct diag_ctx *d, const char *file, const char *buf,
     size_t len)
 {
+	return front_json_parse_stream(d, file, buf, len, NULL, NULL);
+}
+
+/* Same; items of the top-level services/devices arrays go to fn. */
+struct vnode *
+front_json_parse_stream(struct diag_ctx *d, const char *file,
+    const char *buf, size_t len, front_item_fn *fn, void *arg)
+{
 	struct jbuild b;
 	struct vnode *root;
 	json_error_t err;
@@ -283,13 +296,18 @@ front_json_parse(struct diag_ctx *d, const char *file, const char *buf,
 	memset(&b, 0, sizeof(b));
 	b.d = d;
 	b.file = file;
+	b.fn = fn;
+	b.arg = arg;
 	b.buf = buf;
 	b.len = len;
-	jb_scan(&b);
+	b.line = 1;
 	root = jb_walk(&b, j, 0);
 	json_decref(j);
-	free(b.pos);
-	if (b.bad || b.next != b.n_pos) {
+	/* only closing brackets and blanks may follow the last token */
+	while (b.i < len && strchr(" \t\r\n}]", buf[b.i]) != NULL &&
+	    buf[b.i] != '\0')
+		b.i++;
+	if (b.bad || b.i != len) {
 		/* cannot happen for input jansson accepted; never guess */
 		diag_err(d, NULL, "internal", "%s: JSON positions out of step",
 		    file);

@@ -27,7 +27,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "front.h"
+#include "front_int.h"
 #include "xalloc.h"
 
 #define NONE	SIZE_MAX		/* no such field */
@@ -873,6 +873,23 @@ map_fleet(struct mapper *m, const struct vnode *root)
 	}
 	free(skip);
 	return rc;
+}
+
+int
+front_stream_key(const char *key)
+{
+	return strcmp(key, "services") == 0 || strcmp(key, "devices") == 0;
+}
+
+int
+front_map_item(struct fleet *f, struct diag_ctx *d, const char *listkey,
+    const struct vnode *item)
+{
+	struct mapper m = { f, d, false };
+
+	if (strcmp(listkey, "services") == 0)
+		return map_service1(&m, item);
+	return map_device(&m, item);
 }
 
 int

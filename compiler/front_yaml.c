@@ -26,7 +26,7 @@
 
 #include <yaml.h>
 
-#include "front.h"
+#include "front_int.h"
 #include "xalloc.h"
 
 /*
@@ -43,6 +43,7 @@ struct yframe {
 	struct loc	 keyloc;
 	bool		 have_key;
 	bool		 drop_value;	/* the key was refused: drop its value */
+	bool		 stream;	/* root key whose list items stream */
 };
 
 struct ybuild {
@@ -56,6 +57,8 @@ struct ybuild {
 	size_t		 ci, bi, ls;
 	unsigned	 line;
 
+	front_item_fn	*fn;		/* streaming, may be NULL */
+	void		*arg;
 	struct yframe	 st[YAML_MAX_DEPTH];
 	int		 depth;
 	struct vnode	*root;
@@ -211,7 +214,10 @@ yb_attach(struct ybuild *b, struct vnode *v)
 	}
 	fr = &b->st[b->depth - 1];
 	if (fr->node->type == VN_LIST) {
-		vnode_list_add(fr->node, v);
+		if (b->depth == 2 && b->st[0].stream)
+			b->fn(b->arg, b->st[0].key, v);
+		else
+			vnode_list_add(fr->node, v);
 		return;
 	}
 	if (!fr->have_key) {
@@ -231,11 +237,16 @@ yb_attach(struct ybuild *b, struct vnode *v)
 			fr->key = v->s;
 			fr->keylen = v->len;
 			v->s = NULL;
+			/* a repeated key stays in the tree for the mapper */
+			fr->stream = b->fn != NULL && b->depth == 1 &&
+			    front_stream_key(fr->key) &&
+			    vnode_get(fr->node, fr->key) == NULL;
 		}
 		vnode_free(v);
 		return;
 	}
 	fr->have_key = false;
+	fr->stream = false;
 	if (fr->drop_value || fr->key == NULL)
 		vnode_free(v);
 	else
@@ -389,6 +400,14 @@ struct vnode *
 front_yaml_parse(struct diag_ctx *d, const char *file, const char *buf,
     size_t len)
 {
+	return front_yaml_parse_stream(d, file, buf, len, NULL, NULL);
+}
+
+/* Same; items of the top-level services/devices lists go to fn. */
+struct vnode *
+front_yaml_parse_stream(struct diag_ctx *d, const char *file,
+    const char *buf, size_t len, front_item_fn *fn, void *arg)
+{
 	struct ybuild *b = xzalloc(sizeof(*b));
 	yaml_parser_t p;
 	yaml_event_t ev;
@@ -398,6 +417,8 @@ front_yaml_parse(struct diag_ctx *d, const char *file, const char *buf,
 
 	b->d = d;
 	b->file = file;
+	b->fn = fn;
+	b->arg = arg;
 	b->buf = (const unsigned char *)buf;
 	b->len = len;
 	b->slow = yaml_needs_cursor(b->buf, len);

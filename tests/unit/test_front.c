@@ -267,6 +267,61 @@ test_same_model(void **state)
 	ctx_free(j);
 }
 
+/* Streamed mapping (front_load_buf) = tree first, then mapper. */
+static void
+test_stream_same(void **state)
+{
+	static const struct {
+		const char	*path, *text;
+	} in[] = {
+		{ "s.yaml", spec_yaml },
+		{ "s.json", spec_json },
+		{ "d.yaml", "services: [ { name: a } ]\nservices: [ { name: b } ]\n"
+		  "devices: [ { id: x, colour: red } ]\n" },
+	};
+	struct ctx *c;
+	struct diag_ctx d;
+	struct fleet *f;
+	struct vnode *root;
+	char *d1, *d2;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(in); i++) {
+		c = load(in[i].path, in[i].text, SYNTAX_AUTO);
+		diag_init(&d);
+		f = fleet_new();
+		root = i == 1 ? front_json_parse(&d, "x", in[i].text,
+		    strlen(in[i].text)) : front_yaml_parse(&d, "x", in[i].text,
+		    strlen(in[i].text));
+		assert_non_null(root);
+		front_map_document(f, &d, root, SYNTAX_AUTO);
+		assert_int_equal(c->d.n, d.n);
+		d1 = dump_fleet(c->f);
+		d2 = dump_fleet(f);
+		assert_string_equal(d1, d2);
+		free(d1);
+		free(d2);
+		vnode_free(root);
+		fleet_free(f);
+		diag_fini(&d);
+		ctx_free(c);
+	}
+	/* the repeated key is reported and its list not mapped */
+	c = load("d.yaml", in[2].text, SYNTAX_YAML);
+	assert_at(&only(c, "duplicate-key")->loc, 2, 1);
+	assert_at(&only(c, "unknown-key")->loc, 3, 21);
+	assert_int_equal(c->f->n_svcs, 1);
+	assert_string_equal(c->f->svcs[0]->name.s, "a");
+	ctx_free(c);
+	/* a syntax error after streamed items leaves no model behind */
+	c = load("e.yaml", "services:\n  - name: a\n  - name: b\n"
+	    "devices:\n  - id: x\n  bad\n", SYNTAX_YAML);
+	only(c, "yaml-syntax");
+	assert_int_equal(c->f->n_svcs, 0);
+	assert_int_equal(c->f->n_devs, 0);
+	ctx_free(c);
+}
+
 /* -- locations -------------------------------------------------------- */
 
 static void
@@ -756,6 +811,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_model),
+		cmocka_unit_test(test_stream_same),
 		cmocka_unit_test(test_yaml_locations),
 		cmocka_unit_test(test_json_locations),
 		cmocka_unit_test(test_yaml_columns_bytes),

@@ -1,0 +1,33 @@
+/*
+ * front_int.h - internals shared by the YAML/JSON front-ends, the mapper
+ * and front.c (not for other stages: they use front.h).
+ *
+ * Streaming: a fleet document's top-level `services` and `devices` lists
+ * can be mapped one item at a time while the file is parsed, so that the
+ * value tree of the whole file never exists at once (the tree costs ~15x
+ * the text; the model a fraction of that).  The item is handed to the
+ * callback, which owns it from then on; the list in the returned tree
+ * stays empty, so front_map_document() on it checks only the rest.
+ */
+#ifndef EDGENETC_FRONT_INT_H
+#define EDGENETC_FRONT_INT_H
+
+#include "front.h"
+
+/* listkey: "services" or "devices"; item: owned by the callee. */
+typedef void	 front_item_fn(void *arg, const char *listkey,
+		    struct vnode *item);
+
+struct vnode	*front_yaml_parse_stream(struct diag_ctx *d, const char *file,
+		    const char *buf, size_t len, front_item_fn *fn, void *arg);
+struct vnode	*front_json_parse_stream(struct diag_ctx *d, const char *file,
+		    const char *buf, size_t len, front_item_fn *fn, void *arg);
+
+/* Maps one item of a fleet document's list listkey. */
+int		 front_map_item(struct fleet *f, struct diag_ctx *d,
+		    const char *listkey, const struct vnode *item);
+
+/* "services" / "devices": the lists that may stream. */
+int		 front_stream_key(const char *key);
+
+#endif

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -113,7 +114,7 @@ rt_nft_free(struct rt_nft *t)
 struct rt_nft_obj *
 rt_nft_push(struct rt_nft *t, enum rt_nft_kind kind, void *o)
 {
-	struct rt_nft_obj **v, *p, tmp = { .kind = kind, .o = o };
+	struct rt_nft_obj **v, *p, tmp = { .kind = kind, .o = o, .chain = -1 };
 	size_t *n, *cap, ncap;
 
 	if (kind == RT_NFT_CHAIN) {
@@ -207,25 +208,48 @@ rt_nft_buf_printf(struct rt_nft_buf *b, const char *fmt, ...)
 	va_list ap;
 	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || rt_nft_buf_reserve(b, (size_t)n + 1) == -1)
+	/* one pass when it fits, as it mostly does */
+	if (rt_nft_buf_reserve(b, 64) == -1)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
 	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= b->cap - b->len) {
+		if (rt_nft_buf_reserve(b, (size_t)n + 1) == -1)
+			return;
+		va_start(ap, fmt);
+		vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	b->len += (size_t)n;
+}
+
+static void
+buf_put(struct rt_nft_buf *b, const char *s, size_t n)
+{
+	if (rt_nft_buf_reserve(b, n + 1) == -1)
+		return;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
 }
 
 static void
 buf_hex(struct rt_nft_buf *b, const void *p, size_t n)
 {
+	static const char hex[] = "0123456789abcdef";
 	const unsigned char *u = p;
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		rt_nft_buf_printf(b, "%02x", u[i]);
+	if (rt_nft_buf_reserve(b, 2 * n + 1) == -1)
+		return;
+	for (i = 0; i < n; i++) {
+		b->p[b->len++] = hex[u[i] >> 4];
+		b->p[b->len++] = hex[u[i] & 15];
+	}
+	b->p[b->len] = '\0';
 }
 
 /* A new NUL-terminated string of b (b emptied), or NULL on OOM. */
@@ -245,34 +269,68 @@ buf_take(struct rt_nft_buf *b)
 	return s;
 }
 
-/* --- netlink socket in a namespace --- */
+/* --- netlink sockets, one per namespace, kept --- */
 
+/*
+ * Sockets are kept open until rt_nft_close(): closing a netfilter socket
+ * waits for the kernel to free what earlier commits deleted (an RCU grace
+ * period, ~10 ms), once per close.  Kept open, the whole run pays it once.
+ */
 struct nl {
+	struct nl		*next;
+	dev_t			 dev;	/* the namespace */
+	ino_t			 ino;
 	struct mnl_socket	*sock;
 	uint32_t		 portid;
 	uint32_t		 seq;
-	char			*rbuf;
+	char			*rbuf;	/* shared by all */
 };
 
+static struct nl	*nl_cache;
+static char		*nl_rbuf;
+
 static void
-nl_close(struct nl *nl)
+nl_free(struct nl *nl)
 {
 	if (nl->sock != NULL)
 		mnl_socket_close(nl->sock);
-	free(nl->rbuf);
-	memset(nl, 0, sizeof(*nl));
+	free(nl);
 }
 
-/*
- * A netfilter socket of the namespace netns_fd: created there, used from
- * here (a socket keeps the namespace it was created in).
- */
+/* Forgets a socket that saw an error: it may hold stale answers. */
+static void
+nl_drop(struct nl *nl)
+{
+	struct nl **pp;
+
+	for (pp = &nl_cache; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == nl) {
+			*pp = nl->next;
+			break;
+		}
+	nl_free(nl);
+}
+
+void
+rt_nft_close(void)
+{
+	struct nl *nl;
+
+	while ((nl = nl_cache) != NULL) {
+		nl_cache = nl->next;
+		nl_free(nl);
+	}
+	free(nl_rbuf);
+	nl_rbuf = NULL;
+}
+
+/* A new netfilter socket, created in the namespace netns_fd (a socket
+ * keeps the namespace it was created in). */
 static int
 nl_open(struct nl *nl, int netns_fd, char *err, size_t errlen)
 {
 	int self = -1, e;
 
-	memset(nl, 0, sizeof(*nl));
 	if (netns_fd >= 0) {
 		self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 		if (self == -1)
@@ -294,7 +352,6 @@ nl_open(struct nl *nl, int netns_fd, char *err, size_t errlen)
 			/* still in the other namespace: say so loudly */
 			e = errno;
 			close(self);
-			nl_close(nl);
 			return rt_errf(err, errlen, "nftables: cannot return "
 			    "to the original network namespace: %s",
 			    strerror(e));
@@ -304,16 +361,52 @@ nl_open(struct nl *nl, int netns_fd, char *err, size_t errlen)
 	if (nl->sock == NULL)
 		return rt_errf(err, errlen, "nftables: netlink socket: %s",
 		    strerror(e));
-	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) == -1 ||
-	    (nl->rbuf = malloc(NL_MSG_MAX)) == NULL) {
-		e = errno;
-		nl_close(nl);
+	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) == -1)
 		return rt_errf(err, errlen, "nftables: netlink socket: %s",
-		    strerror(e));
-	}
+		    strerror(errno));
 	nl->portid = mnl_socket_get_portid(nl->sock);
 	nl->seq = (uint32_t)time(NULL);
 	return 0;
+}
+
+/* The socket of the namespace of netns_fd (-1: the calling thread's). */
+static struct nl *
+nl_get(int netns_fd, char *err, size_t errlen)
+{
+	struct stat st;
+	struct nl *nl;
+	int r;
+
+	if (netns_fd >= 0)
+		r = fstat(netns_fd, &st);
+	else if ((r = stat("/proc/thread-self/ns/net", &st)) == -1)
+		r = stat("/proc/self/ns/net", &st);
+	if (r == -1) {
+		rt_errf(err, errlen, "nftables: %s network namespace: %s",
+		    netns_fd >= 0 ? "enter" : "own", strerror(errno));
+		return NULL;
+	}
+	for (nl = nl_cache; nl != NULL; nl = nl->next)
+		if (nl->dev == st.st_dev && nl->ino == st.st_ino)
+			return nl;
+	if (nl_rbuf == NULL && (nl_rbuf = malloc(NL_MSG_MAX)) == NULL) {
+		rt_errf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if ((nl = calloc(1, sizeof(*nl))) == NULL) {
+		rt_errf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (nl_open(nl, netns_fd, err, errlen) == -1) {
+		nl_free(nl);
+		return NULL;
+	}
+	nl->dev = st.st_dev;
+	nl->ino = st.st_ino;
+	nl->rbuf = nl_rbuf;
+	nl->next = nl_cache;
+	nl_cache = nl;
+	return nl;
 }
 
 /* Sends one request and runs cb on every answer until done or error. */
@@ -649,6 +742,7 @@ rule_refs(struct dump *d, struct nftnl_rule *r)
 static int
 dump_assemble(struct dump *d)
 {
+	struct rt_nft_obj *o, *c;
 	struct nftnl_rule *r;
 	struct nftnl_set *s;
 	size_t i;
@@ -669,8 +763,11 @@ dump_assemble(struct dump *d)
 		if (rule_refs(d, r) == -1)
 			return -1;
 		d->rules[i] = NULL;
-		if (rt_nft_push(d->t, RT_NFT_RULE, r) == NULL)
+		c = rt_nft_chain_find(d->t, nftnl_rule_get_str(r,
+		    NFTNL_RULE_CHAIN));
+		if ((o = rt_nft_push(d->t, RT_NFT_RULE, r)) == NULL)
 			return -1;
+		o->chain = c != NULL ? (int)(c - d->t->chains) : -1;
 	}
 	return 0;
 }
@@ -877,6 +974,55 @@ struct canon_ctx {
 	struct rt_nft_buf		*b;
 };
 
+/*
+ * The expressions of the subset, by their attributes (what libnftnl
+ * prints of them, without printf): each attribute set, in hex; one whose
+ * absence means 0 counts as 0 either way.  -1 for any other expression.
+ */
+static int
+canon_attrs(struct rt_nft_buf *b, const struct nftnl_expr *e,
+    const char *name)
+{
+	static const struct {
+		const char	*name;
+		uint16_t	 zero;	/* absent means 0 */
+	} known[] = {
+		{ "meta", 0 }, { "cmp", 0 }, { "payload", 0 },
+		{ "bitwise", NFTNL_EXPR_BITWISE_OP }, { "ct", 0 },
+		{ "immediate", 0 }, { "masq", NFTNL_EXPR_MASQ_FLAGS },
+	};
+	static const uint32_t zero;
+	char tag[] = " ?:";
+	const void *p;
+	uint32_t len;
+	uint16_t a;
+	size_t k;
+
+	for (k = 0; k < sizeof(known) / sizeof(known[0]); k++)
+		if (strcmp(name, known[k].name) == 0)
+			break;
+	if (k == sizeof(known) / sizeof(known[0]))
+		return -1;
+	/* short and hot: no printf */
+	buf_put(b, "[", 1);
+	buf_put(b, name, strlen(name));
+	for (a = NFTNL_EXPR_BASE; a < NFTNL_EXPR_BASE + 12; a++) {
+		if (nftnl_expr_is_set(e, a))
+			p = nftnl_expr_get(e, a, &len);
+		else if (a == known[k].zero) {
+			p = &zero;
+			len = sizeof(zero);
+		} else
+			continue;
+		tag[1] = (char)('a' + a);
+		buf_put(b, tag, 3);
+		if (p != NULL)
+			buf_hex(b, p, len);
+	}
+	buf_put(b, "] ", 2);
+	return 0;
+}
+
 static int
 canon_expr(struct nftnl_expr *e, void *data)
 {
@@ -904,6 +1050,8 @@ canon_expr(struct nftnl_expr *e, void *data)
 			    NFTNL_EXPR_LOOKUP_SET));
 		return 0;
 	}
+	if (canon_attrs(c->b, e, name) == 0)
+		return 0;
 	nftnl_expr_snprintf(tmp, sizeof(tmp), e, NFTNL_OUTPUT_DEFAULT, 0);
 	rt_nft_buf_printf(c->b, "[ %s %s] ", name, tmp);
 	return 0;
@@ -975,7 +1123,7 @@ struct crule {
 
 /* The canonical rules of one chain. */
 static int
-canon_rules(const struct rt_nft *t, const char *chain, struct crule **out,
+canon_rules(const struct rt_nft *t, int chain, struct crule **out,
     size_t *n)
 {
 	struct crule *v = NULL, *nv;
@@ -985,8 +1133,7 @@ canon_rules(const struct rt_nft *t, const char *chain, struct crule **out,
 	for (i = 0; i < t->n_items; i++) {
 		const struct rt_nft_obj *o = &t->items[i];
 
-		if (o->kind != RT_NFT_RULE || strcmp(nftnl_rule_get_str(o->o,
-		    NFTNL_RULE_CHAIN), chain) != 0)
+		if (o->kind != RT_NFT_RULE || o->chain != chain)
 			continue;
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 8;
@@ -1049,14 +1196,16 @@ drift_rule(struct drift *d, const struct rt_nft *t, const char *chain,
 
 static int
 diff_rules(struct drift *d, const struct rt_nft *want,
-    const struct rt_nft *live, const char *chain)
+    const struct rt_nft *live, int wc, int lc)
 {
+	const char *chain = nftnl_chain_get_str(want->chains[wc].o,
+	    NFTNL_CHAIN_NAME);
 	struct crule *w = NULL, *l = NULL;
 	size_t nw = 0, nl = 0, i, j;
 	int same = 1, r = -1;
 
-	if (canon_rules(want, chain, &w, &nw) == -1 ||
-	    canon_rules(live, chain, &l, &nl) == -1)
+	if (canon_rules(want, wc, &w, &nw) == -1 ||
+	    canon_rules(live, lc, &l, &nl) == -1)
 		goto out;
 	if (nw != nl)
 		same = 0;
@@ -1127,7 +1276,8 @@ diff_chains(struct drift *d, const struct rt_nft *want,
 		free(a);
 		free(b);
 		a = b = NULL;
-		if (diff_rules(d, want, live, name) == -1)
+		if (diff_rules(d, want, live, (int)i,
+		    (int)(lc - live->chains)) == -1)
 			return -1;
 	}
 	for (i = 0; i < live->n_chains; i++) {
@@ -1240,15 +1390,15 @@ int
 rt_nft_diff(const struct rt_nft *t, int netns_fd, char *out, size_t outlen)
 {
 	struct drift d = { .n = 0 };
-	struct nl nl;
+	struct nl *nl;
 	int r;
 
 	if (outlen > 0)
 		out[0] = '\0';
-	if (nl_open(&nl, netns_fd, out, outlen) == -1)
+	if ((nl = nl_get(netns_fd, out, outlen)) == NULL)
 		return -1;
-	r = diff_live(&nl, t, &d, out, outlen);
-	nl_close(&nl);
+	if ((r = diff_live(nl, t, &d, out, outlen)) == -1)
+		nl_drop(nl);
 	if (r == 1 && outlen > 0) {
 		const char *p = d.b.p, *q, *end = d.b.p + d.b.len;
 		size_t keep = d.b.len;
@@ -1271,16 +1421,15 @@ rt_nft_snapshot(int netns_fd, struct rt_nft **out, char *err,
     size_t errlen)
 {
 	struct rt_nft *t;
-	struct nl nl;
-	int r;
+	struct nl *nl;
 
 	*out = NULL;
-	if (nl_open(&nl, netns_fd, err, errlen) == -1)
+	if ((nl = nl_get(netns_fd, err, errlen)) == NULL)
 		return -1;
-	r = live_read(&nl, &t, err, errlen);
-	nl_close(&nl);
-	if (r == -1)
+	if (live_read(nl, &t, err, errlen) == -1) {
+		nl_drop(nl);
 		return -1;
+	}
 	if (!t->present)
 		rt_nft_free(t);
 	else
@@ -1591,13 +1740,14 @@ int
 rt_nft_apply(const struct rt_nft *t, int netns_fd, int flags, char *err,
     size_t errlen)
 {
-	struct nl nl;
+	struct nl *nl;
 	int r;
 
-	if (nl_open(&nl, netns_fd, err, errlen) == -1)
+	if ((nl = nl_get(netns_fd, err, errlen)) == NULL)
 		return -1;
-	r = nft_apply(&nl, t, flags, err, errlen);
-	nl_close(&nl);
+	/* an error the kernel gave leaves the socket clean; others may not */
+	if ((r = nft_apply(nl, t, flags, err, errlen)) == -1)
+		nl_drop(nl);
 	return r;
 }
 

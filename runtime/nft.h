@@ -67,6 +67,14 @@ int	rt_nft_diff(const struct rt_nft *t, int netns_fd, char *out,
 int	rt_nft_snapshot(int netns_fd, struct rt_nft **out, char *err,
 	    size_t errlen);
 
+/*
+ * Closes the netlink sockets kept, one per namespace used, since the
+ * first call (closing one waits ~10 ms for the kernel to free what
+ * earlier commits deleted; kept open, a run waits once).  Optional:
+ * process exit closes them too.  Not thread-safe, as is this module.
+ */
+void	rt_nft_close(void);
+
 /* Number of state-changing messages (NEW or DEL) sent in batches meant to
  * commit, since the process started. */
 unsigned	rt_nft_msgs_sent(void);

@@ -34,6 +34,7 @@ struct rt_nft_ref {
 struct rt_nft_obj {
 	enum rt_nft_kind	 kind;
 	void			*o;	/* nftnl_chain, nftnl_set, nftnl_rule */
+	int			 chain;	/* a rule's index in chains[] */
 	unsigned		 line, col;	/* 0 for a snapshot */
 	struct rt_nft_ref	*refs;	/* jump targets of a rule */
 	size_t			 n_refs;

@@ -939,6 +939,7 @@ parse_rule(struct lex *lx, struct rt_nft *t, const char *chain)
 		return -1;
 	rc.obj->line = tk->line;
 	rc.obj->col = tk->col;
+	rc.obj->chain = (int)t->n_chains - 1;	/* the one being read */
 	while (!done) {
 		if (peek(lx, &tk) == -1)
 			return -1;
@@ -1248,14 +1249,11 @@ chain_index(const struct rt_nft *t, const char *name)
 static const struct rt_nft_obj *
 chain_rule(const struct rt_nft *t, int ci, size_t *i)
 {
-	const char *name = nftnl_chain_get_str(t->chains[ci].o,
-	    NFTNL_CHAIN_NAME);
 	const struct rt_nft_obj *o;
 
 	for (; *i < t->n_items; (*i)++) {
 		o = &t->items[*i];
-		if (o->kind == RT_NFT_RULE && strcmp(nftnl_rule_get_str(o->o,
-		    NFTNL_RULE_CHAIN), name) == 0) {
+		if (o->kind == RT_NFT_RULE && o->chain == ci) {
 			(*i)++;
 			return o;
 		}

@@ -982,9 +982,12 @@ check_gpsd_exposure(struct check *c, struct device *dv, struct devix *x)
 			len = 0;
 			list[0] = '\0';
 			shown = 0;
-			for (j = start[k - 1]; j < start[k]; j++) {
+			/* stops after EXPOSURE_NAMES: linear in the network's
+			 * size even when every instance on it has GPSd */
+			for (j = start[k - 1]; j < start[k] &&
+			    shown < EXPOSURE_NAMES; j++) {
 				o = &dv->insts[order[j]];
-				if (o == in || shown == EXPOSURE_NAMES)
+				if (o == in)
 					continue;
 				q = check_qs(c, &o->id);
 				ql = strlen(q) + 8;

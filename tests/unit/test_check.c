@@ -1235,6 +1235,25 @@ test_gpsd_exposure_many(void **state)
 	expect_msg(t, "gpsd-exposure", " and 4 more");
 }
 
+/* Every instance of a crowded network has GPSd: still linear. */
+static void
+test_gpsd_exposure_crowd(void **state)
+{
+	struct t *t = *state;
+	char id[16];
+	unsigned i;
+
+	B(&t->s->gpsd, true, 18);
+	t->dv->has_gpsd = true;
+	for (i = 0; i < 30000; i++) {
+		snprintf(id, sizeof(id), "c%u", i);
+		add_inst(t->dv, id, "pis", 300);
+	}
+	run(t);
+	assert_int_equal(count(t, "gpsd-exposure", 0), 30001);
+	expect_msg(t, "gpsd-exposure", " and 29992 more");
+}
+
 /*
  * Scale: linear, not quadratic (a regression guard, not a benchmark).
  */
@@ -1321,6 +1340,7 @@ main(void)
 		T(test_gpsd_exposure),
 		T(test_gpsd_exposure_alone),
 		T(test_gpsd_exposure_many),
+		T(test_gpsd_exposure_crowd),
 		T(test_scale),
 	};
 #undef T

@@ -9,6 +9,8 @@
  *   nft_tool [--netns PATH] cycle FILE      snapshot, apply FILE, restore
  *   nft_tool format FILE                    the rules printed back
  *   nft_tool time N FILE                    apply N times, print timings
+ *   nft_tool many FILE NETNS...             apply in each namespace, twice,
+ *                                           print timings
  *
  * apply and delete print "sent N" (state-changing messages).  Exit 2 on
  * error.
@@ -100,6 +102,48 @@ fail:
 	return 2;
 }
 
+/* FILE into each namespace of paths, then again (no-op), then close. */
+static int
+many(const struct rt_nft *t, char **paths, int n)
+{
+	char err[RT_ERRLEN];
+	double t0, first, noop, closing;
+	unsigned sent;
+	int *fds, i;
+
+	if ((fds = calloc((size_t)n, sizeof(*fds))) == NULL)
+		return 2;
+	for (i = 0; i < n; i++)
+		if ((fds[i] = open(paths[i], O_RDONLY | O_CLOEXEC)) == -1) {
+			perror(paths[i]);
+			return 2;
+		}
+	t0 = now();
+	for (i = 0; i < n; i++)
+		if (rt_nft_apply(t, fds[i], 0, err, sizeof(err)) == -1)
+			goto fail;
+	first = now() - t0;
+	sent = rt_nft_msgs_sent();
+	t0 = now();
+	for (i = 0; i < n; i++)
+		if (rt_nft_apply(t, fds[i], 0, err, sizeof(err)) == -1)
+			goto fail;
+	noop = now() - t0;
+	t0 = now();
+	rt_nft_close();
+	closing = now() - t0;
+	printf("%d namespaces: apply %.1f ms (%u messages), no-op %.2f ms "
+	    "(%u messages), close %.1f ms\n", n, first * 1e3, sent,
+	    noop * 1e3, rt_nft_msgs_sent() - sent, closing * 1e3);
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+	free(fds);
+	return 0;
+fail:
+	fprintf(stderr, "%s: %s\n", paths[i], err);
+	return 2;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -135,7 +179,15 @@ main(int argc, char **argv)
 		if (rt_nft_delete(fd, err, sizeof(err)) == -1)
 			goto fail;
 		printf("sent %u\n", rt_nft_msgs_sent());
+		rt_nft_close();
 		return 0;
+	}
+	if (strcmp(cmd, "many") == 0 && argc >= 2) {
+		if (load(argv[0], &t) == -1)
+			return 2;
+		r = many(t, argv + 1, argc - 1);
+		rt_nft_free(t);
+		return r;
 	}
 	if (strcmp(cmd, "time") == 0 && argc == 2) {
 		if (load(argv[1], &t) == -1)
@@ -173,6 +225,7 @@ main(int argc, char **argv)
 		goto usage;
 	rt_nft_free(t);
 	rt_nft_free(snap);
+	rt_nft_close();
 	return r;
 fail:
 	fprintf(stderr, "%s\n", err);
@@ -181,6 +234,7 @@ fail:
 	return 2;
 usage:
 	fprintf(stderr, "usage: nft_tool [--netns PATH] check|format|apply"
-	    "|diff|cycle [--dry-run] [--force] FILE | delete | time N FILE\n");
+	    "|diff|cycle [--dry-run] [--force] FILE | delete | time N FILE |"
+	    " many FILE NETNS...\n");
 	return 2;
 }

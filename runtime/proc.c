@@ -5,6 +5,7 @@
  * directory names it and its command line carries that pid file's path;
  * nothing else is ever signalled.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -79,27 +80,50 @@ rt_proc_running(struct rt_ctx *c, const char *id, enum rt_proc kind)
 	return (int)pid;
 }
 
+/* Signals every process whose command line names pidfile (ours, also
+ * one still starting or one the pid file does not name yet); returns how
+ * many there were. */
+static int
+signal_ours(const char *pidfile, int sig)
+{
+	struct dirent *de;
+	DIR *d;
+	int n = 0, pid;
+
+	if ((d = opendir("/proc")) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		pid = atoi(de->d_name);
+		if (pid != getpid() && cmdline_has(pid, pidfile)) {
+			kill(pid, sig);
+			n++;
+		}
+	}
+	closedir(d);
+	return n;
+}
+
 int
 rt_proc_stop(struct rt_ctx *c, const char *id, enum rt_proc kind)
 {
 	char path[4096];
-	int pid, i;
+	int i, quiet = 0;
 
 	if (rt_ipath(c, id, rt_pidfile[kind], path, sizeof(path)) == -1)
 		return rt_errf(c->err, sizeof(c->err), "path too long");
-	if ((pid = rt_proc_running(c, id, kind)) == 0)
-		goto out;
-	c->stats.kills++;
-	kill(pid, SIGTERM);
-	for (i = 0; i < 200; i++) {
-		if (!cmdline_has(pid, path))
-			goto out;
+	if (rt_proc_running(c, id, kind))
+		c->stats.kills++;
+	/* Until two scans in a row find none: a run killed while starting
+	 * one may have left it between fork and exec. */
+	for (i = 0; i < 300 && quiet < 2; i++) {
+		if (signal_ours(path, i < 200 ? SIGTERM : SIGKILL) == 0)
+			quiet++;
+		else
+			quiet = 0;
 		sleep_ms(10);
 	}
-	kill(pid, SIGKILL);
-	for (i = 0; i < 100 && cmdline_has(pid, path); i++)
-		sleep_ms(10);
-out:
 	unlink(path);
 	return 0;
 }

@@ -26,7 +26,7 @@
 #include "journal.h"
 #include "live.h"
 #include "nft.h"
-#include "plan.h"
+#include "rtplan.h"
 
 struct lname {
 	const char	*ns;

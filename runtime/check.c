@@ -13,7 +13,7 @@
 #include "apply.h"
 #include "live.h"
 #include "nft.h"
-#include "plan.h"
+#include "rtplan.h"
 
 struct chk {
 	struct rt_ctx	*c;

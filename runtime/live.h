@@ -7,7 +7,7 @@
 #ifndef EDGENET_RT_LIVE_H
 #define EDGENET_RT_LIVE_H
 
-#include "plan.h"
+#include "rtplan.h"
 
 struct rt_live;
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan.h"
+#include "rtplan.h"
 
 static struct rt_obj *
 obj_push(struct rt_objset *s, size_t *cap, enum rt_obj_type type,

@@ -1,9 +1,9 @@
 /*
- * plan.h - objects of a bundle and the steps between two bundles
+ * rtplan.h - objects of a bundle and the steps between two bundles
  * (internal to apply.c, journal.c and check.c).
  */
-#ifndef EDGENET_RT_PLAN_H
-#define EDGENET_RT_PLAN_H
+#ifndef EDGENET_RT_RTPLAN_H
+#define EDGENET_RT_RTPLAN_H
 
 #include "batch.h"
 #include "bundle.h"

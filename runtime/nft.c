@@ -888,8 +888,8 @@ canon_elem(struct nftnl_set_elem *e, void *data)
 			buf_hex(b, p, len);
 		}
 	if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_VERDICT))
-		rt_nft_buf_printf(b, " verdict %d", (int)nftnl_set_elem_get_u32(e,
-		    NFTNL_SET_ELEM_VERDICT));
+		rt_nft_buf_printf(b, " verdict %d",
+		    (int)nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_VERDICT));
 	if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_CHAIN))
 		rt_nft_buf_printf(b, " chain %s", nftnl_set_elem_get_str(e,
 		    NFTNL_SET_ELEM_CHAIN));
@@ -1405,9 +1405,9 @@ rt_nft_diff(const struct rt_nft *t, int netns_fd, char *out, size_t outlen)
 
 		/* too long: whole lines only, and say so */
 		if (keep >= outlen)
-			for (keep = 0; (q = memchr(p, '\n', (size_t)(end - p))) !=
-			    NULL && (size_t)(q + 1 - d.b.p) + 11 <= outlen;
-			    p = q + 1)
+			for (keep = 0; (q = memchr(p, '\n',
+			    (size_t)(end - p))) != NULL &&
+			    (size_t)(q + 1 - d.b.p) + 11 <= outlen; p = q + 1)
 				keep = (size_t)(q + 1 - d.b.p);
 		snprintf(out, outlen, "%.*s%s", (int)keep, d.b.p,
 		    keep < d.b.len ? "...(more)\n" : "");

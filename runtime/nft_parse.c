@@ -324,21 +324,21 @@ lex_prefix(struct lex *lx, int family, struct rt_pfx *pfx, struct tok *at)
  * by trying each keyword of its scanner as a chain name).
  */
 static const char keywords[] =
-		"accept add ah all and arp auto-merge bridge cgroup chain comment "
-		"comp constant continue counter cpu create ct day dccp define "
-		"delete describe device devices dnat drop dst dup dynamic ecn "
-		"element elements eq esp ether exists expires export exthdr fib "
-		"flags flow flowtable flush frag fwd gc-interval ge get goto gt "
-		"handle hbh hook hour ibriport ibrname icmp icmpv6 igmp iif "
-		"iifgroup iifname iiftype import include index inet insert interval "
-		"ip ip6 ipsec jhash jump le limit list log lshift lt map mark "
-		"masquerade meta meter mh missing monitor ne netdev nftrace not "
-		"notrack numgen obriport obrname offload oif oifgroup oifname "
-		"oiftype or osf pkttype policy position priority queue quota random "
-		"redefine redirect reject rename replace reset return rshift rt rt0 "
-		"rt2 rtclassid rule ruleset sctp secmark set size skgid skuid snat "
-		"socket srh symhash synproxy table tcp th time timeout tproxy type "
-		"typeof udp udplite undefine update vlan vmap xor ";
+	"accept add ah all and arp auto-merge bridge cgroup chain comment "
+	"comp constant continue counter cpu create ct day dccp define "
+	"delete describe device devices dnat drop dst dup dynamic ecn "
+	"element elements eq esp ether exists expires export exthdr fib "
+	"flags flow flowtable flush frag fwd gc-interval ge get goto gt "
+	"handle hbh hook hour ibriport ibrname icmp icmpv6 igmp iif "
+	"iifgroup iifname iiftype import include index inet insert interval "
+	"ip ip6 ipsec jhash jump le limit list log lshift lt map mark "
+	"masquerade meta meter mh missing monitor ne netdev nftrace not "
+	"notrack numgen obriport obrname offload oif oifgroup oifname "
+	"oiftype or osf pkttype policy position priority queue quota random "
+	"redefine redirect reject rename replace reset return rshift rt rt0 "
+	"rt2 rtclassid rule ruleset sctp secmark set size skgid skuid snat "
+	"socket srh symhash synproxy table tcp th time timeout tproxy type "
+	"typeof udp udplite undefine update vlan vmap xor ";
 
 static int
 is_keyword(const struct tok *tk)
@@ -1550,7 +1550,8 @@ fmt_elem(struct nftnl_set_elem *e, void *data)
 
 /* lookup of an anonymous verdict map keyed by interface name */
 static int
-fmt_vmap(const struct rt_nft *t, struct rt_nft_buf *f, const struct rt_nft_exprs *x,
+fmt_vmap(const struct rt_nft *t, struct rt_nft_buf *f,
+    const struct rt_nft_exprs *x,
     const char *dir)
 {
 	const struct nftnl_expr *e = x->e[x->i + 1];
@@ -1632,8 +1633,8 @@ fmt_addr(struct rt_nft_buf *f, const struct rt_nft_exprs *x, const char *proto)
 				return -1;
 	}
 	inet_ntop(v6 ? AF_INET6 : AF_INET, a, s, sizeof(s));
-	rt_nft_buf_printf(f, "%s %s %s", proto, off == (v6 ? 8u : 12u) ? "saddr" :
-	    "daddr", s);
+	rt_nft_buf_printf(f, "%s %s %s", proto,
+	    off == (v6 ? 8u : 12u) ? "saddr" : "daddr", s);
 	if (plen != alen * 8)
 		rt_nft_buf_printf(f, "/%u", plen);
 	return b ? 3 : 2;
@@ -1673,7 +1674,8 @@ fmt_ct(struct rt_nft_buf *f, const struct rt_nft_exprs *x)
 
 /* One match or final at x->i; returns how many expressions it took. */
 static int
-fmt_one(const struct rt_nft *t, struct rt_nft_buf *f, const struct rt_nft_exprs *x,
+fmt_one(const struct rt_nft *t, struct rt_nft_buf *f,
+    const struct rt_nft_exprs *x,
     const char **l3, const char **l4)
 {
 	const struct nftnl_expr *e = x->e[x->i];
@@ -1694,7 +1696,8 @@ fmt_one(const struct rt_nft *t, struct rt_nft_buf *f, const struct rt_nft_exprs 
 			if (u == NULL || len != 1 || *have != NULL ||
 			    strcmp(ename(x, 2), "payload") != 0 ||
 			    nftnl_expr_get_u32(x->e[x->i + 2],
-			    NFTNL_EXPR_PAYLOAD_BASE) != (key == NFT_META_NFPROTO ?
+			    NFTNL_EXPR_PAYLOAD_BASE) !=
+			    (key == NFT_META_NFPROTO ?
 			    NFT_PAYLOAD_NETWORK_HEADER :
 			    NFT_PAYLOAD_TRANSPORT_HEADER))
 				return -1;
@@ -1715,8 +1718,8 @@ fmt_one(const struct rt_nft *t, struct rt_nft_buf *f, const struct rt_nft_exprs 
 		    (d = cmp_data(x->e[x->i + 1], NFT_CMP_EQ, &len)) == NULL ||
 		    !ifname_ok(d, len))
 			return -1;
-		rt_nft_buf_printf(f, "%s \"%s\"", key == NFT_META_IIFNAME ? "iifname" :
-		    "oifname", d);
+		rt_nft_buf_printf(f, "%s \"%s\"",
+		    key == NFT_META_IIFNAME ? "iifname" : "oifname", d);
 		return 2;
 	}
 	if (strcmp(name, "payload") == 0) {
@@ -1724,13 +1727,14 @@ fmt_one(const struct rt_nft *t, struct rt_nft_buf *f, const struct rt_nft_exprs 
 		    NFT_PAYLOAD_TRANSPORT_HEADER) {
 			if (*l4 == NULL || nftnl_expr_get_u32(e,
 			    NFTNL_EXPR_PAYLOAD_OFFSET) != 2 ||
-			    nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_LEN) != 2 ||
+			    nftnl_expr_get_u32(e,
+			    NFTNL_EXPR_PAYLOAD_LEN) != 2 ||
 			    strcmp(ename(x, 1), "cmp") != 0 ||
 			    (u = cmp_data(x->e[x->i + 1], NFT_CMP_EQ,
 			    &len)) == NULL || len != 2)
 				return -1;
-			rt_nft_buf_printf(f, "%s dport %u", *l4, (unsigned)u[0] << 8 |
-			    u[1]);
+			rt_nft_buf_printf(f, "%s dport %u", *l4,
+			    (unsigned)u[0] << 8 | u[1]);
 			return 2;
 		}
 		return *l3 == NULL ? -1 : fmt_addr(f, x, *l3);
@@ -1781,7 +1785,8 @@ fmt_comment(struct rt_nft_buf *f, const struct nftnl_rule *r)
 }
 
 static int
-fmt_rule(const struct rt_nft *t, struct rt_nft_buf *f, const struct nftnl_rule *r)
+fmt_rule(const struct rt_nft *t, struct rt_nft_buf *f,
+    const struct nftnl_rule *r)
 {
 	struct rt_nft_exprs x;
 	const char *l3 = NULL, *l4 = NULL;

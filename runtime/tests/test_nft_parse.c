@@ -576,7 +576,8 @@ test_errors(void **state)
 		    "3:9: interface name must have 1 to 15 characters" },
 		{ "iifname \"\" accept",
 		    "3:9: interface name must have 1 to 15 characters" },
-		{ "iifname \"a*\" accept", "3:9: invalid interface name \"a*\"" },
+		{ "iifname \"a*\" accept",
+		    "3:9: invalid interface name \"a*\"" },
 		{ "oifname \"a b\" accept",
 		    "3:9: invalid interface name \"a b\"" },
 		{ "ip saddr 10.0.0.1/24 accept",
@@ -593,8 +594,10 @@ test_errors(void **state)
 		    "3:4: expected 'saddr' or 'daddr', not 'sport'" },
 		{ "tcp dport 65536 accept",
 		    "3:11: expected a port number 0-65535" },
-		{ "tcp dport 022 accept", "3:11: expected a port number 0-65535" },
-		{ "tcp dport -1 accept", "3:11: expected a port number 0-65535" },
+		{ "tcp dport 022 accept",
+		    "3:11: expected a port number 0-65535" },
+		{ "tcp dport -1 accept",
+		    "3:11: expected a port number 0-65535" },
 		{ "ip saddr 1.2.3.4 ip6 daddr ::1 accept",
 		    "3:18: conflicting protocols specified: ip vs. ip6" },
 		{ "tcp dport 1 udp dport 2 accept",
@@ -607,7 +610,8 @@ test_errors(void **state)
 		    "3:12: expected a match or a verdict, not end of line" },
 		{ "meta mark 1 accept",
 		    "3:1: expected a match or a verdict, not 'meta'" },
-		{ "accept drop", "3:8: expected end of line or ';', not 'drop'" },
+		{ "accept drop",
+		    "3:8: expected end of line or ';', not 'drop'" },
 		{ "accept comment \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 		    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 		    "aaaaaaaaaaaaaaaaaaaaaaaaaaaa\"",
@@ -616,7 +620,8 @@ test_errors(void **state)
 		    "comment" },
 		{ "accept comment \"a\tb\"", "3:18: invalid character in "
 		    "comment" },
-		{ "accept comment x", "3:16: expected a quoted comment, not 'x'" },
+		{ "accept comment x",
+		    "3:16: expected a quoted comment, not 'x'" },
 		{ "accept comment \"x", "3:16: unterminated string" },
 		{ "iifname vmap { }",
 		    "3:16: expected a quoted interface name, not '}'" },
@@ -624,7 +629,8 @@ test_errors(void **state)
 		    "3:30: expected a quoted interface name, not '}'" },
 		{ "iifname vmap { \"a\" accept }", "3:20: expected ':', not "
 		    "'accept'" },
-		{ "iifname vmap { \"a\" : reject }", "3:22: expected accept, drop "
+		{ "iifname vmap { \"a\" : reject }",
+		    "3:22: expected accept, drop "
 		    "or jump, not 'reject'" },
 		{ "iifname vmap \"a\"", "3:14: expected '{', not a string" },
 		{ "iifname lan accept",
@@ -636,8 +642,10 @@ test_errors(void **state)
 		{ "accept \001", "3:8: unexpected character 0x01" },
 	};
 	static const char *const file[][2] = {
-		{ "table ip edgenet", "1:7: only table inet edgenet is allowed" },
-		{ "table inet other", "1:12: only table inet edgenet is allowed" },
+		{ "table ip edgenet",
+		    "1:7: only table inet edgenet is allowed" },
+		{ "table inet other",
+		    "1:12: only table inet edgenet is allowed" },
 		{ "tabel inet edgenet",
 		    "1:1: expected 'table' or 'delete table', not 'tabel'" },
 		{ "delete table inet edgenet x",
@@ -658,8 +666,9 @@ test_errors(void **state)
 		    "2:7: invalid chain name '1a'" },
 		{ "table inet edgenet {\nchain \"c\" {\n}\n}",
 		    "2:7: expected a chain name, not a string" },
-		{ "table inet edgenet {\nchain aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-		    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaa {\n}\n}",
+		{ "table inet edgenet {\nchain "
+		    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		    "aaaa {\n}\n}",
 		    "2:7: chain name longer than 64 characters" },
 		/* found by rt_fuzz_nft: read past the end */
 		{ "table inet edgenet {\nchain c {\njump ",
@@ -675,17 +684,22 @@ test_errors(void **state)
 		    "priority 0\ntype filter hook input priority 0\n}\n}",
 		    "4:1: 'type' given twice" },
 		{ "table inet edgenet {\nchain c {\ntype nat hook forward "
-		    "priority 0\n}\n}", "3:6: a nat chain cannot hook forward" },
+		    "priority 0\n}\n}",
+		        "3:6: a nat chain cannot hook forward" },
 		{ "table inet edgenet {\nchain c {\ntype filter hook input "
-		    "priority srcnat\n}\n}", "3:33: invalid priority for this hook" },
-		{ "table inet edgenet {\nchain c {\ntype filter hook postrouting "
-		    "priority dstnat\n}\n}", "3:39: invalid priority for this hook" },
+		    "priority srcnat\n}\n}",
+		        "3:33: invalid priority for this hook" },
+		{ "table inet edgenet {\nch"
+		    "ain c {\ntype filter hook postrouting "
+		    "priority dstnat\n}\n}",
+		        "3:39: invalid priority for this hook" },
 		{ "table inet edgenet {\nchain c {\ntype filter hook input "
 		    "priority 2147483648\n}\n}", "3:33: invalid priority" },
 		{ "table inet edgenet {\nchain c {\ntype filter hook input "
 		    "priority -2147483649\n}\n}", "3:33: invalid priority" },
 		{ "table inet edgenet {\nchain c {\ntype filter hook ingress "
-		    "priority 0\n}\n}", "3:18: expected a hook (input, forward, "
+		    "priority 0\n}\n}",
+		        "3:18: expected a hook (input, forward, "
 		    "output, prerouting, postrouting), not 'ingress'" },
 		{ "table inet edgenet {\nchain c {\ntype route hook input "
 		    "priority 0\n}\n}", "3:6: expected 'filter' or 'nat', not "
@@ -768,7 +782,8 @@ test_commit_checks(void **state)
 		else {
 			p = strstr(deep, "jump c16");
 			assert_non_null(p);
-			load_err(deep, "49:6: jumps nested deeper than 15 below "
+			load_err(deep, "49:6: jumps nested deeper th"
+			    "an 15 below "
 			    "chain 'base'");
 		}
 		free(deep);

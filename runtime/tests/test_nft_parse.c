@@ -667,8 +667,8 @@ test_errors(void **state)
 		{ "table inet edgenet {\nchain \"c\" {\n}\n}",
 		    "2:7: expected a chain name, not a string" },
 		{ "table inet edgenet {\nchain "
-		    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-		    "aaaa {\n}\n}",
+		    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		    "aaaaaaaaaaaaaaa {\n}\n}",
 		    "2:7: chain name longer than 64 characters" },
 		/* found by rt_fuzz_nft: read past the end */
 		{ "table inet edgenet {\nchain c {\njump ",

@@ -90,6 +90,7 @@ struct ledger;
 typedef int	(*ledger_lease_fn)(void *arg, const struct lease *ls);
 typedef int	(*ledger_inst_fn)(void *arg, const struct ledger_inst *in);
 typedef int	(*ledger_svc_fn)(void *arg, const struct ledger_svc *sv);
+typedef int	(*ledger_range_fn)(void *arg, uint8_t family, u128 lo, u128 hi);
 
 struct ledger_ops {
 	const char	*name;
@@ -130,6 +131,25 @@ struct ledger_ops {
 	/* Every active lease, ordered by scope (fleet first), family, lo. */
 	int	(*lease_scan_all)(struct ledger *l, ledger_lease_fn fn,
 		    void *arg);
+	/* Like lease_scan, but only the held ranges [lo, hi]: what the
+	 * allocator loads, without reading or parsing the rest. */
+	int	(*lease_ranges)(struct ledger *l, const char *scope,
+		    uint8_t family, u128 lo, u128 hi, ledger_range_fn fn,
+		    void *arg);
+
+	/*
+	 * Pool watermarks: for pool (network/plen) and block size /tplen,
+	 * no free aligned block starts below next (or, full, there is none
+	 * in the pool).  A hint that lets an allocation read only the leases
+	 * past it instead of the whole pool.  The backend must drop every
+	 * watermark whose pool overlaps space that is freed: a fleet-wide
+	 * lease that stops being active (release without cooldown, expire)
+	 * or a service's dhcp_range that changes.  0 found, 1 none.
+	 */
+	int	(*hint_get)(struct ledger *l, const struct addr *pool,
+		    unsigned tplen, bool *full, u128 *next);
+	int	(*hint_put)(struct ledger *l, const struct addr *pool,
+		    unsigned tplen, bool full, u128 next);
 
 	/* 0 found (*out filled, free with ledger_svc_fini), 1 none. */
 	int	(*svc_get)(struct ledger *l, const char *name,

@@ -78,8 +78,18 @@ static const char *const migrations[] = {
 	"  reusable_at INTEGER,"
 	"  active INTEGER NOT NULL DEFAULT 1"
 	");"
-	"CREATE INDEX lease_space ON lease(scope, family, lo) WHERE active = 1;"
+	"CREATE INDEX lease_space ON lease(scope, family, lo, hi)"
+	"  WHERE active = 1;"
 	"CREATE INDEX lease_gen ON lease(gen);"
+	"CREATE TABLE watermark ("
+	"  family INTEGER NOT NULL,"
+	"  region BLOB NOT NULL,"
+	"  region_hi BLOB NOT NULL,"
+	"  plen INTEGER NOT NULL,"
+	"  tplen INTEGER NOT NULL,"
+	"  next BLOB,"
+	"  PRIMARY KEY (family, region, plen, tplen)"
+	") WITHOUT ROWID;"
 	"CREATE INDEX lease_cooling ON lease(reusable_at)"
 	"  WHERE active = 1 AND released IS NOT NULL;",
 };
@@ -95,7 +105,8 @@ enum q {
 	Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_EXPIRE,
 	Q_INST_GET, Q_LEASES_LIVE, Q_LEASES_ALL, Q_INST_ADD, Q_INST_SETDEV,
 	Q_INST_REL, Q_LEASE_REL_GEN, Q_LEASE_REL_KIND, Q_LEASE_ADD,
-	Q_SCAN_IN, Q_SCAN_BELOW, Q_SCAN_ALL,
+	Q_SCAN_IN, Q_SCAN_BELOW, Q_SCAN_ALL, Q_RANGES_IN, Q_RANGES_BELOW,
+	Q_HINT_GET, Q_HINT_PUT, Q_HINT_DROP, Q_FREED_GEN, Q_FREED_EXPIRE,
 	Q_SVC_GET, Q_SVC_PUT, Q_SVC_SCAN, Q_INST_LIVE, Q_INST_EVERY,
 	Q__N
 };
@@ -141,6 +152,26 @@ static const char *const sql[Q__N] = {
 	[Q_SCAN_ALL] = "SELECT " LEASE_COLS "FROM lease l JOIN instance i "
 	    "ON i.gen = l.gen WHERE l.active = 1 "
 	    "ORDER BY l.scope, l.family, l.lo, l.hi, l.id",
+	/* the same two, from the covering index alone */
+	[Q_RANGES_IN] = "SELECT lo, hi FROM lease WHERE active = 1 AND "
+	    "scope = ?1 AND family = ?2 AND lo BETWEEN ?3 AND ?4",
+	[Q_RANGES_BELOW] = "SELECT lo, hi FROM lease WHERE active = 1 AND "
+	    "scope = ?1 AND family = ?2 AND hi >= ?3 AND lo = (SELECT max(lo) "
+	    "FROM lease WHERE active = 1 AND scope = ?1 AND family = ?2 AND "
+	    "lo < ?3)",
+	[Q_HINT_GET] = "SELECT next FROM watermark WHERE family = ?1 AND "
+	    "region = ?2 AND plen = ?3 AND tplen = ?4",
+	[Q_HINT_PUT] = "INSERT OR REPLACE INTO watermark (family, region, "
+	    "region_hi, plen, tplen, next) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	/* every hint whose pool overlaps [?2, ?3] */
+	[Q_HINT_DROP] = "DELETE FROM watermark WHERE family = ?1 AND "
+	    "region <= ?3 AND region_hi >= ?2",
+	/* fleet-wide leases about to stop being active */
+	[Q_FREED_GEN] = "SELECT family, lo, hi FROM lease WHERE gen = ?1 AND "
+	    "released IS NULL AND active = 1 AND scope = ''",
+	[Q_FREED_EXPIRE] = "SELECT family, lo, hi FROM lease "
+	    "INDEXED BY lease_cooling WHERE active = 1 AND "
+	    "released IS NOT NULL AND reusable_at <= ?1 AND scope = ''",
 	[Q_SVC_GET] = "SELECT name, netcfg, range_family, range_net, "
 	    "range_plen, created FROM service WHERE name = ?1",
 	[Q_SVC_PUT] = "INSERT INTO service (name, netcfg, range_family, "
@@ -555,15 +586,124 @@ sq_rollback(struct ledger *l)
 	return sq_simple(l, Q_ROLLBACK, "rollback");
 }
 
+/* Drops the watermark of every pool that overlaps [lo, hi]. */
 static int
-sq_expire(struct ledger *l, int64_t now)
+sq_hint_drop(struct ledger *l, uint8_t family, u128 lo, u128 hi)
 {
-	sqlite3_stmt *st = sq_stmt(l, Q_EXPIRE);
+	sqlite3_stmt *st = sq_stmt(l, Q_HINT_DROP);
 
 	if (st == NULL)
 		return -1;
+	sqlite3_bind_int(st, 1, family);
+	bind_u128(st, 2, lo);
+	bind_u128(st, 3, hi);
+	return sq_done(l, st, "drop pool watermarks");
+}
+
+/*
+ * Space is about to be freed: the leases the prepared statement q (bound
+ * to i64 a) returns.  Their pools' watermarks become wrong, drop them.
+ */
+static int
+sq_hint_freed(struct ledger *l, enum q q, int64_t a)
+{
+	sqlite3_stmt *st;
+	unsigned char lo[16], hi[16];
+	uint8_t fam;
+	int rc;
+
+	/* collected first: sq_hint_drop() must not run inside this scan
+	 * of the same table it deletes from (it is another table, but
+	 * keep each statement's use simple) */
+	struct freed { uint8_t fam; u128 lo, hi; } *v = NULL;
+	size_t n = 0, cap = 0, i;
+
+	if ((st = sq_stmt(l, q)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, a);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		fam = (uint8_t)sqlite3_column_int(st, 0);
+		if (sqlite3_column_bytes(st, 1) != 16 ||
+		    sqlite3_column_bytes(st, 2) != 16)
+			continue;
+		memcpy(lo, sqlite3_column_blob(st, 1), 16);
+		memcpy(hi, sqlite3_column_blob(st, 2), 16);
+		*XPUSH(v, n, cap) = (struct freed){ fam, be_u128(lo, 16),
+		    be_u128(hi, 16) };
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(v);
+		return sq_fail(l, "read freed leases");
+	}
+	for (i = 0; i < n; i++)
+		if (sq_hint_drop(l, v[i].fam, v[i].lo, v[i].hi) != 0) {
+			free(v);
+			return -1;
+		}
+	free(v);
+	return 0;
+}
+
+static int
+sq_expire(struct ledger *l, int64_t now)
+{
+	sqlite3_stmt *st;
+
+	if (sq_hint_freed(l, Q_FREED_EXPIRE, now) != 0)
+		return -1;
+	if ((st = sq_stmt(l, Q_EXPIRE)) == NULL)
+		return -1;
 	sqlite3_bind_int64(st, 1, now);
 	return sq_done(l, st, "expire cooldowns");
+}
+
+static int
+sq_hint_get(struct ledger *l, const struct addr *pool, unsigned tplen,
+    bool *full, u128 *next)
+{
+	sqlite3_stmt *st = sq_stmt(l, Q_HINT_GET);
+	int rc, r = 1;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int(st, 1, pool->family);
+	bind_u128(st, 2, addr_network(pool));
+	sqlite3_bind_int(st, 3, pool->plen);
+	sqlite3_bind_int(st, 4, (int)tplen);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		r = 0;
+		*full = sqlite3_column_type(st, 0) == SQLITE_NULL;
+		if (!*full && sqlite3_column_bytes(st, 0) == 16)
+			*next = be_u128(sqlite3_column_blob(st, 0), 16);
+		else if (!*full)
+			r = 1;	/* unreadable: as if there were none */
+	} else if (rc != SQLITE_DONE) {
+		r = sq_fail(l, "read pool watermark");
+	}
+	sqlite3_reset(st);
+	return r;
+}
+
+static int
+sq_hint_put(struct ledger *l, const struct addr *pool, unsigned tplen,
+    bool full, u128 next)
+{
+	sqlite3_stmt *st = sq_stmt(l, Q_HINT_PUT);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int(st, 1, pool->family);
+	bind_u128(st, 2, addr_network(pool));
+	bind_u128(st, 3, addr_last(pool));
+	sqlite3_bind_int(st, 4, pool->plen);
+	sqlite3_bind_int(st, 5, (int)tplen);
+	if (full)
+		sqlite3_bind_null(st, 6);
+	else
+		bind_u128(st, 6, next);
+	return sq_done(l, st, "record pool watermark");
 }
 
 static void
@@ -663,9 +803,12 @@ sq_inst_set_device(struct ledger *l, int64_t gen, const char *device)
 static int
 sq_inst_release(struct ledger *l, int64_t gen, int64_t now, int64_t cooldown)
 {
-	sqlite3_stmt *st = sq_stmt(l, Q_INST_REL);
+	sqlite3_stmt *st;
 
-	if (st == NULL)
+	/* without a cooldown the space is free now (else at expire) */
+	if (cooldown <= 0 && sq_hint_freed(l, Q_FREED_GEN, gen) != 0)
+		return -1;
+	if ((st = sq_stmt(l, Q_INST_REL)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, gen);
 	sqlite3_bind_int64(st, 2, now);
@@ -772,6 +915,56 @@ sq_lease_scan(struct ledger *l, const char *scope, uint8_t family, u128 lo,
 }
 
 static int
+sq_ranges_stmt(struct ledger *l, sqlite3_stmt *st, uint8_t family,
+    ledger_range_fn fn, void *arg)
+{
+	const unsigned char *a, *b;
+	int rc, r = 0;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		a = sqlite3_column_blob(st, 0);
+		b = sqlite3_column_blob(st, 1);
+		if (a == NULL || b == NULL || sqlite3_column_bytes(st, 0) != 16 ||
+		    sqlite3_column_bytes(st, 1) != 16) {
+			r = ledger_fail(l, "%s: a lease has a bad range",
+			    l->where);
+			break;
+		}
+		if ((r = fn(arg, family, be_u128(a, 16), be_u128(b, 16))) != 0)
+			break;
+	}
+	sqlite3_reset(st);
+	if (r == 0 && rc != SQLITE_DONE)
+		return sq_fail(l, "scan lease ranges");
+	return r;
+}
+
+static int
+sq_lease_ranges(struct ledger *l, const char *scope, uint8_t family, u128 lo,
+    u128 hi, ledger_range_fn fn, void *arg)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if ((st = sq_stmt(l, Q_RANGES_IN)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, scope != NULL ? scope : "", -1,
+	    SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 2, family);
+	bind_u128(st, 3, lo);
+	bind_u128(st, 4, hi);
+	if ((r = sq_ranges_stmt(l, st, family, fn, arg)) != 0)
+		return r;
+	if ((st = sq_stmt(l, Q_RANGES_BELOW)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, scope != NULL ? scope : "", -1,
+	    SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 2, family);
+	bind_u128(st, 3, lo);
+	return sq_ranges_stmt(l, st, family, fn, arg);
+}
+
+static int
 sq_lease_scan_all(struct ledger *l, ledger_lease_fn fn, void *arg)
 {
 	sqlite3_stmt *st = sq_stmt(l, Q_SCAN_ALL);
@@ -830,9 +1023,25 @@ sq_svc_get(struct ledger *l, const char *name, struct ledger_svc *out)
 static int
 sq_svc_put(struct ledger *l, const struct ledger_svc *sv)
 {
-	sqlite3_stmt *st = sq_stmt(l, Q_SVC_PUT);
+	struct ledger_svc old;
+	sqlite3_stmt *st;
+	int r;
 
-	if (st == NULL)
+	/* a reservation that goes away frees space */
+	if ((r = sq_svc_get(l, sv->name, &old)) < 0)
+		return -1;
+	if (r == 0) {
+		if (old.has_range && (!sv->has_range ||
+		    addr_cmp(&old.range, &sv->range) != 0))
+			r = sq_hint_drop(l, old.range.family,
+			    addr_network(&old.range), addr_last(&old.range));
+		else
+			r = 0;
+		ledger_svc_fini(&old);
+		if (r != 0)
+			return -1;
+	}
+	if ((st = sq_stmt(l, Q_SVC_PUT)) == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, sv->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, sv->netcfg, -1, SQLITE_STATIC);
@@ -962,6 +1171,9 @@ const struct ledger_ops ledger_sqlite_ops = {
 	.lease_release = sq_lease_release,
 	.lease_scan = sq_lease_scan,
 	.lease_scan_all = sq_lease_scan_all,
+	.lease_ranges = sq_lease_ranges,
+	.hint_get = sq_hint_get,
+	.hint_put = sq_hint_put,
 	.svc_get = sq_svc_get,
 	.svc_put = sq_svc_put,
 	.svc_scan = sq_svc_scan,

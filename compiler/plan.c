@@ -40,14 +40,32 @@ struct svcstate {
 	bool			 range_ok;	/* dhcp_range checked */
 };
 
+/* A part of the fleet space whose leases have been read. */
+struct ivl {
+	uint8_t		 family;
+	u128		 lo, hi;
+};
+
+/* A pool watermark (ledger.h hint_get), as read and as moved since. */
+struct hint {
+	struct addr	 pool;		/* network/plen */
+	unsigned	 tplen;
+	bool		 full;
+	u128		 next;
+	bool		 dirty;
+};
+
 struct alloc_session {
 	struct ledger		*l;
 	struct diag_ctx		*d;
 	int64_t			 now;
 	bool			 in_tx;
 	struct alloc_space	*fleet;
-	struct addr		*loaded;	/* fleet regions read */
+	struct ivl		*loaded;	/* fleet ranges read */
 	size_t			 n_loaded, cap_loaded;
+	struct hint		*hints;
+	size_t			 n_hints, cap_hints;
+	bool			 no_hints;	/* a reservation moved */
 	struct strmap		 devs;		/* id -> struct devspace */
 	struct devspace		**dv;
 	size_t			 n_dv, cap_dv;
@@ -126,6 +144,7 @@ alloc_session_free(struct alloc_session *s)
 		alloc_session_rollback(s);
 	alloc_space_free(s->fleet);
 	free(s->loaded);
+	free(s->hints);
 	for (i = 0; i < s->n_dv; i++) {
 		alloc_space_free(s->dv[i]->sp);
 		free(s->dv[i]->id);
@@ -176,10 +195,64 @@ alloc_session_begin(struct alloc_session *s)
 int
 alloc_session_commit(struct alloc_session *s)
 {
+	struct hint *h;
+	size_t i;
+
+	for (i = 0; i < s->n_hints && !s->no_hints; i++) {
+		h = &s->hints[i];
+		if (h->dirty && s->l->ops->hint_put(s->l, &h->pool, h->tplen,
+		    h->full, h->next) != 0) {
+			sess_ledger_err(s);
+			alloc_session_rollback(s);
+			return -1;
+		}
+	}
 	s->in_tx = false;
 	if (s->l->ops->commit(s->l) != 0)
 		return sess_ledger_err(s);
 	return 0;
+}
+
+/*
+ * Space was freed in this session: the watermarks read before are no
+ * longer true (the ledger dropped its copies), forget them.
+ */
+static void
+sess_freed(struct alloc_session *s)
+{
+	s->n_hints = 0;
+}
+
+/* The watermark of pool for /tplen blocks: from the session, else from
+ * the ledger, else the pool's first address. */
+static struct hint *
+sess_hint(struct alloc_session *s, const struct addr *pool, unsigned tplen)
+{
+	struct hint *h;
+	size_t i;
+	int r;
+
+	for (i = 0; i < s->n_hints; i++) {
+		h = &s->hints[i];
+		if (h->tplen == tplen && addr_cmp(&h->pool, pool) == 0)
+			return h;
+	}
+	h = XPUSH(s->hints, s->n_hints, s->cap_hints);
+	memset(h, 0, sizeof(*h));
+	h->pool = *pool;
+	h->tplen = tplen;
+	r = s->no_hints ? 1 : s->l->ops->hint_get(s->l, pool, tplen,
+	    &h->full, &h->next);
+	if (r < 0) {
+		s->n_hints--;
+		sess_ledger_err(s);
+		return NULL;
+	}
+	if (r == 1 || (!h->full && !addr_contains_host(pool, h->next))) {
+		h->full = false;
+		h->next = addr_network(pool);
+	}
+	return h;
 }
 
 void
@@ -192,26 +265,43 @@ alloc_session_rollback(struct alloc_session *s)
 }
 
 static int
-sess_mark_lease(void *arg, const struct lease *ls)
+sess_mark_range(void *arg, uint8_t family, u128 lo, u128 hi)
 {
-	alloc_space_mark_block(arg, &ls->held);
+	alloc_space_mark(arg, family, lo, hi);
 	return 0;
 }
 
-/* Reads the active leases overlapping pool into the fleet space, once. */
+/*
+ * Reads the active leases overlapping [lo, hi] of family into the fleet
+ * space, except the parts read before.
+ */
 static int
-sess_fleet_load(struct alloc_session *s, const struct addr *pool)
+sess_fleet_load(struct alloc_session *s, uint8_t family, u128 lo, u128 hi)
 {
-	struct addr p = net_of(pool);
+	const struct ivl *v;
 	size_t i;
 
-	for (i = 0; i < s->n_loaded; i++)
-		if (addr_contains(&s->loaded[i], &p))
+	for (i = 0; i < s->n_loaded && lo <= hi; i++) {
+		v = &s->loaded[i];
+		if (v->family != family || v->hi < lo || v->lo > hi)
+			continue;
+		if (v->lo <= lo && v->hi >= hi)
 			return 0;
-	if (s->l->ops->lease_scan(s->l, NULL, p.family, addr_network(&p),
-	    addr_last(&p), sess_mark_lease, s->fleet) != 0)
+		if (v->lo > lo) {
+			/* the part before v, then what is after it */
+			if (sess_fleet_load(s, family, lo, v->lo - 1) != 0)
+				return -1;
+		}
+		if (v->hi >= hi)
+			return 0;
+		lo = v->hi + 1;
+		i = (size_t)-1;	/* start over with the rest */
+	}
+	if (s->l->ops->lease_ranges(s->l, NULL, family, lo, hi,
+	    sess_mark_range, s->fleet) != 0)
 		return sess_ledger_err(s);
-	*XPUSH(s->loaded, s->n_loaded, s->cap_loaded) = p;
+	*XPUSH(s->loaded, s->n_loaded, s->cap_loaded) =
+	    (struct ivl){ family, lo, hi };
 	return 0;
 }
 
@@ -221,8 +311,8 @@ sess_scan_all(struct alloc_session *s, const char *scope, uint8_t family,
 {
 	u128 hi = family == ADDR_V6 ? ~(u128)0 : 0xffffffffu;
 
-	return s->l->ops->lease_scan(s->l, scope, family, 0, hi,
-	    sess_mark_lease, sp);
+	return s->l->ops->lease_ranges(s->l, scope, family, 0, hi,
+	    sess_mark_range, sp);
 }
 
 /* The device's space: its held addresses, and (once dev is known) its own
@@ -408,6 +498,10 @@ sess_service_sync(struct alloc_session *s, struct service *svc)
 	}
 	need_put = !known || rec.has_range != put.has_range ||
 	    (put.has_range && addr_cmp(&rec.range, &put.range) != 0);
+	/* the old reservation stays marked in this session's fleet space:
+	 * watermarks computed now could skip space it no longer holds */
+	if (known && need_put && rec.has_range)
+		s->no_hints = true;
 	if (r == 0 && need_put && s->l->ops->svc_put(s->l, &put) != 0)
 		r = sess_ledger_err(s);
 	if (known)
@@ -494,23 +588,42 @@ dc_record(struct decide *c, struct lease *ls)
 	return 0;
 }
 
+/*
+ * The lowest free aligned /P_T block of the pool, reading only the leases
+ * past the pool's watermark for that size.  The watermark then moves past
+ * the block: no free block of that size starts below it any more.
+ */
 static int
 dc_template(struct decide *c, struct lease *ls)
 {
 	const struct addr *S = &c->svc->subnet.a, *T = &c->svc->tmpl.a;
 	struct addr pool = net_of(S), blk;
+	struct hint *h;
 	char pb[QLEN], what[160];
+	u128 end;
 
-	if (sess_fleet_load(c->s, &pool) != 0)
+	if ((h = sess_hint(c->s, &pool, T->plen)) == NULL)
 		return -1;
-	if (alloc_space_get(c->s->fleet, &pool, T->plen, 0, ~(u128)0,
-	    &blk) != 0) {
-		snprintf(what, sizeof(what), "pool %s (template /%u)",
-		    fmt_addr(&pool, pb), T->plen);
-		return dc_exhausted(c, &c->svc->tmpl, what,
-		    (u128)1 << (T->plen - S->plen > 127 ? 127 :
-		    T->plen - S->plen), "blocks");
+	if (!h->full) {
+		if (sess_fleet_load(c->s, pool.family, h->next,
+		    addr_last(&pool)) != 0)
+			return -1;
+		if (alloc_space_get(c->s->fleet, &pool, T->plen, h->next,
+		    ~(u128)0, &blk) == 0)
+			goto found;
+		h->full = h->dirty = true;
 	}
+	snprintf(what, sizeof(what), "pool %s (template /%u)",
+	    fmt_addr(&pool, pb), T->plen);
+	return dc_exhausted(c, &c->svc->tmpl, what, (u128)1 <<
+	    (T->plen - S->plen > 127 ? 127 : T->plen - S->plen), "blocks");
+found:
+	end = addr_last(&blk);
+	h->dirty = true;
+	if (end >= addr_last(&pool))
+		h->full = true;
+	else
+		h->next = end + 1;
 	ls->kind = LEASE_BLOCK;
 	ls->held = blk;
 	ls->pool = pool;
@@ -694,6 +807,7 @@ dc_existing(struct decide *c, struct ledger_inst *li, bool *found)
 		    "again", c->instance_id, li->service, c->svc->name.s);
 		if (l->ops->inst_release(l, li->gen, s->now, 0) != 0)
 			return sess_ledger_err(s);
+		sess_freed(s);
 		ledger_inst_fini(li);
 		*found = false;
 		return 0;
@@ -897,6 +1011,7 @@ alloc_session_release(struct alloc_session *s, const char *instance,
 		return 2;
 	if (s->l->ops->inst_release(s->l, *cur, s->now, cooldown) != 0)
 		return sess_ledger_err(s);
+	sess_freed(s);
 	return 0;
 }
 

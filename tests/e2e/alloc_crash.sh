@@ -1,0 +1,85 @@
+#!/bin/bash
+# kill -9 at random moments: a loop of allocations (each its own edgenetc
+# process, the default durable ledger settings) is killed with its whole
+# process group, ROUNDS times (default 50).  After each kill ledger verify
+# passes; at the end (nothing is ever released, so what was in the ledger
+# stays) every answer printed before any kill is in the ledger exactly as
+# printed.  Every tenth round a batch is killed instead.
+set -eu
+TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+EDGENETC=${EDGENETC:-$TOP/build/edgenetc}
+ROUNDS=${ALLOC_CRASH_ROUNDS:-50}
+command -v python3 >/dev/null || { echo "alloc_crash: python3 missing" >&2; exit 77; }
+command -v setsid >/dev/null || { echo "alloc_crash: setsid missing" >&2; exit 77; }
+
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+L=$T/ledger.db
+export EDGENETC L T
+
+cat >"$T/fleet.yaml" <<'EOF'
+services:
+  - name: s
+    access_provided_subnet: 10.0.0.1/8
+    dhcp_range_template: 10.0.0.1/26
+    network_config:
+      wan_configure_network: allocated
+      lan_configure_network: dhcp
+devices:
+  - id: d
+    client_networks:
+      - { name: n, default: true, bridge: br0, subnet: 172.16.0.1/16 }
+EOF
+
+verify() {
+	"$EDGENETC" ledger --ledger "$L" verify >"$T/verify" 2>&1 ||
+	    { cat "$T/verify"; echo "round $1: verify failed"; exit 1; }
+}
+
+check() {
+	verify "$1"
+	"$EDGENETC" ledger --ledger "$L" show >"$T/show.json"
+	python3 - "$T/show.json" "$T"/out.* <<'EOF' ||
+import json, sys
+live = {i["instance"]: i for i in json.load(open(sys.argv[1]))["instances"]}
+keys = ["service", "instance", "device", "block", "address", "dhcp_pool",
+        "wan_address"]
+n = 0
+for path in sys.argv[2:]:
+    data = open(path).read()
+    # a line cut by the kill has no newline: it was never complete
+    for line in data.split("\n")[:-1]:
+        a = json.loads(line)
+        rec = live.get(a["instance"])
+        if rec is None or {k: rec[k] for k in keys} != a:
+            sys.exit("printed but not in the ledger: %s" % line)
+        n += 1
+print(n, "answers checked")
+EOF
+	    { echo "round $1: an answer is missing"; exit 1; }
+}
+
+for ((r = 1; r <= ROUNDS; r++)); do
+	if ((r % 10 == 0)); then
+		# a batch in one transaction: all of it or none
+		python3 -c "
+for i in range(500): print('{\"device\":\"d\",\"instance\":\"b$r-%d\"}' % i)" \
+		    >"$T/batch.jsonl"
+		setsid bash -c 'exec "$EDGENETC" alloc --ledger "$L" \
+		    --spec "$T/fleet.yaml" --batch "$T/batch.jsonl" \
+		    >"$T/out.$0"' "$r" 2>/dev/null &
+	else
+		setsid bash -c 'i=0; while :; do
+			"$EDGENETC" alloc --ledger "$L" --spec "$T/fleet.yaml" \
+			    --device d --instance "c$0-$i" || exit 1
+			i=$((i + 1))
+		done >"$T/out.$0"' "$r" 2>/dev/null &
+	fi
+	pid=$!
+	sleep "0.$(printf '%03d' $((RANDOM % 250 + 20)))"
+	kill -9 -- -"$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	verify "$r"
+done
+check final
+echo "alloc_crash: $ROUNDS kills, ledger consistent"

@@ -496,6 +496,7 @@ chain_copy(const struct nftnl_chain *c)
 {
 	static const uint16_t str[] = {
 		NFTNL_CHAIN_TABLE, NFTNL_CHAIN_NAME, NFTNL_CHAIN_TYPE,
+		NFTNL_CHAIN_DEV,
 	};
 	static const uint16_t u32[] = {
 		NFTNL_CHAIN_FAMILY, NFTNL_CHAIN_HOOKNUM, NFTNL_CHAIN_PRIO,
@@ -527,6 +528,11 @@ chain_copy(const struct nftnl_chain *c)
 		    len) == -1)
 			goto fail;
 	}
+	/* an ingress hook's devices */
+	if (nftnl_chain_is_set(c, NFTNL_CHAIN_DEVICES) &&
+	    nftnl_chain_set_data(n, NFTNL_CHAIN_DEVICES,
+	    nftnl_chain_get_array(c, NFTNL_CHAIN_DEVICES), 0) == -1)
+		goto fail;
 	return n;
 fail:
 	nftnl_chain_free(n);
@@ -1081,6 +1087,7 @@ canon_chain(const struct nftnl_chain *c)
 		"prerouting", "input", "forward", "output", "postrouting",
 	};
 	struct rt_nft_buf b = { 0 };
+	const char *const *dev;
 	uint32_t h, len;
 	const void *u;
 
@@ -1099,6 +1106,13 @@ canon_chain(const struct nftnl_chain *c)
 		    nftnl_chain_is_set(c, NFTNL_CHAIN_POLICY) &&
 		    nftnl_chain_get_u32(c, NFTNL_CHAIN_POLICY) == NF_DROP ?
 		    "drop" : "accept");
+		if (nftnl_chain_is_set(c, NFTNL_CHAIN_DEV))
+			rt_nft_buf_printf(&b, " device %s",
+			    nftnl_chain_get_str(c, NFTNL_CHAIN_DEV));
+		if (nftnl_chain_is_set(c, NFTNL_CHAIN_DEVICES))
+			for (dev = nftnl_chain_get_array(c,
+			    NFTNL_CHAIN_DEVICES); *dev != NULL; dev++)
+				rt_nft_buf_printf(&b, " device %s", *dev);
 	} else
 		rt_nft_buf_printf(&b, "regular chain");
 	if (nftnl_chain_is_set(c, NFTNL_CHAIN_FLAGS) &&

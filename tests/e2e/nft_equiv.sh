@@ -367,6 +367,29 @@ in_ns "$foreign"'
 	true
 ' >"$T/log" 2>&1 || fail "snapshot restore: $(cat "$T/log")"
 
+# ... and ingress chains bound to devices (veth, as dummy is missing here)
+cat >"$T/ingress.nft" <<'EOF'
+table inet edgenet {
+	chain ing {
+		type filter hook ingress devices = { veth0, veth1 } priority 0; policy accept;
+		counter
+	}
+	chain ing1 {
+		type filter hook ingress device veth2 priority 0; policy drop;
+	}
+}
+EOF
+in_ns '
+	ip link add veth0 type veth peer name veth1
+	ip link add veth2 type veth peer name veth3
+	if ! nft -f "$T/ingress.nft" 2>/dev/null; then
+		echo "no inet ingress hook in this kernel" >&2; exit 0
+	fi
+	nft list ruleset >"$T/before"
+	"$TOOL" cycle "$CORPUS/finals.nft"
+	nft list ruleset | cmp -s - "$T/before" || { echo "restored ingress differs:"; nft list ruleset | diff "$T/before" -; exit 1; }
+' >"$T/log" 2>&1 || fail "snapshot restore, ingress: $(cat "$T/log")"
+
 # through a namespace descriptor: that namespace, not the caller's
 in_ns '
 	unshare -n sleep 30 &

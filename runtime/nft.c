@@ -11,14 +11,14 @@
  * say (errors only) is queued on the socket when sendmsg() returns.
  *
  * Equality with the live table is decided on a canonical text of both
- * sides: chain attributes, rule expressions as libnftnl prints them with
- * anonymous sets written out in full, userdata in hex.  Handles, counters
- * and the kernel's names for anonymous sets play no part.
+ * sides: chain attributes, rule expressions by their attributes (or as
+ * libnftnl prints them) with anonymous sets written out in full, userdata
+ * in hex.  Handles, counters and the kernel's names for anonymous sets
+ * play no part.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -68,20 +68,13 @@ obj_free(struct rt_nft_obj *o)
 {
 	size_t i;
 
-	if (o->o == NULL)
-		goto refs;
-	switch (o->kind) {
-	case RT_NFT_CHAIN:
+	/* libnftnl's _free functions are not NULL-safe */
+	if (o->o != NULL && o->kind == RT_NFT_CHAIN)
 		nftnl_chain_free(o->o);
-		break;
-	case RT_NFT_SET:
+	else if (o->o != NULL && o->kind == RT_NFT_SET)
 		nftnl_set_free(o->o);
-		break;
-	case RT_NFT_RULE:
+	else if (o->o != NULL)
 		nftnl_rule_free(o->o);
-		break;
-	}
-refs:
 	for (i = 0; i < o->n_refs; i++)
 		free(o->refs[i].name);
 	free(o->refs);

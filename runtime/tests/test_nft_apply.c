@@ -361,6 +361,11 @@ test_netns_fd(void **state)
 	assert_string_equal(self, now);
 	assert_int_equal(rt_nft_delete(fd, err, sizeof(err)), 0);
 	assert_int_equal(diff(NULL, fd, out, sizeof(out)), 0);
+	/* the sockets kept are closed, and opened again when needed */
+	apply_ok(a, fd, 0);
+	rt_nft_close();
+	assert_int_equal(diff(a, fd, out, sizeof(out)), 0);
+	assert_int_equal(diff(NULL, -1, out, sizeof(out)), 0);
 	close(fd);
 	rt_nft_free(a);
 }
@@ -405,6 +410,7 @@ main(void)
 		cmocka_unit_test(test_big_map),
 	};
 	char err[RT_ERRLEN];
+	int r;
 
 	/* never this machine's own namespace: no private one, no test */
 	if (unshare(CLONE_NEWNET) == 0 &&
@@ -413,5 +419,7 @@ main(void)
 	else
 		fprintf(stderr, "test_nft_apply: no private network namespace "
 		    "with nf_tables here, netlink tests skipped\n");
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	r = cmocka_run_group_tests(tests, NULL, NULL);
+	rt_nft_close();
+	return r;
 }

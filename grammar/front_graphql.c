@@ -247,16 +247,15 @@ gq_escape(struct gq_state *st, const char *s, size_t avail, unsigned line,
 /*
  * text[0..len) is a string's body without its quotes, starting at (line,
  * col).  Sets out to a new decoded copy; reports bad escapes and bad
- * UTF-8 at their own column.  Returns 0, or -1 when something was wrong.
+ * UTF-8 at their own column.  Returns the column just past the body.
  */
-int
+unsigned
 gq_string_decode(struct gq_state *st, const char *text, size_t len,
     unsigned line, unsigned col, struct gq_str *out)
 {
 	const unsigned char *u = (const unsigned char *)text;
 	char *buf = xmalloc(len + 1);
 	size_t i = 0, o = 0, n, w;
-	unsigned before = st->n_errors;
 	bool bad_utf8 = false;
 
 	while (i < len) {
@@ -289,7 +288,7 @@ gq_string_decode(struct gq_state *st, const char *text, size_t len,
 	buf[o] = '\0';
 	out->s = buf;
 	out->len = o;
-	return st->n_errors == before ? 0 : -1;
+	return col;
 }
 
 static bool
@@ -403,6 +402,76 @@ gq_block_string(struct gq_state *st, const char *raw, size_t len,
 	return rc;
 }
 
+/* ---- names ------------------------------------------------------------- */
+
+/*
+ * Names (keys, fields, arguments, variables, keywords) live in an arena:
+ * most are copied into the tree right away (vnode_object_add copies its
+ * key), so a malloc and free each would be pure overhead.  The arena is
+ * rewound after each operation: by then no name of that operation is
+ * read again (the parser's lookahead is a keyword or punctuation whose
+ * text nobody reads; "got ..." messages use st->last).
+ */
+struct gq_arena_blk {
+	struct gq_arena_blk *next;
+	size_t		 used, cap;
+	char		 data[];
+};
+
+#define GQ_ARENA_BLK	(64 * 1024 - 64)
+
+char *
+gq_name_dup(struct gq_state *st, const char *s, size_t len)
+{
+	struct gq_arena_blk *b = st->arena_cur;
+	char *p;
+
+	while (b == NULL || b->cap - b->used < len + 1) {
+		if (b != NULL && b->next != NULL) {
+			b = b->next;
+			b->used = 0;
+			continue;
+		}
+		size_t cap = len + 1 > GQ_ARENA_BLK ? len + 1 : GQ_ARENA_BLK;
+		struct gq_arena_blk *nb = xmalloc(sizeof(*nb) + cap);
+
+		nb->next = NULL;
+		nb->used = 0;
+		nb->cap = cap;
+		if (b != NULL)
+			b->next = nb;
+		else
+			st->arena = nb;
+		b = nb;
+	}
+	st->arena_cur = b;
+	p = b->data + b->used;
+	memcpy(p, s, len);
+	p[len] = '\0';
+	b->used += len + 1;
+	return p;
+}
+
+void
+gq_arena_rewind(struct gq_state *st)
+{
+	st->arena_cur = st->arena;
+	if (st->arena != NULL)
+		st->arena->used = 0;
+}
+
+void
+gq_arena_free(struct gq_state *st)
+{
+	struct gq_arena_blk *b, *next;
+
+	for (b = st->arena; b != NULL; b = next) {
+		next = b->next;
+		free(b);
+	}
+	st->arena = st->arena_cur = NULL;
+}
+
 /* ---- syntax tree ------------------------------------------------------ */
 
 void
@@ -412,10 +481,8 @@ gq_dirs_free(struct gq_dirs *ds)
 
 	if (ds == NULL)
 		return;
-	for (i = 0; i < ds->n; i++) {
-		free(ds->v[i].name);
+	for (i = 0; i < ds->n; i++)
 		vnode_free(ds->v[i].args);
-	}
 	free(ds->v);
 	free(ds);
 }
@@ -425,8 +492,6 @@ gq_field_free(struct gq_field *f)
 {
 	if (f == NULL)
 		return;
-	free(f->alias);
-	free(f->name);
 	vnode_free(f->args);
 	gq_dirs_free(f->dirs);
 	gq_sels_free(f->sels);
@@ -461,7 +526,6 @@ gq_vardefs_free(struct gq_vardefs *vs)
 	if (vs == NULL)
 		return;
 	for (i = 0; i < vs->n; i++) {
-		free(vs->v[i].name);
 		gq_type_clear(&vs->v[i].type);
 		vnode_free(vs->v[i].defval);
 	}
@@ -474,7 +538,6 @@ gq_op_free(struct gq_op *op)
 {
 	if (op == NULL)
 		return;
-	free(op->name);
 	gq_vardefs_free(op->vars);
 	gq_dirs_free(op->dirs);
 	gq_sels_free(op->sels);
@@ -727,7 +790,9 @@ gq_import_field(struct gq_state *st, struct gq_op *op, struct gq_field *f)
 		    "%s needs an 'input' argument", IMPORT_FIELD);
 		return;
 	}
-	if ((r = gq_resolve(st, op, &a->items[slot])) < 0)
+	/* without a $variable in the operation there is nothing to walk */
+	r = st->saw_var ? gq_resolve(st, op, &a->items[slot]) : 0;
+	if (r < 0)
 		return;
 	in = a->items[slot];
 	if (r > 0) {
@@ -775,25 +840,22 @@ gq_op_name_check(struct gq_state *st, const struct gq_op *op)
 		    (void *)(uintptr_t)st->n_ops);
 }
 
-void
-gq_operation_done(struct gq_state *st, struct gq_op *op)
+static void
+gq_operation(struct gq_state *st, struct gq_op *op)
 {
 	bool after_error = st->skip_anon;
 	struct gq_field *f;
 	size_t i;
 
 	st->skip_anon = false;
-	if (after_error && op->name == NULL) {
-		/* most likely the rest of a definition we lost track of */
-		gq_op_free(op);
+	/* most likely the rest of a definition we lost track of */
+	if (after_error && op->name == NULL)
 		return;
-	}
 	gq_op_name_check(st, op);
 	if (op->type != GQ_MUTATION) {
 		diag_warn(st->d, &op->loc, "graphql-ignored",
 		    "%s '%s' ignored: only %s mutations are read",
 		    gq_op_kind(op->type), gq_op_label(op), IMPORT_FIELD);
-		gq_op_free(op);
 		return;
 	}
 	strmap_clear(&st->varmap);
@@ -826,7 +888,15 @@ gq_operation_done(struct gq_state *st, struct gq_op *op)
 			diag_warn(st->d, &op->vars->v[i].loc,
 			    "graphql-variable", "variable '$%s' is never used",
 			    op->vars->v[i].name);
+}
+
+void
+gq_operation_done(struct gq_state *st, struct gq_op *op)
+{
+	gq_operation(st, op);
 	gq_op_free(op);
+	gq_arena_rewind(st);
+	st->saw_var = false;
 }
 
 /* ---- entry point ------------------------------------------------------ */
@@ -843,15 +913,10 @@ front_graphql_parse(struct diag_ctx *d, const char *file, const char *buf,
 {
 	struct loc top = { file, 1, 1 };
 	struct gq_state st;
-	YY_BUFFER_STATE yb;
 	yyscan_t scanner;
 	struct vnode *out;
 	size_t i;
 
-	if (len > INT_MAX - 2) {
-		diag_err(d, &top, "graphql-syntax", "file too large");
-		return NULL;
-	}
 	memset(&st, 0, sizeof(st));
 	st.d = d;
 	st.file = file;
@@ -868,9 +933,9 @@ front_graphql_parse(struct diag_ctx *d, const char *file, const char *buf,
 	}
 	if (gq_lex_init_extra(&st, &scanner) != 0)
 		abort();
-	yb = gq__scan_bytes(buf, (int)len, scanner);
+	st.in = buf;
+	st.in_len = len;
 	gq_parse(scanner, &st);
-	gq__delete_buffer(yb, scanner);
 	gq_lex_destroy(scanner);
 	free(st.bbuf);
 	for (i = 0; i < st.n_ops; i++)
@@ -878,6 +943,7 @@ front_graphql_parse(struct diag_ctx *d, const char *file, const char *buf,
 	free(st.ops);
 	strmap_fini(&st.opnames);
 	strmap_fini(&st.varmap);
+	gq_arena_free(&st);
 	out = st.out;
 	if (st.n_errors > 0) {
 		vnode_free(out);

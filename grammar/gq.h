@@ -107,9 +107,12 @@ struct gq_state {
 	const struct vnode *vars;	/* --vars, borrowed, may be NULL */
 	struct vnode	*out;		/* VN_LIST of import inputs */
 
+	/* the input (read by the scanner's YY_INPUT, in chunks) */
+	const char	*in;
+	size_t		 in_len, in_pos;
+
 	/* scanner position: next character to read */
 	unsigned	 line, col;
-	bool		 prev_cr;
 	unsigned	 depth;
 	bool		 too_deep;
 	/* block string being read */
@@ -118,9 +121,11 @@ struct gq_state {
 	unsigned	 bline, bcol;
 	/* the last token's text, for "got ..." in syntax errors, and the
 	 * position just past it (where "end of file" is reported) */
-	char		 last[40];
+	const char	*last;		/* into the scanner's buffer: valid */
+	size_t		 last_len;	/* until the next token is read */
 	unsigned	 end_line, end_col;
 	bool		 skip_anon;	/* after recovery at the top level */
+	bool		 saw_var;	/* a $variable since the last operation */
 
 	unsigned	 n_errors;	/* lexical + syntax + semantic */
 	bool		 gave_up;
@@ -129,10 +134,17 @@ struct gq_state {
 	bool		 anon_seen;
 	struct strmap	 opnames;	/* name -> index + 1 in ops */
 	struct strmap	 varmap;	/* the operation's $name -> vardef */
+	struct gq_arena_blk *arena, *arena_cur;	/* names, see gq_name_dup */
 };
 
+struct gq_arena_blk;
+
 /* graphql.l helpers implemented in front_graphql.c */
-int	 gq_string_decode(struct gq_state *st, const char *text, size_t len,
+/* A copy of s[0..len) that lives until the current operation is done. */
+char	*gq_name_dup(struct gq_state *st, const char *s, size_t len);
+void	 gq_arena_rewind(struct gq_state *st);
+void	 gq_arena_free(struct gq_state *st);
+unsigned gq_string_decode(struct gq_state *st, const char *text, size_t len,
 	    unsigned line, unsigned col, struct gq_str *out);
 int	 gq_block_string(struct gq_state *st, const char *raw, size_t len,
 	    unsigned line, unsigned col, struct gq_str *out);

@@ -12,6 +12,12 @@
  */
 %code requires {
 #include "gq.h"
+
+/* Only where a token or rule starts is ever used. */
+struct gq_yloc {
+	unsigned	 first_line;
+	unsigned	 first_column;
+};
 #ifndef YY_TYPEDEF_YY_SCANNER_T
 #define YY_TYPEDEF_YY_SCANNER_T
 typedef void *yyscan_t;
@@ -35,6 +41,9 @@ static struct gq_op	*gq_op_new(enum gq_optype, char *, struct loc,
 			    struct gq_vardefs *, struct gq_dirs *,
 			    struct gq_sels *);
 
+#define YYLLOC_DEFAULT(cur, rhs, n) do { \
+	(cur) = YYRHSLOC((rhs), (n) ? 1 : 0); \
+} while (0)
 #define LOC(l) gq_loc(st, &(l))
 #define LOCP(l) (&(struct loc){ st->file, (unsigned)(l).first_line, \
 	(unsigned)(l).first_column })
@@ -46,39 +55,41 @@ static struct gq_op	*gq_op_new(enum gq_optype, char *, struct loc,
 %define parse.error custom
 %define parse.lac full
 %locations
+%define api.location.type {struct gq_yloc}
 %param {yyscan_t scanner}
 %parse-param {struct gq_state *st}
 
 %union {
-	char			*str;
+	char			*str;	/* owned (numbers) */
+	char			*name;	/* in the parse's arena, never freed */
 	struct gq_str		 sv;
 	struct vnode		*vn;
 	struct gq_field		*field;
 	struct gq_sels		*sels;
-	struct gq_dir		 dir;
+	struct gq_dir		*dir;
 	struct gq_dirs		*dirs;
-	struct gq_vardef	 vd;
+	struct gq_vardef	*vd;
 	struct gq_vardefs	*vds;
 	struct gq_type		 type;
 	struct gq_op		*op;
 	int			 optype;
 }
 
-%token <str>	NAME		"name"
+%token <name>	NAME		"name"
 %token <str>	INT		"integer"
 %token <str>	FLOAT		"float"
 %token <sv>	STRING		"string"
-%token <str>	MUTATION	"mutation"
-%token <str>	QUERY		"query"
-%token <str>	SUBSCRIPTION	"subscription"
-%token <str>	FRAGMENT	"fragment"
-%token <str>	ON		"on"
-%token <str>	TRUE		"true"
-%token <str>	FALSE		"false"
-%token <str>	NULL		"null"
+%token <name>	MUTATION	"mutation"
+%token <name>	QUERY		"query"
+%token <name>	SUBSCRIPTION	"subscription"
+%token <name>	FRAGMENT	"fragment"
+%token <name>	ON		"on"
+%token <name>	TRUE		"true"
+%token <name>	FALSE		"false"
+%token <name>	NULL		"null"
 %token		ELLIPSIS	"..."
 
-%type <str>	name name_opt enum_value
+%type <name>	name name_opt enum_value
 %type <vn>	value list values object object_fields arguments arguments_opt
 %type <vn>	variable default_opt
 %type <field>	field selection
@@ -96,12 +107,12 @@ static struct gq_op	*gq_op_new(enum gq_optype, char *, struct loc,
 %destructor { vnode_free($$); } <vn>
 %destructor { gq_field_free($$); } <field>
 %destructor { gq_sels_free($$); } <sels>
-%destructor { free($$.name); vnode_free($$.args); } <dir>
+%destructor { vnode_free($$->args); free($$); } <dir>
 %destructor { gq_dirs_free($$); } <dirs>
 %destructor {
-	free($$.name);
-	gq_type_clear(&$$.type);
-	vnode_free($$.defval);
+	gq_type_clear(&$$->type);
+	vnode_free($$->defval);
+	free($$);
 } <vd>
 %destructor { gq_vardefs_free($$); } <vds>
 %destructor { gq_type_clear(&$$); } <type>
@@ -136,9 +147,9 @@ operation
 	;
 
 operation_type
-	: MUTATION		{ free($1); $$ = GQ_MUTATION; }
-	| QUERY			{ free($1); $$ = GQ_QUERY; }
-	| SUBSCRIPTION		{ free($1); $$ = GQ_SUBSCRIPTION; }
+	: MUTATION		{ $$ = GQ_MUTATION; }
+	| QUERY			{ $$ = GQ_QUERY; }
+	| SUBSCRIPTION		{ $$ = GQ_SUBSCRIPTION; }
 	;
 
 name_opt
@@ -155,23 +166,25 @@ variable_definitions
 	: variable_definition
 		{
 			$$ = xzalloc(sizeof(*$$));
-			*XPUSH($$->v, $$->n, $$->cap) = $1;
+			*XPUSH($$->v, $$->n, $$->cap) = *$1;
+			free($1);
 		}
 	| variable_definitions variable_definition
 		{
 			$$ = $1;
-			*XPUSH($$->v, $$->n, $$->cap) = $2;
+			*XPUSH($$->v, $$->n, $$->cap) = *$2;
+			free($2);
 		}
 	;
 
 variable_definition
 	: '$' name ':' type default_opt directives_opt
 		{
-			memset(&$$, 0, sizeof($$));
-			$$.name = $2;
-			$$.loc = LOC(@1);
-			$$.type = $4;
-			$$.defval = $5;
+			$$ = xzalloc(sizeof(*$$));
+			$$->name = $2;
+			$$->loc = LOC(@1);
+			$$->type = $4;
+			$$->defval = $5;
 			gq_dirs_free($6);
 		}
 	;
@@ -188,7 +201,7 @@ type
 	;
 
 type_base
-	: name			{ $$.text = $1; $$.nonnull = false; }
+	: name			{ $$.text = xstrdup($1); $$.nonnull = false; }
 	| '[' type ']'
 		{
 			$$.text = xasprintf("[%s]", $2.text);
@@ -211,21 +224,24 @@ directives
 	: directive
 		{
 			$$ = xzalloc(sizeof(*$$));
-			*XPUSH($$->v, $$->n, $$->cap) = $1;
+			*XPUSH($$->v, $$->n, $$->cap) = *$1;
+			free($1);
 		}
 	| directives directive
 		{
 			$$ = $1;
-			*XPUSH($$->v, $$->n, $$->cap) = $2;
+			*XPUSH($$->v, $$->n, $$->cap) = *$2;
+			free($2);
 		}
 	;
 
 directive
 	: '@' name arguments_opt
 		{
-			$$.name = $2;
-			$$.loc = LOC(@1);
-			$$.args = $3;
+			$$ = xzalloc(sizeof(*$$));
+			$$->name = $2;
+			$$->loc = LOC(@1);
+			$$->args = $3;
 		}
 	;
 
@@ -290,7 +306,6 @@ arguments
 		{
 			$$ = vnode_new(VN_OBJECT, NULL);
 			vnode_object_add($$, $1, strlen($1), LOCP(@1), $3);
-			free($1);
 		}
 	| error
 		{
@@ -300,7 +315,6 @@ arguments
 		{
 			$$ = $1;
 			vnode_object_add($$, $2, strlen($2), LOCP(@2), $4);
-			free($2);
 		}
 	| arguments error	{ $$ = $1; }
 	;
@@ -327,26 +341,21 @@ value
 		}
 	| TRUE
 		{
-			free($1);
 			$$ = vnode_new(VN_BOOL, LOCP(@1));
 			$$->b = true;
 		}
 	| FALSE
 		{
-			free($1);
 			$$ = vnode_new(VN_BOOL, LOCP(@1));
 			$$->b = false;
 		}
 	| NULL
 		{
-			free($1);
 			$$ = vnode_new(VN_NULL, LOCP(@1));
 		}
 	| enum_value
 		{
-			$$ = vnode_new(VN_ENUM, LOCP(@1));
-			$$->s = $1;
-			$$->len = strlen($1);
+			$$ = vnode_new_str(VN_ENUM, LOCP(@1), $1, strlen($1));
 		}
 	| list
 	| object
@@ -355,9 +364,8 @@ value
 variable
 	: '$' name
 		{
-			$$ = vnode_new(VN_VAR, LOCP(@1));
-			$$->s = $2;
-			$$->len = strlen($2);
+			$$ = vnode_new_str(VN_VAR, LOCP(@1), $2, strlen($2));
+			st->saw_var = true;
 		}
 	;
 
@@ -385,14 +393,12 @@ object_fields
 		{
 			$$ = vnode_new(VN_OBJECT, NULL);
 			vnode_object_add($$, $1, strlen($1), LOCP(@1), $3);
-			free($1);
 		}
 	| error			{ $$ = vnode_new(VN_OBJECT, NULL); }
 	| object_fields name ':' value
 		{
 			$$ = $1;
 			vnode_object_add($$, $2, strlen($2), LOCP(@2), $4);
-			free($2);
 		}
 	| object_fields error	{ $$ = $1; }
 	;
@@ -524,21 +530,21 @@ gq_sym_desc(yysymbol_kind_t k)
 
 /* What the lookahead token is, quoting its text where it helps. */
 static char *
-gq_got_desc(const struct gq_state *st, yysymbol_kind_t k)
+gq_got_desc(const char *last, size_t len, yysymbol_kind_t k)
 {
-	const char *more = strlen(st->last) >= sizeof(st->last) - 1 ?
-	    "..." : "";
+	const char *more = len > 32 ? "..." : "";
+	int n = len > 32 ? 32 : (int)len;
 
 	switch (k) {
 	case YYSYMBOL_YYEOF:
 		return xstrdup("end of file");
 	case YYSYMBOL_NAME:
-		return xasprintf("name '%s%s'", st->last, more);
+		return xasprintf("name '%.*s%s'", n, last, more);
 	case YYSYMBOL_INT:
 	case YYSYMBOL_FLOAT:
-		return xasprintf("number %s%s", st->last, more);
+		return xasprintf("number %.*s%s", n, last, more);
 	case YYSYMBOL_STRING:
-		return xasprintf("string %s%s", st->last, more);
+		return xasprintf("string %.*s%s", n, last, more);
 	default:
 		return xstrdup(gq_sym_desc(k));
 	}
@@ -559,11 +565,17 @@ yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner,
 	const GQ_LTYPE *l = yypcontext_location(ctx);
 	const char *parts[YYNTOKENS], *hint = "", *sugg;
 	bool want_value = false, want_name = false, want_op = false;
-	char *gotd, *msg;
+	char *gotd, *msg, last[40];
 	size_t n = 0, len = 0;
 	int i, ne;
 
 	(void)scanner;
+	/* the lookahead's text, still in the scanner's buffer */
+	len = st->last_len < sizeof(last) ? st->last_len : sizeof(last) - 1;
+	if (len > 0)
+		memcpy(last, st->last, len);
+	last[len] = '\0';
+	len = 0;
 	ne = yypcontext_expected_tokens(ctx, exp, YYNTOKENS);
 	if (ne < 0)
 		return ne;
@@ -605,11 +617,11 @@ yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner,
 	if (got == YYSYMBOL_STRING && want_name)
 		hint = " (names are not quoted in GraphQL)";
 	else if (got == YYSYMBOL_NAME && want_op && !want_name &&
-	    (sugg = diag_suggest(st->last, ops, ARRAY_SIZE(ops))) != NULL)
+	    (sugg = diag_suggest(last, ops, ARRAY_SIZE(ops))) != NULL)
 		hint = sugg == ops[0] ? " (did you mean 'mutation'?)" :
 		    sugg == ops[1] ? " (did you mean 'query'?)" :
 		    " (did you mean 'subscription'?)";
-	gotd = gq_got_desc(st, got);
+	gotd = gq_got_desc(last, st->last_len, got);
 	gq_errorf(st, (unsigned)l->first_line, (unsigned)l->first_column,
 	    "%s, got %s%s", msg, gotd, hint);
 	free(gotd);

@@ -63,6 +63,7 @@ struct plan {
 	struct step			*steps;
 	size_t				 nsteps;
 	int				 reset;
+	int				 verify;	/* check old objects live */
 	int				 flags;
 };
 
@@ -258,7 +259,8 @@ mark_absent(struct plan *p, struct rt_nl *dev)
 		if (p->reset || (strcmp(o->ns, RT_DEVNS) != 0 &&
 		    ns_changed(p, o->ns)))
 			o->absent = 1;
-		else if (is_link(o) && rt_nl_link(dev, o->op.dev) == NULL)
+		else if (p->verify && is_link(o) &&
+		    rt_nl_link(dev, o->op.dev) == NULL)
 			o->absent = 1;
 		else if (o->op.kind == RT_OP_VETH && o->type == RT_OBJ_NL &&
 		    ns_changed(p, o->op.ns))
@@ -266,7 +268,7 @@ mark_absent(struct plan *p, struct rt_nl *dev)
 		if (is_link(o) && (o->absent || o->stale))
 			r |= lset_add_made(&dead, o);
 	}
-	if (!p->reset && mark_drift(p) == -1)
+	if (!p->reset && p->verify && mark_drift(p) == -1)
 		r = -1;
 	for (i = 0; i < p->O.n; i++) {
 		o = &p->O.v[i];
@@ -1066,7 +1068,11 @@ commit(struct plan *p, const char *txn, const char *previous)
 		a.ns[i].ino = ns != NULL && ns->fd != -1 ? ns->ino : 0;
 	}
 	a.nns = p->newb->nids;
-	r = rt_applied_write(p->c, &a);
+	/* Every file this run wrote unsynced, then the record. */
+	if (rt_syncfs(p->c->state) == -1)
+		r = perr(p, "syncfs %s: %s", p->c->state, strerror(errno));
+	else
+		r = rt_applied_write(p->c, &a);
 	rt_applied_free(&a);
 	return r;
 }
@@ -1119,11 +1125,20 @@ rt_apply(struct rt_ctx *c, const struct rt_bundle *old,
 	p.newb = new;
 	p.rec = rec;
 	p.flags = flags;
-	if (rt_objset_build(&p.O, old, c->err, sizeof(c->err)) == -1 ||
-	    rt_objset_build(&p.N, new, c->err, sizeof(c->err)) == -1)
+	if (rt_objset_build(&p.N, new, c->err, sizeof(c->err)) == -1 ||
+	    (old == new ? rt_objset_copy(&p.O, &p.N) :
+	    rt_objset_build(&p.O, old, c->err, sizeof(c->err))) == -1) {
+		if (old == new)
+			perr(&p, "out of memory");
 		goto out;
+	}
+	/* Re-applying the applied bundle trusts the record (boot id,
+	 * namespace identities) and stays cheap; --repair, or any other
+	 * bundle, checks every old object against the kernel. */
+	p.verify = (flags & RT_APPLY_REPAIR) || strcmp(rec->bundle,
+	    new->id) != 0;
 	if ((dev = rt_ctx_nl(c, RT_DEVNS)) == NULL ||
-	    rt_nl_links(dev, c->err, sizeof(c->err)) == -1)
+	    (p.verify && rt_nl_links(dev, c->err, sizeof(c->err)) == -1))
 		goto out;
 	if (mark_absent(&p, dev) == -1 || plan_states(&p) == -1 ||
 	    plan_steps(&p) == -1 || preflight(&p) == -1)
@@ -1177,6 +1192,10 @@ rt_apply(struct rt_ctx *c, const struct rt_bundle *old,
 		rt_errf(c->err, sizeof(c->err), "%s", what);
 		goto out;
 	}
+	/* Tests kill here (EDGENET_KILL_STEP = steps + 1): committed, with
+	 * the journal and the cleanup left for --recover. */
+	if (c->kill_step == c->step + 1 && p.nsteps > 0)
+		raise(SIGKILL);
 	if (p.nsteps > 0)
 		rt_journal_end(c);
 	cleanup(&p, previous);

@@ -17,6 +17,7 @@
 
 #define RT_APPLY_DRYRUN	0x1	/* plan, pre-flight, validate; change nothing */
 #define RT_APPLY_PRINT	0x2	/* print the planned steps on stdout */
+#define RT_APPLY_REPAIR	0x4	/* check every live object, redo drifted */
 
 /*
  * Makes the live state go from old (what rec says is live) to new, then

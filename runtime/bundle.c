@@ -322,49 +322,149 @@ walk_extra(const struct rt_bundle *b, const char *root, const char *rel,
 	return r;
 }
 
+/* Takes data (a new buffer of len bytes) as f's contents if its size and
+ * digest match the manifest; frees it otherwise. */
+static int
+bfile_take(struct rt_bfile *f, char *data, size_t len, size_t *total,
+    char *err, size_t errlen)
+{
+	char hex[65];
+	uint8_t d[32];
+
+	if (len != f->len) {
+		free(data);
+		return rt_errf(err, errlen, "bundle: %s: size %zu, manifest "
+		    "says %zu (tampered?)", f->path, len, f->len);
+	}
+	if ((*total += len) > RT_BUNDLE_TOTAL_MAX) {
+		free(data);
+		return rt_errf(err, errlen, "bundle: too large");
+	}
+	sha256(data, len, d);
+	if (memcmp(d, f->sha, 32) != 0) {
+		free(data);
+		sha256_hex(d, hex);
+		return rt_errf(err, errlen, "bundle: %s: sha256 %s does not "
+		    "match the manifest (tampered?)", f->path, hex);
+	}
+	f->data = data;
+	return 0;
+}
+
+static int
+bundle_manifest(struct rt_bundle *b, char *err, size_t errlen)
+{
+	uint8_t d[32];
+
+	if (rt_manifest_parse(b->manifest, b->manifest_len, b, err,
+	    errlen) == -1)
+		return -1;
+	sha256(b->manifest, b->manifest_len, d);
+	sha256_hex(d, b->id);
+	return 0;
+}
+
 int
 rt_bundle_load(const char *dir, struct rt_bundle *b, char *err,
     size_t errlen)
 {
-	char path[4096], hex[65];
-	uint8_t d[32];
-	size_t i, total = 0;
+	char path[4096], *data;
+	size_t i, total = 0, len;
 
 	memset(b, 0, sizeof(*b));
 	snprintf(path, sizeof(path), "%s/manifest.json", dir);
 	if (rt_file_read(path, RT_BUNDLE_FILE_MAX, &b->manifest,
 	    &b->manifest_len) == -1)
 		return rt_errf(err, errlen, "%s: %s", path, strerror(errno));
-	if (rt_manifest_parse(b->manifest, b->manifest_len, b, err,
-	    errlen) == -1)
-		return -1;
-	sha256(b->manifest, b->manifest_len, d);
-	sha256_hex(d, b->id);
-	if (walk_extra(b, dir, "", 0, err, errlen) == -1)
+	if (bundle_manifest(b, err, errlen) == -1 ||
+	    walk_extra(b, dir, "", 0, err, errlen) == -1)
 		return -1;
 	for (i = 0; i < b->nfiles; i++) {
 		struct rt_bfile *f = &b->files[i];
-		size_t len;
 
 		snprintf(path, sizeof(path), "%s/%s", dir, f->path);
-		if (rt_file_read(path, RT_BUNDLE_FILE_MAX, &f->data,
-		    &len) == -1)
+		if (rt_file_read(path, RT_BUNDLE_FILE_MAX, &data, &len) == -1)
 			return rt_errf(err, errlen, "bundle: %s: %s", f->path,
 			    errno == ENOENT ? "missing" : strerror(errno));
-		if (len != f->len)
-			return rt_errf(err, errlen, "bundle: %s: size %zu, "
-			    "manifest says %zu (tampered?)", f->path, len,
-			    f->len);
-		if ((total += len) > RT_BUNDLE_TOTAL_MAX)
-			return rt_errf(err, errlen, "bundle: too large");
-		sha256(f->data, len, d);
-		if (memcmp(d, f->sha, 32) != 0) {
-			sha256_hex(d, hex);
-			return rt_errf(err, errlen, "bundle: %s: sha256 %s "
-			    "does not match the manifest (tampered?)", f->path,
-			    hex);
-		}
+		if (bfile_take(f, data, len, &total, err, errlen) == -1)
+			return -1;
 	}
+	return 0;
+}
+
+/* One record of a pack: "LEN\n" then LEN bytes then "\n". */
+static char *
+pack_next(const char **p, const char *end, size_t *len)
+{
+	const char *q = *p;
+	size_t n = 0;
+	char *data;
+
+	if (q >= end || *q < '0' || *q > '9')
+		return NULL;
+	for (; q < end && *q >= '0' && *q <= '9'; q++)
+		if ((n = n * 10 + (size_t)(*q - '0')) > RT_BUNDLE_FILE_MAX)
+			return NULL;
+	if (q >= end || *q++ != '\n' || (size_t)(end - q) < n + 1 ||
+	    q[n] != '\n' || (data = malloc(n + 1)) == NULL)
+		return NULL;
+	memcpy(data, q, n);
+	data[n] = '\0';
+	*len = n;
+	*p = q + n + 1;
+	return data;
+}
+
+int
+rt_bundle_pack(const struct rt_bundle *b, char **out, size_t *len)
+{
+	size_t i, cap = b->manifest_len + 64;
+	char *p;
+
+	for (i = 0; i < b->nfiles; i++)
+		cap += b->files[i].len + 24;
+	if ((p = *out = malloc(cap)) == NULL)
+		return -1;
+	p += sprintf(p, "edgenet-pack 1\n%zu\n", b->manifest_len);
+	memcpy(p, b->manifest, b->manifest_len);
+	p += b->manifest_len;
+	*p++ = '\n';
+	for (i = 0; i < b->nfiles; i++) {
+		p += sprintf(p, "%zu\n", b->files[i].len);
+		memcpy(p, b->files[i].data, b->files[i].len);
+		p += b->files[i].len;
+		*p++ = '\n';
+	}
+	*len = (size_t)(p - *out);
+	return 0;
+}
+
+int
+rt_bundle_unpack(const char *text, size_t len, struct rt_bundle *b,
+    char *err, size_t errlen)
+{
+	const char *p = text, *end = text + len;
+	size_t i, n, total = 0;
+	char *data;
+
+	memset(b, 0, sizeof(*b));
+	if (len < 15 || memcmp(p, "edgenet-pack 1\n", 15) != 0)
+		return rt_errf(err, errlen, "not a bundle pack");
+	p += 15;
+	if ((b->manifest = pack_next(&p, end, &b->manifest_len)) == NULL)
+		return rt_errf(err, errlen, "pack: bad manifest record");
+	if (bundle_manifest(b, err, errlen) == -1)
+		return -1;
+	for (i = 0; i < b->nfiles; i++) {
+		if ((data = pack_next(&p, end, &n)) == NULL)
+			return rt_errf(err, errlen, "pack: bad record for %s",
+			    b->files[i].path);
+		if (bfile_take(&b->files[i], data, n, &total, err,
+		    errlen) == -1)
+			return -1;
+	}
+	if (p != end)
+		return rt_errf(err, errlen, "pack: trailing data");
 	return 0;
 }
 

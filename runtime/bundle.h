@@ -46,6 +46,14 @@ int	rt_manifest_parse(const char *text, size_t len, struct rt_bundle *b,
  */
 int	rt_bundle_load(const char *dir, struct rt_bundle *b, char *err,
 	    size_t errlen);
+/*
+ * A verified bundle as one buffer (the state directory keeps applied
+ * bundles this way: one file, one write) and back, verified again.
+ * rt_bundle_pack: new buffer, caller frees; -1 on OOM.
+ */
+int	rt_bundle_pack(const struct rt_bundle *b, char **out, size_t *len);
+int	rt_bundle_unpack(const char *text, size_t len, struct rt_bundle *b,
+	    char *err, size_t errlen);
 /* An empty bundle (no instances, nothing to apply): teardown target. */
 int	rt_bundle_empty(struct rt_bundle *b, const char *device);
 void	rt_bundle_free(struct rt_bundle *b);

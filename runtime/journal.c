@@ -66,6 +66,8 @@ rt_journal_end(struct rt_ctx *c)
 {
 	char path[4096];
 
+	/* What the run (or its undo) wrote unsynced is durable first. */
+	rt_syncfs(c->state);
 	jpath(c, path, sizeof(path));
 	unlink(path);
 	rt_dir_fsync(c->state);
@@ -96,7 +98,7 @@ rt_install_ifile(struct rt_ctx *c, const struct rt_bundle *b, const char *id,
 	c->stats.files++;
 	if (strcmp(name, "dnsmasq.conf") == 0)
 		return rt_dnsmasq_install(c, id, f->data, f->len, path);
-	if (rt_file_write_atomic(path, f->data, f->len, 0600) == -1)
+	if (rt_file_replace(path, f->data, f->len, 0600, 0) == -1)
 		return rt_errf(c->err, sizeof(c->err), "%s: %s", path,
 		    strerror(errno));
 	return 0;

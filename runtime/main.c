@@ -33,7 +33,8 @@ usage(FILE *f)
 {
 	fprintf(f, "usage: edgenet-apply [--state-dir DIR] [--netns-dir DIR] "
 	    "[--stats] [--quiet]\n"
-	    "           [--check | --dry-run | --confirm SECONDS] BUNDLE_DIR\n"
+	    "           [--check | --dry-run | [--repair] [--confirm SECONDS]] "
+	    "BUNDLE_DIR\n"
 	    "       edgenet-apply [--state-dir DIR] [--netns-dir DIR] "
 	    "--rollback | --recover | --confirm-ok\n");
 }
@@ -200,7 +201,8 @@ cmd_hook(struct rt_ctx *c, const char *action)
 }
 
 static int
-cmd_apply(struct rt_ctx *c, enum mode m, const char *dir, long confirm)
+cmd_apply(struct rt_ctx *c, enum mode m, const char *dir, long confirm,
+    int repair)
 {
 	struct rt_applied rec;
 	struct rt_bundle old, new;
@@ -242,11 +244,16 @@ cmd_apply(struct rt_ctx *c, enum mode m, const char *dir, long confirm)
 		    "--confirm-ok or --rollback first\n");
 		goto out;
 	}
-	if (load_live(c, &rec, &old) == -1)
+	if (rt_applied_read(c, &rec) == -1)
+		goto fail;
+	/* The same bundle again: no need to read the stored copy. */
+	if (strcmp(rec.bundle, new.id) != 0 &&
+	    rt_store_get(c, rec.bundle, &old) == -1)
 		goto fail;
 	rt_strf(previous, sizeof(previous), "%s",
 	    strcmp(rec.bundle, new.id) != 0 ? rec.bundle : rec.previous);
-	if (rt_apply(c, &old, &new, &rec, previous, flags) == -1)
+	if (rt_apply(c, strcmp(rec.bundle, new.id) != 0 ? &old : &new, &new,
+	    &rec, previous, flags | repair) == -1)
 		goto fail;
 	if (confirm > 0) {
 		k.deadline = (long long)time(NULL) + confirm;
@@ -342,6 +349,7 @@ main(int argc, char **argv)
 		{ "confirm-watch", no_argument, NULL, 'W' },
 		{ "dhcp-hook", required_argument, NULL, 'H' },
 		{ "stats", no_argument, NULL, 'S' },
+		{ "repair", no_argument, NULL, 'P' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -352,7 +360,7 @@ main(int argc, char **argv)
 	enum mode m = M_APPLY;
 	struct rt_ctx c;
 	long confirm = 0;
-	int ch, r, lock = -1, stats = 0, quiet = 0, nmodes = 0;
+	int ch, r, lock = -1, stats = 0, quiet = 0, nmodes = 0, repair = 0;
 	char *end;
 
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -385,6 +393,9 @@ main(int argc, char **argv)
 		case 'S':
 			stats = 1;
 			break;
+		case 'P':
+			repair = 1;
+			break;
 		case 'q':
 			quiet = 1;
 			break;
@@ -401,7 +412,7 @@ main(int argc, char **argv)
 	}
 	if (m == M_HOOK && optind + 1 == argc)
 		optind++;	/* udhcpc passes the action again */
-	if (nmodes > 1 || (confirm > 0 && m != M_APPLY) ||
+	if (nmodes > 1 || ((confirm > 0 || repair) && m != M_APPLY) ||
 	    ((m == M_APPLY || m == M_CHECK || m == M_DRYRUN) ?
 	    optind + 1 != argc : optind != argc)) {
 		usage(stderr);
@@ -424,7 +435,8 @@ main(int argc, char **argv)
 	case M_APPLY:
 	case M_CHECK:
 	case M_DRYRUN:
-		r = cmd_apply(&c, m, argv[optind], confirm);
+		r = cmd_apply(&c, m, argv[optind], confirm,
+		    repair ? RT_APPLY_REPAIR : 0);
 		break;
 	case M_ROLLBACK:
 		r = cmd_rollback(&c);

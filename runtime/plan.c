@@ -167,6 +167,27 @@ rt_objset_build(struct rt_objset *s, const struct rt_bundle *b, char *err,
 	return 0;
 }
 
+int
+rt_objset_copy(struct rt_objset *dst, const struct rt_objset *src)
+{
+	size_t i;
+
+	memset(dst, 0, sizeof(*dst));
+	dst->b = src->b;
+	if (src->n == 0)
+		return 0;
+	if ((dst->v = malloc(src->n * sizeof(*dst->v))) == NULL ||
+	    (dst->sorted = malloc(src->n * sizeof(*dst->sorted))) == NULL) {
+		rt_objset_free(dst);
+		return -1;
+	}
+	memcpy(dst->v, src->v, src->n * sizeof(*dst->v));
+	for (i = 0; i < src->n; i++)
+		dst->sorted[i] = dst->v + (src->sorted[i] - src->v);
+	dst->n = src->n;
+	return 0;
+}
+
 void
 rt_objset_free(struct rt_objset *s)
 {

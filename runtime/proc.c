@@ -302,8 +302,8 @@ rt_proc_start(struct rt_ctx *c, const char *id, enum rt_proc kind,
 			    "failed to start", id);
 		/* Written by us too, so the pid is known at once. */
 		snprintf(pidtext, sizeof(pidtext), "%d\n", r);
-		if (rt_file_write_atomic(pidf, pidtext, strlen(pidtext),
-		    0644) == -1)
+		if (rt_file_replace(pidf, pidtext, strlen(pidtext), 0644,
+		    0) == -1)
 			return rt_errf(c->err, sizeof(c->err), "%s: %s", pidf,
 			    strerror(errno));
 		return 0;
@@ -385,7 +385,7 @@ rt_dnsmasq_install(struct rt_ctx *c, const char *id, const char *text,
 		return -1;
 	if (rt_dnsmasq_render(text, len, &out, &n) == -1)
 		return rt_errf(c->err, sizeof(c->err), "out of memory");
-	r = rt_file_write_atomic(path, out, n, 0644);
+	r = rt_file_replace(path, out, n, 0644, 0);
 	free(out);
 	if (r == -1)
 		return rt_errf(c->err, sizeof(c->err), "%s: %s", path,

@@ -39,6 +39,8 @@ struct rt_objset {
 /* Objects of bundle b (every batch line parsed and checked).  0 or -1. */
 int	rt_objset_build(struct rt_objset *, const struct rt_bundle *b,
 	    char *err, size_t errlen);
+/* A copy of src (same bundle), without parsing it again.  0 or -1. */
+int	rt_objset_copy(struct rt_objset *dst, const struct rt_objset *src);
 void	rt_objset_free(struct rt_objset *);
 struct rt_obj *rt_objset_find(const struct rt_objset *, const char *key);
 /* Whether a link (ns, name) is created by some link object of s. */

@@ -191,35 +191,6 @@ rt_applied_ns(const struct rt_applied *a, const char *id)
 	return 0;
 }
 
-static int
-write_file_sync(const char *path, const char *p, size_t n, unsigned mode)
-{
-	int fd, e;
-	ssize_t w;
-
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-	    mode);
-	if (fd == -1)
-		return -1;
-	while (n > 0) {
-		if ((w = write(fd, p, n)) <= 0) {
-			if (w == -1 && errno == EINTR)
-				continue;
-			goto fail;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	if (fchmod(fd, mode) == -1 || fsync(fd) == -1)
-		goto fail;
-	return close(fd);
-fail:
-	e = errno;
-	close(fd);
-	errno = e ? e : EIO;
-	return -1;
-}
-
 static void
 rm_rf(const char *path)
 {
@@ -245,56 +216,58 @@ rm_rf(const char *path)
 		unlink(path);
 }
 
+static int
+store_path(const struct rt_ctx *c, const char *id, char *buf, size_t len)
+{
+	return rt_strf(buf, len, "%s/bundles/%s.pack", c->state, id);
+}
+
 int
 rt_store_put(struct rt_ctx *c, const struct rt_bundle *b)
 {
-	char dir[4096], tmp[4096], path[4096], *sl;
+	char path[4096], *pack;
 	struct stat st;
-	size_t i;
+	size_t n;
+	int r;
 
-	rt_strf(dir, sizeof(dir), "%s/bundles/%s", c->state, b->id);
-	if (stat(dir, &st) == 0)
+	if (store_path(c, b->id, path, sizeof(path)) == -1)
+		return rt_errf(c->err, sizeof(c->err), "path too long");
+	if (stat(path, &st) == 0)
 		return 0;	/* content-addressed: already there */
-	rt_strf(tmp, sizeof(tmp), "%s.tmp", dir);
-	rm_rf(tmp);
-	if (rt_mkdirs(tmp, 0700) == -1)
-		goto fail;
-	rt_strf(path, sizeof(path), "%s/manifest.json", tmp);
-	if (write_file_sync(path, b->manifest, b->manifest_len, 0644) == -1)
-		goto fail;
-	for (i = 0; i < b->nfiles; i++) {
-		rt_strf(path, sizeof(path), "%s/%s", tmp, b->files[i].path);
-		if ((sl = strrchr(path, '/')) != NULL) {
-			*sl = '\0';
-			if (rt_mkdirs(path, 0700) == -1)
-				goto fail;
-			*sl = '/';
-		}
-		if (write_file_sync(path, b->files[i].data, b->files[i].len,
-		    b->files[i].mode) == -1)
-			goto fail;
-	}
-	if (rename(tmp, dir) == -1)
-		goto fail;
 	rt_strf(path, sizeof(path), "%s/bundles", c->state);
-	rt_dir_fsync(path);
+	if (rt_mkdirs(path, 0700) == -1)
+		return rt_errf(c->err, sizeof(c->err), "%s: %s", path,
+		    strerror(errno));
+	if (rt_bundle_pack(b, &pack, &n) == -1)
+		return rt_errf(c->err, sizeof(c->err), "out of memory");
+	store_path(c, b->id, path, sizeof(path));
+	/* Made durable by the syncfs before the commit. */
+	r = rt_file_replace(path, pack, n, 0600, 0);
+	free(pack);
+	if (r == -1)
+		return rt_errf(c->err, sizeof(c->err), "%s: %s", path,
+		    strerror(errno));
 	return 0;
-fail:
-	rt_errf(c->err, sizeof(c->err), "storing bundle in %s: %s", dir,
-	    strerror(errno));
-	rm_rf(tmp);
-	return -1;
 }
 
 int
 rt_store_get(struct rt_ctx *c, const char *id, struct rt_bundle *b)
 {
-	char dir[4096], err[RT_ERRLEN];
+	char path[4096], err[RT_ERRLEN], *text;
+	size_t n;
+	int r;
 
 	if (id[0] == '\0')
 		return rt_bundle_empty(b, "-");
-	rt_strf(dir, sizeof(dir), "%s/bundles/%s", c->state, id);
-	if (rt_bundle_load(dir, b, err, sizeof(err)) == -1)
+	memset(b, 0, sizeof(*b));
+	if (store_path(c, id, path, sizeof(path)) == -1 ||
+	    rt_file_read(path, RT_BUNDLE_TOTAL_MAX + (1u << 20), &text,
+	    &n) == -1)
+		return rt_errf(c->err, sizeof(c->err), "stored bundle %s: %s",
+		    id, strerror(errno));
+	r = rt_bundle_unpack(text, n, b, err, sizeof(err));
+	free(text);
+	if (r == -1)
 		return rt_errf(c->err, sizeof(c->err), "stored bundle %s: %s",
 		    id, err);
 	if (strcmp(b->id, id) != 0)
@@ -314,8 +287,12 @@ rt_store_gc(struct rt_ctx *c, const char *keep1, const char *keep2)
 	if ((d = opendir(dir)) == NULL)
 		return;
 	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.' || strcmp(de->d_name, keep1) == 0 ||
-		    strcmp(de->d_name, keep2) == 0)
+		size_t n = strlen(de->d_name);
+
+		if (de->d_name[0] == '.' || (n == 69 &&
+		    strcmp(de->d_name + 64, ".pack") == 0 &&
+		    (strncmp(de->d_name, keep1, 64) == 0 ||
+		    strncmp(de->d_name, keep2, 64) == 0)))
 			continue;
 		rt_strf(sub, sizeof(sub), "%s/%s", dir, de->d_name);
 		rm_rf(sub);

@@ -228,6 +228,18 @@ rt_dir_fsync(const char *path)
 	return r;
 }
 
+int
+rt_syncfs(const char *path)
+{
+	int fd, r;
+
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	r = syncfs(fd);
+	close(fd);
+	return r;
+}
+
 static int
 rt_write_all(int fd, const void *p, size_t n)
 {
@@ -250,6 +262,13 @@ int
 rt_file_write_atomic(const char *path, const void *p, size_t n,
     unsigned mode)
 {
+	return rt_file_replace(path, p, n, mode, 1);
+}
+
+int
+rt_file_replace(const char *path, const void *p, size_t n, unsigned mode,
+    int sync)
+{
 	char tmp[4096], dir[4096], *sl;
 	int fd, e;
 
@@ -262,7 +281,7 @@ rt_file_write_atomic(const char *path, const void *p, size_t n,
 	if (fd == -1)
 		return -1;
 	if (fchmod(fd, mode) == -1 || rt_write_all(fd, p, n) == -1 ||
-	    fsync(fd) == -1) {
+	    (sync && fsync(fd) == -1)) {
 		e = errno;
 		close(fd);
 		unlink(tmp);
@@ -275,6 +294,8 @@ rt_file_write_atomic(const char *path, const void *p, size_t n,
 		errno = e;
 		return -1;
 	}
+	if (!sync)
+		return 0;
 	snprintf(dir, sizeof(dir), "%s", path);
 	if ((sl = strrchr(dir, '/')) != NULL) {
 		if (sl == dir)

@@ -66,6 +66,16 @@ for k in 1 2 $((n / 3)) $((n / 2)) $((n - 1)) "$n"; do
 	same A2 rec "kill at step $k, recover: state differs from before"
 done
 echo "SIGKILL at steps 1..$n then --recover: old state back"
+# Killed after the commit record, before the journal was removed.
+EDGENET_KILL_STEP=$((n + 1)) apply "$B" 2>/dev/null && rt_fail "kill after commit: survived"
+[ -f "$S/journal" ] || rt_fail "kill after commit left no journal"
+apply --recover 2>/dev/null || rt_fail "recover after commit"
+snap rec
+cp "$RT_TMP/B.json" "$RT_TMP/B2.json"
+sed -i 's/"applied": "[0-9a-f]*"/"applied": "x"/' "$RT_TMP/B2.json" "$RT_TMP/rec.json"
+same B2 rec "kill after commit, recover: not the new state"
+apply "$A" || rt_fail "back to A"
+echo "SIGKILL after the commit then --recover: new state kept"
 
 # SIGKILL at random moments: either the old or the new state after recover.
 for i in 1 2 3 4 5 6 7 8; do
@@ -82,6 +92,7 @@ for i in 1 2 3 4 5 6 7 8; do
 	else
 		cp "$RT_TMP/B.json" "$RT_TMP/B2.json"
 		sed -i 's/"applied": "[0-9a-f]*"/"applied": "x"/' "$RT_TMP/B2.json"
+		cp "$RT_TMP/rec.json" /tmp/rtb/rec.json; cp "$RT_TMP/B2.json" /tmp/rtb/B2.json; cp "$RT_TMP/A2.json" /tmp/rtb/A2.json; ls -la $S $S/instances/* > /tmp/rtb/ls.txt; cat $S/applied >> /tmp/rtb/ls.txt
 		same B2 rec "random kill $i: neither the old nor the new state"
 		echo "random kill $i: after commit, kept"
 		apply "$A" || rt_fail "back to A"

@@ -1,0 +1,85 @@
+#!/bin/bash
+# bench/apply: applying a 50-instance device bundle (veth pairs, bridge
+# ports, addresses, routes, sysctls, nft tables in 51 namespaces) with
+# edgenet-apply vs the shell pair (ip -batch netlink.batch + 50 x ip -n NS
+# -batch + 51 x nft -f), each on fresh namespaces, in one run; the no-op
+# re-apply; the kernel floor (ip -batch of the device batch alone); the
+# stripped size and peak RSS of edgenet-apply.
+#
+#   bench/apply/run.sh [ROUNDS] [INSTANCES]      (as root; default 5 50)
+set -u
+. "$(dirname "$0")/../../runtime/tests/lib.sh"
+ROUNDS=${1:-5} N=${2:-50}
+
+if [ -n "${RT_SANDBOX:-}" ]; then
+	# One fresh device: $1 = what to time, $2 = scratch dir.
+	rt_sandbox
+	what=$1 T=$2 B=$2/out/bench
+	ids=$(ls "$B/instances" | tr "\n" " ")
+	ip link add name br-clients type bridge
+	ip link set br-clients up
+	ip addr add 172.20.0.1/16 dev br-clients
+	for id in $ids; do ip netns add "$id"; done
+	timed() { $PY "$RT_TESTS_DIR/../../bench/apply/timed.py" "$@"; }
+	case $what in
+	runtime)
+		timed "$T/runtime.t" "$EDGENET_APPLY" --quiet --state-dir \
+		    "$T/state" "$B" || exit 1
+		for i in $(seq 1 20); do
+			timed "$T/noop.t" "$EDGENET_APPLY" --quiet \
+			    --state-dir "$T/state" "$B" || exit 1
+		done
+		"$EDGENET_APPLY" --quiet --state-dir "$T/state" --stats "$B" \
+		    2>> "$T/noop.stats"
+		"$EDGENET_APPLY" --check --quiet --state-dir "$T/state" "$B" \
+		    >/dev/null || exit 1
+		;;
+	shell)
+		cat > "$T/pair.sh" <<SH
+ip -batch $B/netlink.batch || exit 1
+for id in $ids; do ip -n \$id -batch $B/instances/\$id/netns.batch || exit 1; done
+nft -f $B/host.nft || exit 1
+for id in $ids; do ip netns exec \$id nft -f $B/instances/\$id/netns.nft || exit 1; done
+SH
+		timed "$T/shell.t" sh "$T/pair.sh" || exit 1
+		;;
+	floor)
+		timed "$T/floor.t" ip -batch "$B/netlink.batch" || exit 1
+		;;
+	esac
+	exit 0
+fi
+
+rt_can_sandbox
+rt_tmp
+$PY "$RT_TESTS_DIR/mkbundle.py" --bench "$N" "$RT_TMP/out" >/dev/null
+ops=$(grep -c '^[a-z]' "$RT_TMP/out/bench/netlink.batch")
+nsops=$(cat "$RT_TMP"/out/bench/instances/*/netns.batch | grep -c '^[a-z]')
+for r in $(seq 1 "$ROUNDS"); do
+	for w in runtime shell floor; do
+		rt_in_sandbox "$0" "$w" "$RT_TMP" || rt_fail "$w round $r"
+	done
+done
+cp "$EDGENET_APPLY" "$RT_TMP/stripped" && strip "$RT_TMP/stripped"
+$PY - "$RT_TMP" "$N" "$ops" "$nsops" "$(stat -c %s "$RT_TMP/stripped")" <<'PY'
+import statistics, sys
+t, n, ops, nsops, size = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+def load(name):
+    rows = [l.split() for l in open("%s/%s.t" % (t, name))]
+    return [float(r[0]) * 1000 for r in rows], [int(r[1]) for r in rows]
+rt, rt_rss = load("runtime"); sh, _ = load("shell"); fl, _ = load("floor")
+noop, noop_rss = load("noop")
+m = statistics.median
+print("instances %s: device batch %s ops, container batches %s ops, 51 nft tables" % (n, ops, nsops))
+print("| what | median | min | max | runs |")
+print("|---|---|---|---|---|")
+for name, v in (("edgenet-apply, first apply", rt), ("shell pair (ip -batch + %s ip -n -batch + %d nft -f)" % (n, int(n) + 1), sh),
+                ("kernel floor: ip -batch netlink.batch only", fl), ("edgenet-apply, no-op re-apply", noop)):
+    print("| %s | %.1f ms | %.1f ms | %.1f ms | %d |" % (name, m(v), min(v), max(v), len(v)))
+print()
+print("ratio shell pair / edgenet-apply (first apply): %.2fx" % (m(sh) / m(rt)))
+print("ratio edgenet-apply / kernel floor: %.2fx" % (m(rt) / m(fl)))
+print("peak RSS edgenet-apply: first apply %.2f MB (max), no-op %.2f MB (max)" % (max(rt_rss) / 1024, max(noop_rss) / 1024))
+print("stripped size edgenet-apply: %d bytes (%.1f KB)" % (size, size / 1024))
+PY
+echo "no-op counters: $(tail -1 "$RT_TMP/noop.stats")"

@@ -59,6 +59,7 @@ struct finger {
 	uint8_t		 family;
 	unsigned	 pplen, plen;
 	u128		 net;
+	u128		 from;		/* the lower bound it was found with */
 	uint64_t	 rel;		/* path bits below the pool prefix */
 	uint64_t	 frees;
 	struct apath	 p;
@@ -280,24 +281,32 @@ space_walk_make(struct alloc_space *sp, const struct addr *blk,
 	return slot;
 }
 
-int
-alloc_space_take(struct alloc_space *sp, const struct addr *blk)
+static int
+space_take_path(struct alloc_space *sp, const struct addr *blk,
+    struct apath *p)
 {
 	unsigned bits = space_bits(blk->family), fresh;
-	struct apath p;
 	uint32_t *slot;
 
-	slot = space_walk_make(sp, blk, &p, &fresh);
+	slot = space_walk_make(sp, blk, p, &fresh);
 	/* nodes are made only below an empty slot: a failure made none */
-	if (p.n < blk->plen)
+	if (p->n < blk->plen)
 		return -1;
 	if (*slot == SLOT_FULL)
 		return 1;
 	if (*slot != SLOT_EMPTY)
 		return -1;
 	*slot = SLOT_FULL;
-	path_update(sp, &p, bits, fresh);
+	path_update(sp, p, bits, fresh);
 	return 0;
+}
+
+int
+alloc_space_take(struct alloc_space *sp, const struct addr *blk)
+{
+	struct apath p;
+
+	return space_take_path(sp, blk, &p);
 }
 
 void
@@ -457,6 +466,25 @@ alloc_space_find(const struct alloc_space *sp, const struct addr *pool,
 }
 
 /*
+ * The finger can answer a request for /plen blocks of this pool with
+ * lower bound from: nothing was freed since, and the lowest free block
+ * at or after from cannot lie before the finger's block (from is not
+ * below the bound the finger was found with, nor past its block).
+ */
+static bool
+finger_ok(const struct alloc_space *sp, uint8_t family, u128 net,
+    unsigned pplen, unsigned plen, u128 from)
+{
+	const struct finger *fg = &sp->fg;
+	unsigned k = space_bits(family) - plen;
+
+	return fg->valid && fg->frees == sp->frees && fg->family == family &&
+	    fg->plen == plen && fg->pplen == pplen && fg->net == net &&
+	    plen > pplen && from >= fg->from &&
+	    from <= (net | ((u128)fg->rel << k)) + ((u128)1 << k);
+}
+
+/*
  * The whole pool, no bounds: one descent that follows the pool's bits,
  * then goes left whenever the left child can hold the block, takes it,
  * and updates the ancestors on the way back up (usually one or two).
@@ -467,7 +495,7 @@ alloc_space_find(const struct alloc_space *sp, const struct addr *pool,
  */
 static int
 space_get_fast(struct alloc_space *sp, uint8_t family, u128 net,
-    unsigned pplen, unsigned plen, u128 *out)
+    unsigned pplen, unsigned plen, u128 from, u128 *out)
 {
 	unsigned bits = space_bits(family), k = bits - plen, d, b;
 	unsigned fresh = MAX_DEPTH;
@@ -480,9 +508,7 @@ space_get_fast(struct alloc_space *sp, uint8_t family, u128 net,
 
 	space_reserve(sp, plen + 1);
 	nv = sp->nv;	/* cannot move now; a local the stores cannot alias */
-	if (fg->valid && fg->frees == sp->frees && fg->family == family &&
-	    fg->plen == plen && fg->pplen == pplen && fg->net == net &&
-	    plen > pplen) {
+	if (finger_ok(sp, family, net, pplen, plen, from)) {
 		/* climb to the deepest ancestor in the pool with room on
 		 * the right of the last block, then go down from there */
 		for (i = (int)plen - 1; i >= (int)pplen; i--)
@@ -500,6 +526,8 @@ space_get_fast(struct alloc_space *sp, uint8_t family, u128 net,
 		goto inside;
 	}
 	fg->valid = false;
+	if (from > net)
+		return -2;	/* bounded: the caller searches */
 	/* the pool's own prefix: its bits, from the top */
 	for (d = 0; d < pplen; d++) {
 		s = *slot;
@@ -559,6 +587,7 @@ take:
 	fg->pplen = pplen;
 	fg->plen = plen;
 	fg->net = net;
+	fg->from = from;
 	fg->rel = rel;
 	fg->frees = sp->frees;
 	return 0;
@@ -570,21 +599,36 @@ alloc_space_get(struct alloc_space *sp, const struct addr *pool,
 {
 	unsigned bits = space_bits(pool->family);
 	u128 host = lowmask(bits - pool->plen), net = pool->v & ~host, v;
+	bool fits = pool->plen <= 64 && plen - pool->plen <= 64;
+	struct finger *fg = &sp->fg;
+	int r;
 
 	if (plen < pool->plen || plen > bits)
 		return -1;
-	if (from <= net && to >= (net | host) && pool->plen <= 64 &&
-	    plen - pool->plen <= 64) {
-		if (space_get_fast(sp, pool->family, net, pool->plen, plen,
-		    &v) != 0)
-			return -1;
-		*out = addr_make(pool->family, v, (uint8_t)plen);
-		return 0;
+	if (fits && to >= (net | host)) {
+		if (from < net)
+			from = net;
+		r = space_get_fast(sp, pool->family, net, pool->plen, plen,
+		    from, &v);
+		if (r == 0)
+			*out = addr_make(pool->family, v, (uint8_t)plen);
+		if (r != -2)
+			return r;
 	}
 	if (alloc_space_find(sp, pool, plen, from, to, out) != 0)
 		return -1;
-	if (alloc_space_take(sp, out) != 0)
+	if (space_take_path(sp, out, &fg->p) != 0)
 		abort();	/* find said it was free */
+	/* a run of bounded requests goes on from here */
+	fg->valid = fits && to >= (net | host) && plen > pool->plen;
+	fg->family = pool->family;
+	fg->pplen = pool->plen;
+	fg->plen = plen;
+	fg->net = net;
+	fg->from = from;
+	fg->rel = plen > pool->plen ?
+	    (uint64_t)((out->v - net) >> (bits - plen)) : 0;
+	fg->frees = sp->frees;
 	return 0;
 }
 

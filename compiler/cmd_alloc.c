@@ -409,16 +409,20 @@ batch_err(struct batch *b, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-/* The spec named by a request line's "spec" value (NULL: the default). */
+/*
+ * The spec named by a request: a file path (path, len), an inline object
+ * (obj), or neither (the --spec default).
+ */
 static struct spec *
-batch_spec(struct batch *b, json_t *v, int *rc)
+batch_spec(struct batch *b, const char *path, size_t plen, json_t *obj,
+    int *rc)
 {
 	struct spec *sp;
-	char *key, name[64], *path;
+	char *key, name[64], *file;
 	size_t len;
 
 	*rc = 0;
-	if (v == NULL || json_is_null(v)) {
+	if (path == NULL && obj == NULL) {
 		if (b->def == NULL) {
 			batch_err(b, "no \"spec\" and no --spec");
 			*rc = 2;
@@ -426,19 +430,15 @@ batch_spec(struct batch *b, json_t *v, int *rc)
 		}
 		return b->def;
 	}
-	if (json_is_string(v))
-		key = xasprintf("f:%s", json_string_value(v));
-	else if (json_is_object(v)) {
-		char *t = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+	if (path != NULL) {
+		key = xasprintf("f:%.*s", (int)plen, path);
+	} else {
+		char *t = json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS);
 
 		if (t == NULL)
 			abort();
 		key = xasprintf("j:%s", t);
 		free(t);
-	} else {
-		batch_err(b, "\"spec\" must be a file path or a JSON object");
-		*rc = 2;
-		return NULL;
 	}
 	len = strlen(key);
 	if ((sp = strmap_get(&b->cache, key, len)) != NULL) {
@@ -448,8 +448,8 @@ batch_spec(struct batch *b, json_t *v, int *rc)
 		return sp->ok ? sp : NULL;
 	}
 	if (key[0] == 'f') {
-		path = key + 2;
-		sp = spec_load(&b->d, &path, 1, NULL, NULL, 0, rc);
+		file = key + 2;
+		sp = spec_load(&b->d, &file, 1, NULL, NULL, 0, rc);
 	} else {
 		snprintf(name, sizeof(name), "%s:%zu", b->file, b->line);
 		sp = spec_load(&b->d, NULL, 0, name, key + 2, len - 2, rc);
@@ -464,27 +464,160 @@ batch_spec(struct batch *b, json_t *v, int *rc)
 	return sp;
 }
 
-static const char *
-batch_str(struct batch *b, json_t *o, const char *key, bool need, int *rc)
-{
-	json_t *v = json_object_get(o, key);
+/* One request line, whichever way it was parsed. */
+struct breq {
+	char		 device[64], instance[64], service[64];
+	bool		 has_device, has_instance, has_service;
+	const char	*spec;		/* a path (not NUL-terminated) */
+	size_t		 spec_len;
+	json_t		*spec_obj;	/* or an inline spec, borrowed */
+	bool		 has_spec;
+};
 
-	if ((v == NULL || json_is_null(v)) && !need)
-		return NULL;
-	if (!json_is_string(v) || !check_ident_ok(json_string_value(v),
-	    json_string_length(v))) {
-		batch_err(b, "\"%s\" must be a name of 1-63 of A-Z a-z 0-9 . _ "
-		    "-", key);
-		*rc = 2;
-		return NULL;
+/* Takes key = value into rq; 2 with a message on a bad key or value. */
+static int
+breq_set(struct batch *b, struct breq *rq, const char *key, size_t klen,
+    const char *val, size_t vlen, json_t *obj)
+{
+	static const char *const names[] = { "device", "instance",
+	    "service" };
+	char *dst[3] = { rq->device, rq->instance, rq->service };
+	bool *has[3] = { &rq->has_device, &rq->has_instance,
+	    &rq->has_service };
+	size_t i;
+
+	if (klen == 4 && memcmp(key, "spec", 4) == 0) {
+		if (rq->has_spec)
+			goto dup;
+		rq->has_spec = true;
+		if (obj != NULL && !json_is_null(obj) && !json_is_object(obj) &&
+		    !json_is_string(obj)) {
+			batch_err(b, "\"spec\" must be a file path or a JSON "
+			    "object");
+			return 2;
+		}
+		if (obj != NULL && json_is_object(obj))
+			rq->spec_obj = obj;
+		else if (val != NULL) {
+			rq->spec = val;
+			rq->spec_len = vlen;
+		}
+		return 0;
 	}
-	return json_string_value(v);
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		if (klen != strlen(names[i]) || memcmp(key, names[i], klen))
+			continue;
+		if (*has[i])
+			goto dup;
+		if (i == 2 && val == NULL && obj != NULL && json_is_null(obj))
+			return 0;	/* "service": null */
+		if (val == NULL || !check_ident_ok(val, vlen)) {
+			batch_err(b, "\"%s\" must be a name of 1-63 of A-Z a-z "
+			    "0-9 . _ -", names[i]);
+			return 2;
+		}
+		memcpy(dst[i], val, vlen);
+		dst[i][vlen] = '\0';
+		*has[i] = true;
+		return 0;
+	}
+	batch_err(b, "unknown key \"%.*s\" (spec, device, instance, "
+	    "service)", (int)(klen > 40 ? 40 : klen), key);
+	return 2;
+dup:
+	batch_err(b, "\"%.*s\" is given twice", (int)klen, key);
+	return 2;
+}
+
+/* A JSON string at *p without escapes or non-ASCII bytes. */
+static bool
+flat_str(const char **p, const char **s, size_t *len)
+{
+	const char *q = *p;
+
+	if (*q++ != '"')
+		return false;
+	*s = q;
+	while (*q != '"') {
+		if (*q == '\0' || *q == '\\' || (unsigned char)*q < 0x20 ||
+		    (unsigned char)*q >= 0x80)
+			return false;
+		q++;
+	}
+	*len = (size_t)(q - *s);
+	*p = q + 1;
+	return true;
+}
+
+static const char *
+flat_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+/*
+ * The common request shape, without jansson: a flat object of plain
+ * string values.  Returns 0 parsed, 2 bad request (reported), -1 not
+ * that shape (the caller parses it with jansson).
+ */
+static int
+batch_flat(struct batch *b, const char *text, struct breq *rq)
+{
+	const char *p = flat_ws(text), *k, *v;
+	size_t kl, vl;
+	int r;
+
+	if (*p++ != '{')
+		return -1;
+	p = flat_ws(p);
+	while (*p != '}') {
+		if (!flat_str(&p, &k, &kl))
+			return -1;
+		p = flat_ws(p);
+		if (*p++ != ':')
+			return -1;
+		p = flat_ws(p);
+		if (!flat_str(&p, &v, &vl))
+			return -1;
+		p = flat_ws(p);
+		if (*p == ',') {
+			p = flat_ws(p + 1);
+			if (*p == '}')
+				return -1;	/* trailing comma: let jansson say */
+		} else if (*p != '}') {
+			return -1;
+		}
+		if ((r = breq_set(b, rq, k, kl, v, vl, NULL)) != 0)
+			return r;
+	}
+	p = flat_ws(p + 1);
+	return *p == '\0' ? 0 : -1;
+}
+
+static int
+batch_json(struct batch *b, json_t *o, struct breq *rq)
+{
+	const char *key;
+	json_t *v;
+	int r;
+
+	json_object_foreach(o, key, v) {
+		r = breq_set(b, rq, key, strlen(key), json_is_string(v) ?
+		    json_string_value(v) : NULL, json_is_string(v) ?
+		    json_string_length(v) : 0, v);
+		if (r != 0)
+			return r;
+	}
+	return 0;
 }
 
 static int
 batch_line(struct batch *b, struct alloc_session *s, const char *text,
     FILE *out)
 {
+	struct breq br;
 	struct request rq;
 	struct spec *sp;
 	struct service *svc;
@@ -492,27 +625,34 @@ batch_line(struct batch *b, struct alloc_session *s, const char *text,
 	struct instance *inst;
 	struct inst_plan p;
 	json_error_t err;
-	json_t *o;
+	json_t *o = NULL;
 	char msg[512], *ans;
-	int rc = 0;
+	int rc;
 
-	o = json_loads(text, JSON_REJECT_DUPLICATES, &err);
-	if (!json_is_object(o)) {
-		if (o == NULL)
-			batch_err(b, "not JSON: %s (column %d)", err.text,
-			    err.column);
-		else
-			batch_err(b, "a request must be a JSON object");
-		json_decref(o);
-		return 2;
+	memset(&br, 0, sizeof(br));
+	if ((rc = batch_flat(b, text, &br)) < 0) {
+		memset(&br, 0, sizeof(br));
+		o = json_loads(text, JSON_REJECT_DUPLICATES, &err);
+		if (!json_is_object(o)) {
+			if (o == NULL)
+				batch_err(b, "not JSON: %s (column %d)",
+				    err.text, err.column);
+			else
+				batch_err(b, "a request must be a JSON object");
+			json_decref(o);
+			return 2;
+		}
+		rc = batch_json(b, o, &br);
+	}
+	if (rc == 0 && (!br.has_device || !br.has_instance)) {
+		batch_err(b, "a request needs \"device\" and \"instance\"");
+		rc = 2;
 	}
 	memset(&rq, 0, sizeof(rq));
-	rq.device = batch_str(b, o, "device", true, &rc);
-	if (rc == 0)
-		rq.instance = batch_str(b, o, "instance", true, &rc);
-	if (rc == 0)
-		rq.service = batch_str(b, o, "service", false, &rc);
-	if (rc == 0 && (sp = batch_spec(b, json_object_get(o, "spec"),
+	rq.device = br.device;
+	rq.instance = br.instance;
+	rq.service = br.has_service ? br.service : NULL;
+	if (rc == 0 && (sp = batch_spec(b, br.spec, br.spec_len, br.spec_obj,
 	    &rc)) != NULL) {
 		if (spec_resolve(sp, &rq, &svc, &dev, &inst, msg,
 		    sizeof(msg)) != 0) {
@@ -525,7 +665,8 @@ batch_line(struct batch *b, struct alloc_session *s, const char *text,
 			rc = 1;
 		} else {
 			ans = answer_text(&p, svc, &rq);
-			fprintf(out, "%s\n", ans);
+			fputs(ans, out);
+			putc('\n', out);
 			free(ans);
 		}
 	}

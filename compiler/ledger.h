@@ -107,7 +107,8 @@ struct ledger_ops {
 	 * ledger_inst_fini), 1 none.  Only its live leases are loaded. */
 	int	(*inst_get)(struct ledger *l, const char *instance,
 		    struct ledger_inst *out);
-	/* A new live generation; *gen receives its number. */
+	/* A new live generation; *gen receives its number.  Returns 1 (and
+	 * adds nothing) when the instance has a live generation already. */
 	int	(*inst_add)(struct ledger *l, const char *instance,
 		    const char *service, const char *device, int64_t now,
 		    int64_t *gen);

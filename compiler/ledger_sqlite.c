@@ -60,8 +60,8 @@ static const char *const migrations[] = {
 	"CREATE UNIQUE INDEX instance_live ON instance(instance)"
 	"  WHERE released IS NULL;"
 	"CREATE TABLE lease ("
-	"  id INTEGER PRIMARY KEY,"
-	"  gen INTEGER NOT NULL REFERENCES instance(gen),"
+	"  id INTEGER PRIMARY KEY,"	/* gen * 256 + n: see LEASE_ID */
+	"  gen INTEGER NOT NULL,"
 	"  kind TEXT NOT NULL,"
 	"  scope TEXT NOT NULL,"
 	"  family INTEGER NOT NULL,"
@@ -80,7 +80,6 @@ static const char *const migrations[] = {
 	");"
 	"CREATE INDEX lease_space ON lease(scope, family, lo, hi)"
 	"  WHERE active = 1;"
-	"CREATE INDEX lease_gen ON lease(gen);"
 	"CREATE TABLE watermark ("
 	"  family INTEGER NOT NULL,"
 	"  region BLOB NOT NULL,"
@@ -95,6 +94,12 @@ static const char *const migrations[] = {
 };
 
 #define SCHEMA_VERSION	((int)ARRAY_SIZE(migrations))
+
+/*
+ * A lease's id is its generation * 256 + its number within it, so the
+ * leases of a generation are a rowid range: no index on gen to keep up.
+ */
+#define LEASE_OF(g)	"l.id BETWEEN " g " * 256 AND " g " * 256 + 255"
 
 #define LEASE_COLS \
 	"l.gen, l.kind, l.scope, l.family, l.pool, l.tplen, l.block, " \
@@ -121,24 +126,27 @@ static const char *const sql[Q__N] = {
 	    "released, reusable_at FROM instance "
 	    "WHERE instance = ?1 AND released IS NULL",
 	[Q_LEASES_LIVE] = "SELECT " LEASE_COLS "FROM lease l JOIN instance i "
-	    "ON i.gen = l.gen WHERE l.gen = ?1 AND l.released IS NULL "
+	    "ON i.gen = l.gen WHERE " LEASE_OF("?1") " AND l.released IS NULL "
 	    "ORDER BY l.id",
 	[Q_LEASES_ALL] = "SELECT " LEASE_COLS "FROM lease l JOIN instance i "
-	    "ON i.gen = l.gen WHERE l.gen = ?1 ORDER BY l.id",
-	[Q_INST_ADD] = "INSERT INTO instance (instance, service, device, "
-	    "created) VALUES (?1, ?2, ?3, ?4)",
+	    "ON i.gen = l.gen WHERE " LEASE_OF("?1") " ORDER BY l.id",
+	/* ignored (changes() == 0) when a live generation exists */
+	[Q_INST_ADD] = "INSERT OR IGNORE INTO instance (instance, service, "
+	    "device, created) VALUES (?1, ?2, ?3, ?4)",
 	[Q_INST_SETDEV] = "UPDATE instance SET device = ?2 WHERE gen = ?1",
 	[Q_INST_REL] = "UPDATE instance SET released = ?2, reusable_at = ?3 "
 	    "WHERE gen = ?1 AND released IS NULL",
-	[Q_LEASE_REL_GEN] = "UPDATE lease SET released = ?2, "
+	[Q_LEASE_REL_GEN] = "UPDATE lease AS l SET released = ?2, "
 	    "reusable_at = ?3, active = (?3 > ?2) "
-	    "WHERE gen = ?1 AND released IS NULL",
-	[Q_LEASE_REL_KIND] = "UPDATE lease SET released = ?3, "
+	    "WHERE " LEASE_OF("?1") " AND released IS NULL",
+	[Q_LEASE_REL_KIND] = "UPDATE lease AS l SET released = ?3, "
 	    "reusable_at = ?3, active = 0 "
-	    "WHERE gen = ?1 AND kind = ?2 AND released IS NULL",
-	[Q_LEASE_ADD] = "INSERT INTO lease (gen, kind, scope, family, lo, hi, "
-	    "pool, tplen, block, address, pool_start, pool_end, created) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	    "WHERE " LEASE_OF("?1") " AND kind = ?2 AND released IS NULL",
+	[Q_LEASE_ADD] = "INSERT INTO lease (id, gen, kind, scope, family, lo, "
+	    "hi, pool, tplen, block, address, pool_start, pool_end, created) "
+	    "VALUES ((SELECT coalesce(max(l.id) + 1, ?1 * 256) FROM lease l "
+	    "WHERE " LEASE_OF("?1") "), "
+	    "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
 	[Q_SCAN_IN] = "SELECT " LEASE_COLS "FROM lease l JOIN instance i "
 	    "ON i.gen = l.gen WHERE l.active = 1 AND l.scope = ?1 AND "
 	    "l.family = ?2 AND l.lo BETWEEN ?3 AND ?4",
@@ -167,8 +175,9 @@ static const char *const sql[Q__N] = {
 	[Q_HINT_DROP] = "DELETE FROM watermark WHERE family = ?1 AND "
 	    "region <= ?3 AND region_hi >= ?2",
 	/* fleet-wide leases about to stop being active */
-	[Q_FREED_GEN] = "SELECT family, lo, hi FROM lease WHERE gen = ?1 AND "
-	    "released IS NULL AND active = 1 AND scope = ''",
+	[Q_FREED_GEN] = "SELECT family, lo, hi FROM lease l WHERE "
+	    LEASE_OF("?1") " AND released IS NULL AND active = 1 AND "
+	    "scope = ''",
 	[Q_FREED_EXPIRE] = "SELECT family, lo, hi FROM lease "
 	    "INDEXED BY lease_cooling WHERE active = 1 AND "
 	    "released IS NOT NULL AND reusable_at <= ?1 AND scope = ''",
@@ -188,6 +197,8 @@ static const char *const sql[Q__N] = {
 	[Q_INST_EVERY] = "SELECT gen, instance, service, device, created, "
 	    "released, reusable_at FROM instance ORDER BY instance, gen",
 };
+
+static bool sq_configured;
 
 struct sq {
 	sqlite3		*db;
@@ -459,10 +470,20 @@ sq_open(struct ledger *l, const char *where)
 	struct sq *q = xzalloc(sizeof(*q));
 	const char *sync = getenv("EDGENETC_LEDGER_SYNC");
 	bool mem = strcmp(where, ":memory:") == 0;
-	char buf[96];
+	char buf[192];
 	int v, one = 1;
 
 	l->impl = q;
+	/*
+	 * edgenetc is single-threaded: no mutexes and no memory statistics
+	 * (a global mutex on every malloc).  Refused, harmlessly, if the
+	 * library was initialized already.
+	 */
+	if (!sq_configured) {
+		sq_configured = true;
+		sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
+		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	}
 	if (sqlite3_open_v2(where, &q->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		sq_fail(l, "open");
@@ -488,7 +509,8 @@ sq_open(struct ledger *l, const char *where)
 	    "set WAL journal") != 0)
 		goto fail;
 	snprintf(buf, sizeof(buf), "PRAGMA synchronous = %s; "
-	    "PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 0",
+	    "PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -16384; "
+	    "PRAGMA temp_store = MEMORY",
 	    sync != NULL && strcmp(sync, "normal") == 0 ? "NORMAL" : "FULL");
 	if (sq_exec(l, buf, "configure") != 0)
 		goto fail;
@@ -784,6 +806,8 @@ sq_inst_add(struct ledger *l, const char *instance, const char *service,
 	sqlite3_bind_int64(st, 4, now);
 	if (sq_done(l, st, "record instance") != 0)
 		return -1;
+	if (sqlite3_changes(sq_of(l)->db) == 0)
+		return 1;
 	*gen = sqlite3_last_insert_rowid(sq_of(l)->db);
 	return 0;
 }
@@ -868,6 +892,24 @@ sq_lease_add(struct ledger *l, const struct lease *ls)
 	return sq_done(l, st, "record lease");
 }
 
+/* A lease query over (scope, family, lo[, hi]) with its parameters. */
+static sqlite3_stmt *
+sq_space_stmt(struct ledger *l, enum q id, const char *scope, uint8_t family,
+    u128 lo, const u128 *hi)
+{
+	sqlite3_stmt *st = sq_stmt(l, id);
+
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_text(st, 1, scope != NULL ? scope : "", -1,
+	    SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 2, family);
+	bind_u128(st, 3, lo);
+	if (hi != NULL)
+		bind_u128(st, 4, *hi);
+	return st;
+}
+
 static int
 sq_scan_stmt(struct ledger *l, sqlite3_stmt *st, ledger_lease_fn fn,
     void *arg)
@@ -896,21 +938,14 @@ sq_lease_scan(struct ledger *l, const char *scope, uint8_t family, u128 lo,
 	sqlite3_stmt *st;
 	int r;
 
-	if ((st = sq_stmt(l, Q_SCAN_IN)) == NULL)
+	if ((st = sq_space_stmt(l, Q_SCAN_IN, scope, family, lo, &hi)) ==
+	    NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, scope != NULL ? scope : "", -1,
-	    SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 2, family);
-	bind_u128(st, 3, lo);
-	bind_u128(st, 4, hi);
 	if ((r = sq_scan_stmt(l, st, fn, arg)) != 0)
 		return r;
-	if ((st = sq_stmt(l, Q_SCAN_BELOW)) == NULL)
+	if ((st = sq_space_stmt(l, Q_SCAN_BELOW, scope, family, lo, NULL)) ==
+	    NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, scope != NULL ? scope : "", -1,
-	    SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 2, family);
-	bind_u128(st, 3, lo);
 	return sq_scan_stmt(l, st, fn, arg);
 }
 
@@ -946,21 +981,14 @@ sq_lease_ranges(struct ledger *l, const char *scope, uint8_t family, u128 lo,
 	sqlite3_stmt *st;
 	int r;
 
-	if ((st = sq_stmt(l, Q_RANGES_IN)) == NULL)
+	if ((st = sq_space_stmt(l, Q_RANGES_IN, scope, family, lo, &hi)) ==
+	    NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, scope != NULL ? scope : "", -1,
-	    SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 2, family);
-	bind_u128(st, 3, lo);
-	bind_u128(st, 4, hi);
 	if ((r = sq_ranges_stmt(l, st, family, fn, arg)) != 0)
 		return r;
-	if ((st = sq_stmt(l, Q_RANGES_BELOW)) == NULL)
+	if ((st = sq_space_stmt(l, Q_RANGES_BELOW, scope, family, lo,
+	    NULL)) == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, scope != NULL ? scope : "", -1,
-	    SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 2, family);
-	bind_u128(st, 3, lo);
 	return sq_ranges_stmt(l, st, family, fn, arg);
 }
 
@@ -1132,16 +1160,17 @@ sq_integrity(struct ledger *l, void (*fn)(void *, const char *), void *arg)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return sq_fail(l, "integrity check");
-	if (sqlite3_prepare_v2(sq_of(l)->db, "PRAGMA foreign_key_check", -1,
-	    &st, NULL) != SQLITE_OK)
-		return sq_fail(l, "foreign key check");
+	if (sqlite3_prepare_v2(sq_of(l)->db, "SELECT id FROM lease l WHERE "
+	    "l.id / 256 != l.gen OR NOT EXISTS (SELECT 1 FROM instance i "
+	    "WHERE i.gen = l.gen)", -1, &st, NULL) != SQLITE_OK)
+		return sq_fail(l, "lease check");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		fn(arg, "a lease names a generation that does not exist");
+		fn(arg, "a lease does not belong to a generation that exists");
 		n++;
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return sq_fail(l, "foreign key check");
+		return sq_fail(l, "lease check");
 	return n;
 }
 

@@ -971,18 +971,23 @@ alloc_session_instance(struct alloc_session *s, struct service *svc,
 		out->wan_gw = host_of(out->wan_net->subnet.a.family,
 		    out->wan_net->subnet.a.v);
 	}
-	r = s->l->ops->inst_get(s->l, instance_id, &li);
+	/* most requests are new instances: try to add it first, and read
+	 * the live generation only when there is one */
+	memset(&li, 0, sizeof(li));
+	r = s->l->ops->inst_add(s->l, instance_id, svc->name.s, device_id,
+	    s->now, &c.gen);
 	if (r < 0)
 		return sess_ledger_err(s);
-	found = r == 0;
-	if (found && dc_existing(&c, &li, &found) != 0) {
-		ledger_inst_fini(&li);
-		return -1;
-	}
-	if (!found) {
-		memset(&li, 0, sizeof(li));
-		if (s->l->ops->inst_add(s->l, instance_id, svc->name.s,
-		    device_id, s->now, &c.gen) != 0)
+	found = r == 1;
+	if (found) {
+		if (s->l->ops->inst_get(s->l, instance_id, &li) != 0)
+			return sess_ledger_err(s);
+		if (dc_existing(&c, &li, &found) != 0) {
+			ledger_inst_fini(&li);
+			return -1;
+		}
+		if (!found && s->l->ops->inst_add(s->l, instance_id,
+		    svc->name.s, device_id, s->now, &c.gen) != 0)
 			return sess_ledger_err(s);
 	}
 	r = dc_lan(&c, st, find_lease(&li, true), out);

@@ -434,6 +434,22 @@ brute_lowest(const unsigned char *used, unsigned n, unsigned size)
 	return -1;
 }
 
+/* The lowest aligned free block of size at or after from, or -1. */
+static int
+brute_from(const unsigned char *used, unsigned n, unsigned size,
+    unsigned from)
+{
+	unsigned b = (from + size - 1) & ~(size - 1), i;
+
+	for (; b + size <= n; b += size) {
+		for (i = 0; i < size && !used[b + i]; i++)
+			;
+		if (i == size)
+			return (int)b;
+	}
+	return -1;
+}
+
 static void
 test_random_vs_brute(void **state)
 {
@@ -486,7 +502,7 @@ test_random_runs(void **state)
 	unsigned char *used = calloc(N, 1);
 	struct addr pool = P("10.64.0.0/20"), sub = P("10.64.8.0/21"), out;
 	struct addr *pl;
-	unsigned size, plen = 28, i, op, off;
+	unsigned size, plen = 28, i, op, off, lo, next = 0;
 	u128 base = addr_network(&pool);
 	int want, r;
 
@@ -525,11 +541,24 @@ test_random_runs(void **state)
 			continue;
 		}
 		/* mostly: the next block of the run, in the pool or the
-		 * sub-pool that overlaps it */
+		 * sub-pool that overlaps it; sometimes from a lower bound:
+		 * the end of the last block (a watermark) or anywhere */
 		pl = r < 20 ? &sub : &pool;
 		off = (unsigned)(addr_network(pl) - base);
-		want = brute_lowest(used + off, (unsigned)addr_size(pl), size);
-		r = alloc_space_get(sp, pl, plen, ALL, &out);
+		lo = 0;
+		if (r >= 60 && r < 85)
+			lo = next;
+		else if (r >= 85)
+			lo = (unsigned)rand() % (unsigned)addr_size(pl);
+		if (lo >= addr_size(pl))
+			lo = 0;
+		want = brute_from(used + off, (unsigned)addr_size(pl), size,
+		    lo);
+		r = alloc_space_get(sp, pl, plen, base + off + lo, ~(u128)0,
+		    &out);
+		next = 0;
+		if (r == 0)
+			next = (unsigned)(out.v - base) - off + size;
 		if (want < 0) {
 			assert_int_equal(r, -1);
 			continue;

@@ -33,7 +33,7 @@ fmt_usage(FILE *fp)
 	    "service; devices cannot be written as GraphQL (exit 1).\n"
 	    "\n"
 	    "  --to S               output syntax\n"
-	    "  --syntax S           read every FILE as S instead of by extension\n"
+	    "  --syntax S           read every FILE as S, not by extension\n"
 	    "  --vars FILE.json     values of GraphQL $variables\n", fp);
 }
 

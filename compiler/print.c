@@ -42,8 +42,8 @@ struct pr {
 	enum syntax	 syn;
 	enum pr_state	 state;
 	struct pr_level	 lv[PR_MAXDEPTH];
-	int		 depth;		/* index of the open level, -1 none */
-	unsigned	 base;		/* indent of the outermost level */
+	int		 depth;		/* the open level, -1: none */
+	unsigned	 base;		/* indent of the outermost */
 };
 
 static void
@@ -640,7 +640,8 @@ print_fleet_graphql(struct pr *p, const struct fleet *f, struct diag_ctx *d)
 			if (!isalnum((unsigned char)base[j]) && base[j] != '_')
 				base[j] = '_';
 		name = xstrdup(base);
-		for (j = 2; strmap_get(&used, name, strlen(name)) != NULL; j++) {
+		for (j = 2; strmap_get(&used, name, strlen(name)) != NULL;
+		    j++) {
 			free(name);
 			name = xasprintf("%s_%zu", base, j);
 		}
@@ -650,8 +651,9 @@ print_fleet_graphql(struct pr *p, const struct fleet *f, struct diag_ctx *d)
 	}
 	strmap_fini(&used);
 	for (i = 0; i < f->n_svcs; i++) {
-		fprintf(p->fp, "%smutation %s {\n  DM_import_node_service(input: ",
-		    i > 0 ? "\n" : "", names[i]);
+		fprintf(p->fp, "%smutation %s {\n"
+		    "  DM_import_node_service(input: ", i > 0 ? "\n" : "",
+		    names[i]);
 		p->depth = -1;
 		p->base = 4;
 		if (print_service_import(p, f->svcs[i], d) < 0)

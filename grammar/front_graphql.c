@@ -226,7 +226,8 @@ gq_escape(struct gq_state *st, const char *s, size_t avail, unsigned line,
 	}
 	if (cp >= 0xd800 && cp <= 0xdbff) {
 		if (avail >= 12 && s[6] == '\\' && s[7] == 'u' &&
-		    (lo = gq_hex4(s + 8, avail - 8)) >= 0xdc00 && lo <= 0xdfff) {
+		    (lo = gq_hex4(s + 8, avail - 8)) >= 0xdc00 &&
+		    lo <= 0xdfff) {
 			cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
 			*wrote = gq_utf8_put(out, (uint32_t)cp);
 			return 12;
@@ -748,7 +749,8 @@ gq_field_skipped(struct gq_state *st, struct gq_op *op, struct gq_field *f)
 		if (dir->args != NULL && gq_resolve(st, op, &dir->args) < 0)
 			continue;
 		cond = vnode_get(dir->args, "if");
-		if (cond == NULL || cond->type != VN_BOOL || dir->args->n != 1) {
+		if (cond == NULL || cond->type != VN_BOOL ||
+		    dir->args->n != 1) {
 			gq_semerr(st, &dir->loc, "graphql-argument",
 			    "@%s takes one argument, if: Boolean!", dir->name);
 			continue;

@@ -14,7 +14,7 @@
  * set (message on stderr) when the file could not be read, else an error
  * in d.
  */
-struct vnode	*front_graphql_vars_load(struct diag_ctx *d, const char *path,
-		    int *unreadable);
+struct vnode	*front_graphql_vars_load(struct diag_ctx *d,
+		    const char *path, int *unreadable);
 
 #endif

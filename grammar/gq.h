@@ -18,8 +18,10 @@
 #include "strmap.h"
 #include "vnode.h"
 
-/* Nesting of (), [] and {} deeper than this is an error (as in the YAML and JSON
- * front-ends; it also protects the recursive walkers below from stack exhaustion). */
+/*
+ * Nesting of (), [] and {} deeper than this is an error (as in the YAML
+ * and JSON front-ends); it also keeps every recursive walk shallow.
+ */
 #define GQ_MAX_DEPTH	64
 /* Lexical and syntax errors reported per file before giving up. */
 #define GQ_MAX_ERRORS	50
@@ -96,7 +98,7 @@ struct gq_op {
 
 /* Names seen so far, for the unique-operation-name rule. */
 struct gq_opname {
-	char		*name;		/* NULL: an anonymous operation */
+	char		*name;		/* NULL: anonymous */
 	struct loc	 loc;
 };
 
@@ -119,13 +121,16 @@ struct gq_state {
 	char		*bbuf;
 	size_t		 blen, bcap;
 	unsigned	 bline, bcol;
-	/* the last token's text, for "got ..." in syntax errors, and the
-	 * position just past it (where "end of file" is reported) */
-	const char	*last;		/* into the scanner's buffer: valid */
-	size_t		 last_len;	/* until the next token is read */
+	/*
+	 * The last token's text, for "got ..." in syntax errors (it points
+	 * into the scanner's buffer: valid until the next token is read),
+	 * and the position just past it (where "end of file" is reported).
+	 */
+	const char	*last;
+	size_t		 last_len;
 	unsigned	 end_line, end_col;
-	bool		 skip_anon;	/* after recovery at the top level */
-	bool		 saw_var;	/* a $variable since the last operation */
+	bool		 skip_anon;	/* after top-level recovery */
+	bool		 saw_var;	/* $x in this operation */
 
 	unsigned	 n_errors;	/* lexical + syntax + semantic */
 	bool		 gave_up;
@@ -133,8 +138,9 @@ struct gq_state {
 	size_t		 n_ops, cap_ops;
 	bool		 anon_seen;
 	struct strmap	 opnames;	/* name -> index + 1 in ops */
-	struct strmap	 varmap;	/* the operation's $name -> vardef */
-	struct gq_arena_blk *arena, *arena_cur;	/* names, see gq_name_dup */
+	struct strmap	 varmap;	/* this operation's vardefs */
+	/* names, see gq_name_dup() */
+	struct gq_arena_blk *arena, *arena_cur;
 };
 
 struct gq_arena_blk;

@@ -61,7 +61,7 @@ static struct gq_op	*gq_op_new(enum gq_optype, char *, struct loc,
 
 %union {
 	char			*str;	/* owned (numbers) */
-	char			*name;	/* in the parse's arena, never freed */
+	char			*name;	/* arena: not freed */
 	struct gq_str		 sv;
 	struct vnode		*vn;
 	struct gq_field		*field;
@@ -201,7 +201,11 @@ type
 	;
 
 type_base
-	: name			{ $$.text = xstrdup($1); $$.nonnull = false; }
+	: name
+		{
+			$$.text = xstrdup($1);
+			$$.nonnull = false;
+		}
 	| '[' type ']'
 		{
 			$$.text = xasprintf("[%s]", $2.text);

@@ -708,7 +708,8 @@ test_print_graphql_names(void **state)
 	assert_string_equal(out, "# no node services\n");
 	free(out);
 	out = fmt(f, SYNTAX_JSON, &rc, &d);
-	assert_string_equal(out, "{\n  \"services\": [],\n  \"devices\": []\n}\n");
+	assert_string_equal(out,
+	    "{\n  \"services\": [],\n  \"devices\": []\n}\n");
 	free(out);
 	fleet_free(f);
 	diag_fini(&d);

@@ -23,11 +23,19 @@ struct vnode	*front_yaml_parse_stream(struct diag_ctx *d, const char *file,
 struct vnode	*front_json_parse_stream(struct diag_ctx *d, const char *file,
 		    const char *buf, size_t len, front_item_fn *fn, void *arg);
 
-/* Maps one item of a fleet document's list listkey. */
+/* Maps one item of a fleet document's list listkey; moves strings out
+ * of item (the caller frees it next). */
 int		 front_map_item(struct fleet *f, struct diag_ctx *d,
-		    const char *listkey, const struct vnode *item);
+		    const char *listkey, struct vnode *item);
 
 /* "services" / "devices": the lists that may stream. */
 int		 front_stream_key(const char *key);
+
+/*
+ * vnode_object_add() without the copy: takes key (malloc'd, NUL at
+ * keylen) as well as item.  For front-ends that own their key text.
+ */
+void		 vnode_object_add_take(struct vnode *obj, char *key,
+		    const struct loc *keyloc, struct vnode *item);
 
 #endif

@@ -82,7 +82,8 @@ jb_take_pos(struct jbuild *b, struct loc *l, struct jpos *jp)
 		if (s[i] == '\n') {
 			b->line++;
 			b->ls = i + 1;
-		} else if (strchr(" \t\r,:}]", s[i]) == NULL || s[i] == '\0')
+		} else if (s[i] != ' ' && s[i] != ',' && s[i] != ':' &&
+		    s[i] != '}' && s[i] != ']' && s[i] != '\t' && s[i] != '\r')
 			break;
 	}
 	l->file = b->file;
@@ -110,8 +111,8 @@ jb_take_pos(struct jbuild *b, struct loc *l, struct jpos *jp)
 		i += 5;
 		break;
 	default:
-		while (i < n && strchr("+-.eE0123456789", s[i]) != NULL &&
-		    s[i] != '\0')
+		while (i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == '-' ||
+		    s[i] == '.' || s[i] == 'e' || s[i] == 'E' || s[i] == '+'))
 			i++;
 		if (i == st)
 			b->bad = true;

@@ -85,6 +85,7 @@ struct mapper {
 	struct fleet	*f;
 	struct diag_ctx	*d;
 	bool		 nsi;		/* inside node_service_input */
+	bool		 take;		/* the tree is ours: take its strings */
 };
 
 #define KT(name, what, arr) \
@@ -267,12 +268,31 @@ map_is_text(const struct vnode *v)
 	return v->type == VN_STRING || v->type == VN_SCALAR;
 }
 
+/*
+ * Stores a string of the tree in the model: a copy, or, for a streamed
+ * item that is freed right after mapping, the tree's own buffer.
+ */
+static void
+map_lstr(struct mapper *m, char **sp, size_t len, const struct loc *l,
+    struct lstr *out)
+{
+	if (!m->take) {
+		lstr_set(out, *sp, len, l);
+		return;
+	}
+	lstr_clear(out);
+	out->s = *sp;
+	out->len = len;
+	out->loc = *l;
+	*sp = NULL;
+}
+
 static int
 map_str(struct mapper *m, const struct vnode *v, struct lstr *out)
 {
 	if (!map_is_text(v))
 		return map_wrong_type(m, v, "string");
-	lstr_set(out, v->s, v->len, &v->loc);
+	map_lstr(m, (char **)&v->s, v->len, &v->loc, out);
 	return 0;
 }
 
@@ -475,11 +495,11 @@ map_env_value(struct mapper *m, const struct vnode *v, struct lstr *out)
 	case VN_SCALAR:
 	case VN_INT:
 	case VN_FLOAT:
-		lstr_set(out, v->s, v->len, &v->loc);
+		map_lstr(m, (char **)&v->s, v->len, &v->loc, out);
 		return 0;
 	case VN_BOOL:
 		if (v->s != NULL)
-			lstr_set(out, v->s, v->len, &v->loc);
+			map_lstr(m, (char **)&v->s, v->len, &v->loc, out);
 		else
 			lstr_set(out, v->b ? "true" : "false", v->b ? 4 : 5,
 			    &v->loc);
@@ -507,8 +527,8 @@ map_env(struct mapper *m, const struct vnode *v, struct service *s)
 		if (skip[i])
 			continue;
 		e = XPUSH(s->env, s->n_env, s->cap_env);
-		lstr_set(&e->key, v->keys[i], strlen(v->keys[i]),
-		    &v->key_locs[i]);
+		map_lstr(m, &v->keys[i], strlen(v->keys[i]), &v->key_locs[i],
+		    &e->key);
 		if (map_env_value(m, v->items[i], &e->value) < 0) {
 			lstr_clear(&e->key);
 			s->n_env--;
@@ -660,7 +680,7 @@ map_field(struct mapper *m, const struct keydef *k, const struct vnode *v,
 	case FK_WORD:
 		if (!map_is_text(v) && v->type != VN_ENUM)
 			return map_wrong_type(m, v, "string");
-		lstr_set(field, v->s, v->len, &v->loc);
+		map_lstr(m, (char **)&v->s, v->len, &v->loc, field);
 		return 0;
 	case FK_ADDR:
 		return map_addr(m, v, field);
@@ -883,9 +903,10 @@ front_stream_key(const char *key)
 
 int
 front_map_item(struct fleet *f, struct diag_ctx *d, const char *listkey,
-    const struct vnode *item)
+    struct vnode *item)
 {
-	struct mapper m = { f, d, false };
+	/* the caller frees item right after: its strings can move */
+	struct mapper m = { f, d, false, true };
 
 	if (strcmp(listkey, "services") == 0)
 		return map_service1(&m, item);
@@ -898,7 +919,7 @@ front_map_document(struct fleet *f, struct diag_ctx *d,
 {
 	static const char *const root_extra[] = { "services", "devices",
 		"node_service_input" };
-	struct mapper m = { f, d, false };
+	struct mapper m = { f, d, false, false };
 	unsigned errs = d->n_err;
 
 	if (root == NULL)

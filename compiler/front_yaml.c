@@ -247,11 +247,12 @@ yb_attach(struct ybuild *b, struct vnode *v)
 	}
 	fr->have_key = false;
 	fr->stream = false;
-	if (fr->drop_value || fr->key == NULL)
+	if (fr->drop_value || fr->key == NULL) {
 		vnode_free(v);
-	else
-		vnode_object_add(fr->node, fr->key, fr->keylen, &fr->keyloc, v);
-	free(fr->key);
+		free(fr->key);
+	} else {
+		vnode_object_add_take(fr->node, fr->key, &fr->keyloc, v);
+	}
 	fr->key = NULL;
 }
 

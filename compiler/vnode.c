@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "front_int.h"
 #include "vnode.h"
 #include "xalloc.h"
 
@@ -81,6 +82,13 @@ void
 vnode_object_add(struct vnode *obj, const char *key, size_t keylen,
     const struct loc *keyloc, struct vnode *item)
 {
+	vnode_object_add_take(obj, xstrndup(key, keylen), keyloc, item);
+}
+
+void
+vnode_object_add_take(struct vnode *obj, char *key, const struct loc *keyloc,
+    struct vnode *item)
+{
 	size_t cap = obj->cap;
 
 	if (obj->n >= cap) {
@@ -91,7 +99,7 @@ vnode_object_add(struct vnode *obj, const char *key, size_t keylen,
 		    cap * sizeof(*obj->key_locs));
 		obj->cap = cap;
 	}
-	obj->keys[obj->n] = xstrndup(key, keylen);
+	obj->keys[obj->n] = key;
 	if (keyloc != NULL)
 		obj->key_locs[obj->n] = *keyloc;
 	else

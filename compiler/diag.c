@@ -207,7 +207,7 @@ diag_print_source(const struct diag_ctx *d, const struct loc *l, FILE *fp,
 	for (i = 0; i < w; i++) {
 		unsigned char c = (unsigned char)p[i];
 
-		fputc(c == '\t' || c >= 0x20 ? c : '?', fp);
+		fputc(c == '\t' || (c >= 0x20 && c != 0x7f) ? c : '?', fp);
 	}
 	fputc('\n', fp);
 	if (l->col == 0)

@@ -859,6 +859,13 @@ fwd_nl(struct plan *p, struct step *s)
 	}
 	if ((nl = rt_ctx_nl(c, o->ns)) == NULL)
 		return -1;
+	if (op.kind == RT_OP_VETH) {
+		/* The peer appears there: forget what was known by its name. */
+		struct rt_ns *pns = rt_ctx_ns(c, op.ns);
+
+		if (pns->nl_open)
+			rt_nl_forget(&pns->nl, op.arg);
+	}
 	if (rt_nl_exec(nl, &op, fd, c->err, sizeof(c->err)) == 0)
 		return 0;
 	if (errno == EEXIST) {
@@ -1068,11 +1075,9 @@ commit(struct plan *p, const char *txn, const char *previous)
 		a.ns[i].ino = ns != NULL && ns->fd != -1 ? ns->ino : 0;
 	}
 	a.nns = p->newb->nids;
-	/* Every file this run wrote unsynced, then the record. */
-	if (rt_syncfs(p->c->state) == -1)
-		r = perr(p, "syncfs %s: %s", p->c->state, strerror(errno));
-	else
-		r = rt_applied_write(p->c, &a);
+	/* Instance files were written without fsync: --recover re-installs
+	 * them from the (fsynced) stored bundle if a power loss tore them. */
+	r = rt_applied_write(p->c, &a);
 	rt_applied_free(&a);
 	return r;
 }

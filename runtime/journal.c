@@ -66,8 +66,6 @@ rt_journal_end(struct rt_ctx *c)
 {
 	char path[4096];
 
-	/* What the run (or its undo) wrote unsynced is durable first. */
-	rt_syncfs(c->state);
 	jpath(c, path, sizeof(path));
 	unlink(path);
 	rt_dir_fsync(c->state);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "apply.h"
+#include "journal.h"
 #include "nft.h"
 #include "state.h"
 
@@ -306,13 +307,62 @@ out:
 	return r;
 }
 
+/* Instance files are written without fsync (one fsync per file would
+ * dominate an apply): after a power loss, put back any that differ from
+ * the applied bundle. */
+static int
+refresh_files(struct rt_ctx *c)
+{
+	static const char *const names[] = { "lxc.env", "dnsmasq.conf" };
+	struct rt_applied rec;
+	struct rt_bundle b;
+	char path[4096], *s, *want;
+	size_t i, k, n, wn;
+	int r = 0, same;
+
+	memset(&b, 0, sizeof(b));
+	if (load_live(c, &rec, &b) == -1) {
+		rt_applied_free(&rec);
+		return -1;
+	}
+	for (i = 0; i < b.nids; i++)
+		for (k = 0; k < 2; k++) {
+			const struct rt_bfile *f = rt_bundle_ifile(&b,
+			    b.ids[i], names[k]);
+
+			if (f == NULL || rt_ipath(c, b.ids[i], names[k], path,
+			    sizeof(path)) == -1)
+				continue;
+			want = f->data;
+			wn = f->len;
+			if (k == 1 && rt_dnsmasq_render(f->data, f->len, &want,
+			    &wn) == -1)
+				continue;
+			same = rt_file_read(path, RT_BUNDLE_FILE_MAX, &s,
+			    &n) == 0 && n == wn && memcmp(s, want, n) == 0;
+			if (!same) {
+				rt_ctx_log(c, "recover: restoring %s", path);
+				if (rt_install_ifile(c, &b, b.ids[i],
+				    names[k]) == -1)
+					r = -1;
+			}
+			free(s);
+			s = NULL;
+			if (want != f->data)
+				free(want);
+		}
+	rt_bundle_free(&b);
+	rt_applied_free(&rec);
+	return r;
+}
+
 static int
 cmd_recover(struct rt_ctx *c)
 {
 	struct rt_confirm k;
 	int r;
 
-	if (rt_recover(c) == -1)
+	if (rt_recover(c) == -1 || refresh_files(c) == -1)
 		return fail(c, "recover");
 	if ((r = rt_confirm_read(c, &k)) == -1)
 		return fail(c, "recover");

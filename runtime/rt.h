@@ -64,13 +64,11 @@ int	rt_pfx_equal(const struct rt_pfx *, const struct rt_pfx *);
 int	rt_file_read(const char *path, size_t max, char **out, size_t *len);
 int	rt_file_write_atomic(const char *path, const void *p, size_t n,
 	    unsigned mode);
-/* The same without any fsync when !sync: for files whose durability a
- * later syncfs(2) provides (see apply.c: commit). */
+/* The same without any fsync when !sync: for files the runtime can
+ * re-create from a stored bundle (see main.c: --recover). */
 int	rt_file_replace(const char *path, const void *p, size_t n,
 	    unsigned mode, int sync);
 int	rt_dir_fsync(const char *path);
-/* syncfs(2) of the filesystem holding path. */
-int	rt_syncfs(const char *path);
 /* mkdir -p with mode; -1 with errno. */
 int	rt_mkdirs(const char *path, unsigned mode);
 

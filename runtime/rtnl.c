@@ -578,7 +578,10 @@ rt_nl_exec(struct rt_nl *nl, const struct rt_op *op, int peer_nsfd,
 			ifm->ifi_flags = op->kind == RT_OP_UP ? IFF_UP : 0;
 		} else if (op->kind != RT_OP_LINKDEL)
 			mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
-		rt_nl_forget(nl, op->dev);
+		/* Only the name -> index map is used after a change: it
+		 * stays right unless the link goes. */
+		if (op->kind == RT_OP_LINKDEL)
+			rt_nl_forget(nl, op->dev);
 		break;
 	case RT_OP_ADDR:
 	case RT_OP_ADDRDEL:
@@ -605,8 +608,8 @@ rt_nl_exec(struct rt_nl *nl, const struct rt_op *op, int peer_nsfd,
 	}
 	nl->stats->changes++;
 	r = nl_talk(nl, nlh, NULL, NULL, buf);
-	if (op->kind == RT_OP_VETH || op->kind == RT_OP_BRIDGE ||
-	    op->kind == RT_OP_LINKDEL)
+	/* A deleted veth takes its peer, in a namespace unknown here. */
+	if (op->kind == RT_OP_LINKDEL)
 		nl->stats->linkgen++;
 	if (r == -1) {
 		e = errno;

@@ -241,8 +241,7 @@ rt_store_put(struct rt_ctx *c, const struct rt_bundle *b)
 	if (rt_bundle_pack(b, &pack, &n) == -1)
 		return rt_errf(c->err, sizeof(c->err), "out of memory");
 	store_path(c, b->id, path, sizeof(path));
-	/* Made durable by the syncfs before the commit. */
-	r = rt_file_replace(path, pack, n, 0600, 0);
+	r = rt_file_write_atomic(path, pack, n, 0600);
 	free(pack);
 	if (r == -1)
 		return rt_errf(c->err, sizeof(c->err), "%s: %s", path,

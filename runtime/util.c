@@ -228,18 +228,6 @@ rt_dir_fsync(const char *path)
 	return r;
 }
 
-int
-rt_syncfs(const char *path)
-{
-	int fd, r;
-
-	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return -1;
-	r = syncfs(fd);
-	close(fd);
-	return r;
-}
-
 static int
 rt_write_all(int fd, const void *p, size_t n)
 {

@@ -39,7 +39,21 @@ dpid=$(pidof_inst pis-1 dnsmasq) upid=$(pidof_inst sen-1 udhcpc)
 [ -n "$dpid" ] && [ -n "$upid" ] || rt_fail "processes not started"
 ip -o monitor link address route neigh netconf > "$RT_TMP/monitor" 2>&1 &
 mon=$!
-sleep 0.3
+# Let the kernel's own late events settle (IPv6 autoconf, bridge ports).
+# linkwatch delays carrier events by up to a second: wait for 1.5 s quiet.
+last=-1 quiet=0
+for i in $(seq 1 80); do
+	sleep 0.25
+	size=$(stat -c %s "$RT_TMP/monitor")
+	if [ "$size" = "$last" ]; then
+		quiet=$((quiet + 1))
+		[ $quiet -ge 6 ] && break
+	else
+		quiet=0
+	fi
+	last=$size
+done
+: > "$RT_TMP/monitor"
 apply --stats "$A" 2> "$RT_TMP/stats" || rt_fail "re-apply A"
 sleep 0.3
 kill $mon
@@ -121,11 +135,18 @@ apply --check "$A" >/dev/null || rt_fail "confirmed apply was reverted"
 apply --confirm-ok 2>/dev/null && rt_fail "confirm-ok without a pending confirm"
 echo "ok  --confirm 2 then --confirm-ok: kept"
 apply --confirm 2 "$B" || rt_fail "confirm apply 3"
-pkill -9 -f -- "--confirm-watch" || rt_fail "no watcher process"
+rt_wait 30 pgrep -f -- "--confirm-watch" >/dev/null || rt_fail "no watcher process"
+pkill -9 -f -- "--confirm-watch" || rt_fail "could not kill the watcher"
 sleep 2.5
 apply --check "$B" >/dev/null || rt_fail "watcher killed: B not applied"
 apply --recover || rt_fail "recover"
 apply --check "$A" >/dev/null || rt_fail "--recover did not honour the expired confirm"
 [ -f "$S/confirm" ] && rt_fail "confirm record left"
 echo "ok  --confirm with the watcher killed: --recover reverted after the deadline"
+
+# --- instance files are re-installed by --recover (as after power loss) --
+: > "$S/instances/pis-1/lxc.env"
+apply --recover 2>/dev/null || rt_fail "recover (files)"
+apply --check "$A" >/dev/null || rt_fail "--recover did not restore lxc.env"
+echo "ok  --recover restores a torn lxc.env from the stored bundle"
 echo "PASS"

@@ -58,12 +58,15 @@ mkdir_p(char *path)
 
 /*
  * $EDGENETC_LEDGER, else $XDG_STATE_HOME/edgenetc/ledger.db, else
- * $HOME/.local/state/edgenetc/ledger.db, else ./edgenet-ledger.db.
+ * $HOME/.local/state/edgenetc/ledger.db, else ./edgenet-ledger.db.  The
+ * directory is created (0700) when missing, so that the path can be
+ * opened.
  */
 const char *
 cmd_default_ledger(void)
 {
 	static char buf[PATH_MAX];
+	char dir[PATH_MAX];
 	const char *e;
 
 	if ((e = getenv("EDGENETC_LEDGER")) != NULL && *e != '\0')
@@ -75,23 +78,20 @@ cmd_default_ledger(void)
 		    e);
 	else
 		snprintf(buf, sizeof(buf), "edgenet-ledger.db");
+	snprintf(dir, sizeof(dir), "%s", buf);
+	(void)mkdir_p(dir);	/* ledger_open() reports what fails */
 	return buf;
 }
 
 static struct ledger *
 open_ledger(const char *verb, const char *path)
 {
-	char err[LEDGER_ERRLEN], dir[PATH_MAX];
+	char err[LEDGER_ERRLEN];
 	struct ledger *l;
 
 	if (path == NULL) {
 		path = cmd_default_ledger();
 		fprintf(stderr, "edgenetc %s: using ledger %s\n", verb, path);
-		snprintf(dir, sizeof(dir), "%s", path);
-		if (mkdir_p(dir) != 0)
-			fprintf(stderr, "edgenetc %s: cannot create the "
-			    "directory of %s: %s\n", verb, path,
-			    strerror(errno));
 	}
 	if ((l = ledger_open(path, err, sizeof(err))) == NULL)
 		fprintf(stderr, "edgenetc %s: %s\n", verb, err);

@@ -85,8 +85,13 @@ compile_args(int argc, char **argv, struct copts *o, bool explain)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static char ebuf[1 << 16];
 	int c;
 
+	/* stderr is unbuffered: a fleet's diagnostics would cost one write
+	 * per character.  Set before anything is written to it; flushed
+	 * after the diagnostics and at exit. */
+	setvbuf(stderr, ebuf, _IOFBF, sizeof(ebuf));
 	memset(o, 0, sizeof(*o));
 	o->verb = explain ? "explain" : "compile";
 	optind = 1;

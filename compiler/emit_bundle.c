@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -382,11 +383,14 @@ emit_bundle_free(struct bundle *b)
 /* Writing ------------------------------------------------------------------ */
 
 struct emit_out {
+	mode_t	 um;		/* the caller's umask, to know when to fchmod */
 	char	*outdir;
+	int	 outfd;
 	char	*tmpdir;
 	int	 tmpfd;
 	char	**ids;		/* devices written into tmpdir */
 	size_t	 n_ids, cap_ids;
+	size_t	 n_same;	/* devices whose bundle was already there */
 };
 
 static int
@@ -447,10 +451,13 @@ emit_out_begin(const char *outdir, struct diag_ctx *d)
 		return NULL;
 	}
 	o = xzalloc(sizeof(*o));
+	o->um = umask(022);
+	umask(o->um);
 	o->outdir = xstrdup(outdir);
 	o->tmpdir = tmpl;
+	o->outfd = open(outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	o->tmpfd = open(tmpl, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (o->tmpfd < 0) {
+	if (o->tmpfd < 0 || o->outfd < 0) {
 		diag_err(d, NULL, "output", "%s: %s", tmpl, strerror(errno));
 		emit_out_abort(o);
 		return NULL;
@@ -459,7 +466,7 @@ emit_out_begin(const char *outdir, struct diag_ctx *d)
 }
 
 static int
-out_write_file(int dirfd, const struct bundle_file *bf)
+out_write_file(int dirfd, const struct bundle_file *bf, mode_t um)
 {
 	const char *p = bf->data.p;
 	size_t left = bf->data.len;
@@ -471,7 +478,7 @@ out_write_file(int dirfd, const struct bundle_file *bf)
 	if (fd < 0)
 		return -1;
 	/* the mode must not depend on the caller's umask */
-	if (fchmod(fd, (mode_t)bf->mode) < 0)
+	if ((bf->mode & um) != 0 && fchmod(fd, (mode_t)bf->mode) < 0)
 		goto fail;
 	while (left > 0) {
 		w = write(fd, p, left);
@@ -488,6 +495,96 @@ fail:
 	return -1;
 }
 
+/* Counts every entry below the directory dfd (closed here); -1 on
+ * error. */
+static long
+out_count_tree(int dfd)
+{
+	struct dirent *de;
+	long n = 0, sub;
+	DIR *dp;
+	int fd;
+
+	if ((dp = fdopendir(dfd)) == NULL) {
+		close(dfd);
+		return -1;
+	}
+	while (n >= 0 && (de = readdir(dp)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		n++;
+		if (de->d_type != DT_DIR)
+			continue;
+		fd = openat(dirfd(dp), de->d_name, O_RDONLY | O_DIRECTORY |
+		    O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 || (sub = out_count_tree(fd)) < 0)
+			n = -1;
+		else
+			n += sub;
+	}
+	closedir(dp);
+	return n;
+}
+
+/* True when fd holds exactly bf's bytes, as a regular file of its mode. */
+static bool
+out_file_same(int fd, const struct bundle_file *bf)
+{
+	char buf[8192];
+	struct stat st;
+	size_t off = 0;
+	ssize_t r;
+
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (st.st_mode & 07777) != bf->mode ||
+	    (size_t)st.st_size != bf->data.len)
+		return false;
+	while ((r = read(fd, buf, sizeof(buf))) > 0) {
+		if (off + (size_t)r > bf->data.len ||
+		    memcmp(buf, bf->data.p + off, (size_t)r) != 0)
+			return false;
+		off += (size_t)r;
+	}
+	return r == 0 && off == bf->data.len;
+}
+
+/*
+ * True when OUTDIR/<id> already holds exactly this bundle: the same
+ * files with the same bytes and modes, and nothing else.  Recompiling
+ * then reads instead of writing, swapping and deleting a whole tree.
+ */
+static bool
+out_device_same(struct emit_out *o, const struct bundle *b)
+{
+	const char *last = NULL, *slash;
+	size_t i, dirs = 1, lastl = 0, dl;
+	int dfd, fd;
+	bool same = true;
+
+	dfd = openat(o->outfd, b->dev->id.s, O_RDONLY | O_DIRECTORY |
+	    O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0)
+		return false;
+	for (i = 0; same && i < b->n; i++) {
+		slash = strrchr(b->v[i].path, '/');
+		dl = slash != NULL ? (size_t)(slash - b->v[i].path) : 0;
+		if (slash != NULL && (last == NULL || lastl != dl ||
+		    strncmp(last, b->v[i].path, dl) != 0)) {
+			dirs++;		/* instances/<id> */
+			last = b->v[i].path;
+			lastl = dl;
+		}
+		fd = openat(dfd, b->v[i].path, O_RDONLY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		same = fd >= 0 && out_file_same(fd, &b->v[i]);
+		if (fd >= 0)
+			close(fd);
+	}
+	/* the files + instances/ + each instances/<id>, nothing more */
+	return same && out_count_tree(dfd) == (long)(b->n + dirs);
+}
+
 int
 emit_out_device(struct emit_out *o, const struct bundle *b,
     struct diag_ctx *d)
@@ -495,9 +592,13 @@ emit_out_device(struct emit_out *o, const struct bundle *b,
 	const char *id = b->dev->id.s;
 	const char *last = NULL, *slash;
 	char dir[PATH_MAX];
-	size_t i, dl;
+	size_t i, dl, lastl = 0;
 	int dfd;
 
+	if (out_device_same(o, b)) {
+		o->n_same++;
+		return 0;
+	}
 	if (mkdirat(o->tmpfd, id, 0755) < 0 ||
 	    (dfd = openat(o->tmpfd, id, O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC)) < 0)
@@ -512,7 +613,7 @@ emit_out_device(struct emit_out *o, const struct bundle *b,
 		slash = strrchr(bf->path, '/');
 		if (slash != NULL) {
 			dl = (size_t)(slash - bf->path);
-			if (last == NULL || strlen(last) != dl ||
+			if (last == NULL || lastl != dl ||
 			    strncmp(last, bf->path, dl) != 0) {
 				snprintf(dir, sizeof(dir), "%.*s", (int)dl,
 				    bf->path);
@@ -520,9 +621,10 @@ emit_out_device(struct emit_out *o, const struct bundle *b,
 				    errno != EEXIST)
 					goto fail;
 				last = bf->path;
+				lastl = dl;
 			}
 		}
-		if (out_write_file(dfd, bf) < 0)
+		if (out_write_file(dfd, bf, o->um) < 0)
 			goto fail;
 	}
 	close(dfd);
@@ -540,18 +642,11 @@ emit_out_commit(struct emit_out *o, struct diag_ctx *d)
 {
 	char *old;
 	size_t i;
-	int ofd, rc = 0;
+	int rc = 0;
 
 	/* The new bundles reach the disk before any of them is in place. */
-	if (syncfs(o->tmpfd) < 0) {
+	if (o->n_ids > 0 && syncfs(o->tmpfd) < 0) {
 		diag_err(d, NULL, "output", "sync %s: %s", o->tmpdir,
-		    strerror(errno));
-		emit_out_abort(o);
-		return -1;
-	}
-	ofd = open(o->outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (ofd < 0) {
-		diag_err(d, NULL, "output", "%s: %s", o->outdir,
 		    strerror(errno));
 		emit_out_abort(o);
 		return -1;
@@ -559,20 +654,21 @@ emit_out_commit(struct emit_out *o, struct diag_ctx *d)
 	for (i = 0; i < o->n_ids; i++) {
 		const char *id = o->ids[i];
 
-		if (renameat2(o->tmpfd, id, ofd, id, RENAME_NOREPLACE) == 0)
+		if (renameat2(o->tmpfd, id, o->outfd, id,
+		    RENAME_NOREPLACE) == 0)
 			continue;
 		if (errno == EEXIST || errno == ENOTEMPTY) {
 			/* swap in one step; the previous bundle lands in the
 			 * temporary directory and goes with it */
-			if (renameat2(o->tmpfd, id, ofd, id,
+			if (renameat2(o->tmpfd, id, o->outfd, id,
 			    RENAME_EXCHANGE) == 0)
 				continue;
 		}
 		if (errno == EINVAL) {
 			/* no renameat2 flags here: move the old aside */
 			old = xasprintf("%s.old", id);
-			if (renameat(ofd, id, o->tmpfd, old) == 0 &&
-			    renameat(o->tmpfd, id, ofd, id) == 0) {
+			if (renameat(o->outfd, id, o->tmpfd, old) == 0 &&
+			    renameat(o->tmpfd, id, o->outfd, id) == 0) {
 				free(old);
 				continue;
 			}
@@ -582,10 +678,9 @@ emit_out_commit(struct emit_out *o, struct diag_ctx *d)
 		    "%s", o->outdir, id, strerror(errno));
 		break;
 	}
-	if (rc == 0 && fsync(ofd) < 0)
+	if (rc == 0 && o->n_ids > 0 && fsync(o->outfd) < 0)
 		rc = diag_err(d, NULL, "output", "sync %s: %s", o->outdir,
 		    strerror(errno));
-	close(ofd);
 	emit_out_abort(o);
 	return rc;
 }
@@ -599,6 +694,8 @@ emit_out_abort(struct emit_out *o)
 		return;
 	if (o->tmpfd >= 0)
 		close(o->tmpfd);
+	if (o->outfd >= 0)
+		close(o->outfd);
 	rm_tree(o->tmpdir);
 	for (i = 0; i < o->n_ids; i++)
 		free(o->ids[i]);

@@ -57,6 +57,21 @@ compile "$T/example.db" "$T/example" "$E" || fail "recompile in place"
 diff -r "$TOP/testdata/golden/example" "$T/example" ||
     fail "recompile in place is not byte-identical"
 ls -a "$T" | grep -q '\.tmp-' && fail "temporary directory left behind"
+# an unchanged bundle is left alone (same inode); a tampered one is
+# rewritten: a changed byte, a changed mode, an extra file, a missing file
+ino=$(stat -c %i "$T/example/bus-0043")
+compile "$T/example.db" "$T/example" "$E" || fail "recompile in place"
+[ "$(stat -c %i "$T/example/bus-0043")" = "$ino" ] ||
+    fail "an unchanged bundle was rewritten"
+sed -i 's/0644/0645/' "$T/example/bus-0042/manifest.json"
+chmod 0644 "$T/example/bus-0043/instances/pis-0043/lxc.env"
+touch "$T/example/gw-0001/instances/extra"
+rm "$T/example/bus-0042/host.nft"
+compile "$T/example.db" "$T/example" "$E" || fail "recompile over tampering"
+diff -r "$TOP/testdata/golden/example" "$T/example" ||
+    fail "a tampered bundle was not rewritten"
+[ "$(stat -c %a "$T/example/bus-0043/instances/pis-0043/lxc.env")" = 600 ] ||
+    fail "a changed mode was not restored"
 
 # 3. one instance more, one instance less
 python3 - "$E" "$T/plus.yaml" "$T/minus.yaml" <<'EOP'
@@ -128,8 +143,8 @@ if bad:
 print("stable: adding and removing an instance changes only its files")
 EOP
 
-# 4. a failed compile changes nothing: an unsafe label (accepted by lint,
-# refused by compile) and an exhausted pool
+# 4. a failed compile changes nothing: an unsafe label (refused by lint or
+# by compile) and an exhausted pool
 cp -r "$T/example" "$T/before"
 cpdb "$T/example.db" "$T/ledger-before.db"
 sed 's/label: cams }/label: "cam*" }/' "$E" >"$T/bad-label.yaml"
@@ -138,7 +153,7 @@ if "$EDGENETC" compile --ledger "$T/example.db" -o "$T/example" \
     "$T/bad-label.yaml" 2>"$T/err"; then
 	fail "compile accepted an unsafe label"
 fi
-grep -q 'unsafe-name' "$T/err" || { cat "$T/err"; fail "no unsafe-name"; }
+grep -Eq 'unsafe-name|invalid-label' "$T/err" || { cat "$T/err"; fail "no label error"; }
 python3 - "$E" "$T/exhaust.yaml" <<'EOP'
 import sys
 src = open(sys.argv[1]).read()

@@ -869,6 +869,50 @@ test_service_changed(void **state)
 	assert_true(gen_of(x, "i") > g);
 }
 
+/* The batch answer text is exactly jansson's compact dump of the
+ * answer object, for every shape of answer. */
+static void
+test_answer_text(void **state)
+{
+	struct fx *x = *state;
+	struct fleet *f = load(x, plan_yaml);
+	struct fleet_plan p;
+	struct inst_plan ip;
+	char *a, *b;
+	json_t *o;
+	size_t i;
+
+	assert_int_equal(fleet_plan_build(f, x->l, &x->d, &p), 0);
+	for (i = 0; i < p.n + 2; i++) {
+		if (i < p.n) {
+			ip = p.v[i];
+		} else {
+			/* all null; then IPv6 everywhere */
+			memset(&ip, 0, sizeof(ip));
+			if (i == p.n + 1) {
+				ip.has_block = ip.has_address = true;
+				ip.has_pool = ip.has_wan = true;
+				addr_parse("fd00:1::/64", &ip.block, NULL);
+				addr_parse("fd00:1::1/48", &ip.address, NULL);
+				addr_parse_host("fd00:1::2", &ip.pool_start,
+				    NULL);
+				addr_parse_host("fd00:1::ffff", &ip.pool_end,
+				    NULL);
+				addr_parse("fd00:2::5/64", &ip.wan_address,
+				    NULL);
+			}
+		}
+		o = alloc_answer_json(&ip, "svc", "inst.1", "dev-1");
+		a = json_dumps(o, JSON_COMPACT);
+		b = alloc_answer_text(&ip, "svc", "inst.1", "dev-1");
+		assert_string_equal(a, b);
+		free(a);
+		free(b);
+		json_decref(o);
+	}
+	fleet_plan_free(&p);
+}
+
 int
 main(void)
 {
@@ -909,6 +953,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schema, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_service_changed, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_answer_text, setup,
 		    teardown),
 	};
 

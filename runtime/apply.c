@@ -125,6 +125,10 @@ depends_on(const struct rt_obj *o, const struct lset *s)
 	return o->op.kind == RT_OP_MASTER && lset_has(s, RT_DEVNS, o->op.arg);
 }
 
+static int
+perr(struct plan *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /* Sets ctx->err; the arguments may include ctx->err itself. */
 static int
 perr(struct plan *p, const char *fmt, ...)

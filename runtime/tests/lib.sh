@@ -81,9 +81,18 @@ rt_device() {
 	for n in "$@"; do ip netns add "$n"; done
 }
 
-# The e2e bundle (runtime/tests/bundles/e2e.json) under $1.
+# A bundle from a spec (default: the e2e one) under $1, by hand
+# (runtime/tests/mkbundle.py).
 rt_bundle() {
 	$PY "$RT_TESTS_DIR/mkbundle.py" "${2:-$RT_TESTS_DIR/bundles/e2e.json}" "$1" >/dev/null
+}
+
+# Bundles of fleet $2 under $1 from `edgenetc compile` (fresh ledger);
+# 1 when the compiler is not built or cannot compile yet.
+EDGENETC=${EDGENETC:-$TOP/$BUILD/edgenetc}
+rt_compile() {
+	[ -x "$EDGENETC" ] || return 1
+	"$EDGENETC" compile --ledger "$1.ledger" -o "$1" "$2" >/dev/null 2>&1
 }
 RT_E2E_NS="cam-1 mon-1 pis-1 sen-1"
 
@@ -102,4 +111,24 @@ rt_wait() {
 		n=$((n - 1))
 	done
 	return 1
+}
+
+# The shell pair for bundle $1 (what edgenet-apply replaces): ip -batch of
+# netlink.batch, ip -n ID -batch of each netns.batch, its sysctl pragmas,
+# nft -f of every *.nft.
+rt_shell_pair() {
+	local B=$1 id f
+	ip -batch "$B/netlink.batch" || return 1
+	for id in $(ls "$B/instances"); do
+		f=$B/instances/$id/netns.batch
+		[ -f "$f" ] && { ip -n "$id" -batch "$f" || return 1; }
+		grep '^#@ sysctl ' "$f" 2>/dev/null |
+		while read -r _ _ key val; do
+			ip netns exec "$id" sh -c \
+			    "echo $val > /proc/sys/$(echo "$key" | tr . /)"
+		done
+		f=$B/instances/$id/netns.nft
+		[ -f "$f" ] && { ip netns exec "$id" nft -f "$f" || return 1; }
+	done
+	nft -f "$B/host.nft"
 }

@@ -16,7 +16,13 @@ rt_sandbox "$@"
 set -u
 rt_tmp
 rt_device $RT_E2E_NS
-rt_bundle "$RT_TMP/out"
+# The bundle comes from the compiler when it is built (else by hand).
+if rt_compile "$RT_TMP/out" "$RT_TESTS_DIR/bundles/e2e.yaml"; then
+	echo "bundle: edgenetc compile runtime/tests/bundles/e2e.yaml"
+else
+	rt_bundle "$RT_TMP/out"
+	echo "bundle: runtime/tests/mkbundle.py (edgenetc compile unavailable)"
+fi
 B=$RT_TMP/out/dev-e2e
 S=$RT_TMP/state
 
@@ -95,6 +101,7 @@ echo "sen-1 wan: $(ip -n sen-1 -4 -br addr show dev wan)"
 ip -n sen-1 route | grep -q '^default via 172.20.0.1 dev wan' ||
     rt_fail "sen-1 has no default route from DHCP"
 busybox ping -c 1 -W 2 172.30.0.1 >/dev/null || rt_fail "routed LAN of sen-1"
+ip route | grep -q ' dev el' || rt_fail "no device route to a routed LAN"
 
 # 5. lxc.env for the container runtime: exact values, mode 0600.
 env=$S/instances/pis-1/lxc.env

@@ -19,19 +19,7 @@ if [ -n "${RT_SANDBOX:-}" ]; then
 			[ -f "$p" ] && kill "$(cat "$p")"
 		done
 	else
-		ip -batch "$B/netlink.batch" || exit 1
-		for id in $ids; do
-			f=$B/instances/$id/netns.batch
-			[ -f "$f" ] && { ip -n "$id" -batch "$f" || exit 1; }
-			grep '^#@ sysctl ' "$f" 2>/dev/null |
-			while read -r _ _ key val; do
-				ip netns exec "$id" sh -c \
-				    "echo $val > /proc/sys/$(echo "$key" | tr . /)"
-			done
-			f=$B/instances/$id/netns.nft
-			[ -f "$f" ] && { ip netns exec "$id" nft -f "$f" || exit 1; }
-		done
-		nft -f "$B/host.nft" || exit 1
+		rt_shell_pair "$B" || exit 1
 	fi
 	rt_state $ids > "$T/$side.json"
 	exit 0

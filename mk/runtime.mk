@@ -47,6 +47,9 @@ $(BUILD)/rt-tests/%: runtime/tests/%.c $(RT_UT_OBJS)
 	$(CC) $(RT_CPPFLAGS) -DUNITTESTS $(ALL_CFLAGS) -o $@ $< $(RT_UT_OBJS) \
 	    $(RUNTIME_LDLIBS) -lcmocka
 
+# Keep the -DUNITTESTS objects (make would delete them as intermediates).
+.SECONDARY: $(RT_UT_OBJS)
+
 all: $(BUILD)/edgenet-apply
 CHECK_PROGS	+= $(BUILD)/edgenet-apply $(RT_TESTS)
 

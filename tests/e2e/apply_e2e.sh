@@ -69,6 +69,8 @@ case $ip in 10.190.0.*) ;; *) rt_fail "lease $ip outside the pool" ;; esac
 [ "${ip##*.}" -ge 2 ] && [ "${ip##*.}" -le 254 ] || rt_fail "lease $ip"
 [ "$mask" = 16 ] || rt_fail "netmask /$mask, want /16"
 [ "$router" = 10.190.0.1 ] || rt_fail "router $router, want 10.190.0.1"
+grep -q " $ip " "$S/instances/pis-1/dnsmasq.leases" ||
+    rt_fail "lease not in the state directory's lease file (--dhcp-leasefile lost?)"
 ip -n lanclient addr add "$ip/$mask" dev eth0
 ip -n lanclient route add default via "$router"
 

@@ -20,6 +20,8 @@ EDGENETC=${EDGENETC:-$TOP/$BUILD/edgenetc}
 RUNS=${RUNS:-5}
 BASELINE_SECONDS=${BASELINE_SECONDS:-20}
 BATCH=${BATCH:-100000}
+SECTIONS=" ${SECTIONS:-1 2 3 4} "
+want() { case "$SECTIONS" in *" $1 "*) return 0 ;; esac; return 1; }
 OUT=$BUILD/bench/alloc
 mkdir -p "$OUT"
 T=$(mktemp -d)
@@ -34,6 +36,7 @@ echo "# machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo |
 echo "# date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo
 
+if want 1; then
 echo "## 1. in memory: edgenetc alloc.c vs Python ipaddress (median of $RUNS runs)"
 "$OUT/bench_alloc" "$RUNS" >"$T/ours.jsonl"
 python3 bench/alloc/baseline.py 10.0.0.0/8 24 65536 "$BASELINE_SECONDS" \
@@ -46,8 +49,8 @@ python3 - "$T/ours.jsonl" "$T/py.jsonl" <<'EOF'
 import json, sys
 ours = [json.loads(l) for l in open(sys.argv[1])]
 py = [json.loads(l) for l in open(sys.argv[2])]
-print("| case | edgenetc ns/alloc | B/alloc | Python ns/alloc | Python B/alloc | ratio |")
-print("|---|---|---|---|---|---|")
+print("| case | edgenetc ns/alloc | B/alloc | Python ns/alloc | Python B/alloc | ratio | ratio, Python measured part only |")
+print("|---|---|---|---|---|---|---|")
 for o, p in zip(ours, py):
     if "ns_per_alloc_extrapolated" in p:
         pns = p["ns_per_alloc_extrapolated"]
@@ -56,13 +59,15 @@ for o, p in zip(ours, py):
     else:
         pns = p["ns_per_alloc_measured"]
         ptxt = "%.0f" % pns
-    print("| %s | %.1f | %.1f | %s | %.0f | %.0fx |" % (
+    print("| %s | %.1f | %.1f | %s | %.0f | %.0fx | %.0fx |" % (
         o["case"], o["ns_per_alloc"], o["bytes_per_alloc"], ptxt,
-        p["bytes_per_alloc"], pns / o["ns_per_alloc"]))
+        p["bytes_per_alloc"], pns / o["ns_per_alloc"],
+        p["ns_per_alloc_measured"] / o["ns_per_alloc"]))
 EOF
 echo
+fi
 
-if command -v valgrind >/dev/null; then
+if want 2 && command -v valgrind >/dev/null; then
 	echo "## 2. instructions per allocation (callgrind, 200,000 /29 from a /8)"
 	cat >"$T/ir.c" <<'EOF'
 #include "alloc.h"
@@ -88,30 +93,38 @@ EOF
 	echo
 fi
 
-echo "## 3. ledger, batch mode: $BATCH allocations in one transaction"
 cat >"$T/svc.json" <<'EOF'
 {"name": "big", "access_provided_subnet": "10.0.0.1/8",
  "dhcp_range_template": "10.0.0.1/29",
  "network_config": {"lan_configure_network": "dhcp"}}
 EOF
+if want 3; then
+echo "## 3. ledger, batch mode: $BATCH allocations in one transaction"
 python3 -c "
 for i in range($BATCH): print('{\"device\":\"d%d\",\"instance\":\"i%d\"}' % (i % 1000, i))" \
     >"$T/req.jsonl"
-for r in 1 2 3; do
+for r in 1 2 3 4 5; do
 	rm -f "$T"/b.db*
-	s=$(date +%s.%N)
-	"$EDGENETC" alloc --ledger "$T/b.db" --spec "$T/svc.json" \
-	    --batch "$T/req.jsonl" >/dev/null
-	e=$(date +%s.%N)
-	echo "$s $e"
+	/usr/bin/time -f "%e %U %S" -o "$T/time" "$EDGENETC" alloc \
+	    --ledger "$T/b.db" --spec "$T/svc.json" --batch "$T/req.jsonl" \
+	    >/dev/null
+	cat "$T/time"
 done | python3 -c "
 import sys
-t = sorted(float(e) - float(s) for s, e in (l.split() for l in sys.stdin))
+rows = [tuple(map(float, l.split())) for l in sys.stdin]
+wall = sorted(r[0] for r in rows)
+cpu = sorted(r[1] + r[2] for r in rows)
 n = $BATCH
-print('median %.2f s: %.0f allocations/s (runs: %s)' % (t[1], n / t[1],
-    ', '.join('%.2f s' % x for x in t)))"
+print('wall: median %.2f s = %.0f allocations/s (runs: %s)' % (wall[2],
+    n / wall[2], ', '.join('%.2f' % x for x in wall)))
+print('CPU (user+sys): median %.2f s = %.0f allocations/s per core' % (
+    cpu[2], n / cpu[2]))
+print('(process start, commit with fsync and the WAL checkpoint at exit'
+      ' included)')"
 echo
+fi
 
+if want 4; then
 echo "## 4. one CLI alloc, process start included"
 L=$T/cli.db
 "$EDGENETC" alloc --ledger "$L" --spec "$T/svc.json" --device d \
@@ -135,9 +148,15 @@ names = ["new allocation (commit, fsync)", "read back (idempotent)",
          "new allocation, EDGENETC_LEDGER_SYNC=normal"]
 for name, path in zip(names, sys.argv[1:]):
     r = json.load(open(path))["results"][0]
-    print("%s: median %.2f ms, mean %.2f ms, min %.2f ms" % (
-        name, r["median"] * 1e3, r["mean"] * 1e3, r["min"] * 1e3))
+    print("%s: median %.2f ms, mean %.2f ms, min %.2f ms; CPU %.2f ms"
+          " (user %.2f + sys %.2f)" % (
+        name, r["median"] * 1e3, r["mean"] * 1e3, r["min"] * 1e3,
+        (r["user"] + r["system"]) * 1e3, r["user"] * 1e3,
+        r["system"] * 1e3))
 EOF
 else
 	echo "hyperfine not installed"
 fi
+fi
+echo
+echo "# load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

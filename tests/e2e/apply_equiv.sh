@@ -13,7 +13,14 @@ if [ -n "${RT_SANDBOX:-}" ]; then
 	ids=$(ls "$B/instances")
 	rt_device $ids
 	if [ "$side" = runtime ]; then
-		"$EDGENET_APPLY" --state-dir "$T/state" "$B" || exit 1
+		# The namespaces seen through another directory (--netns-dir).
+		mkdir -p "$T/nsdir"
+		for id in $ids; do
+			touch "$T/nsdir/$id"
+			mount --bind "/run/netns/$id" "$T/nsdir/$id" || exit 1
+		done
+		"$EDGENET_APPLY" --netns-dir "$T/nsdir" --state-dir "$T/state" \
+		    "$B" || exit 1
 		# Processes are not kernel state: stop the runtime's dnsmasq.
 		for p in "$T"/state/instances/*/*.pid; do
 			[ -f "$p" ] && kill "$(cat "$p")"

@@ -113,6 +113,17 @@ apply --repair "$B" 2>/dev/null || rt_fail "repairing apply"
 apply --check "$B" || rt_fail "drift left after the repairing apply"
 echo "ok  --check: drift reported (exit 1), --repair repaired it"
 
+# --- a container restarted (its namespace recreated): a re-apply of the
+# same bundle rebuilds what lived there, dnsmasq included -----------------
+ip netns del pis-1
+ip netns add pis-1
+apply --check "$B" >/dev/null 2>&1 && rt_fail "--check missed the recreated namespace"
+apply "$B" 2>/dev/null || rt_fail "re-apply after the container restart"
+apply --check "$B" || rt_fail "drift after re-applying into the new namespace"
+[ "$(stat -L -c %i /proc/"$(pidof_inst pis-1 dnsmasq)"/ns/net)" = \
+    "$(stat -c %i /run/netns/pis-1)" ] || rt_fail "dnsmasq not in the new namespace"
+echo "ok  container namespace recreated: re-apply rebuilt it, dnsmasq moved"
+
 # --- --rollback ----------------------------------------------------------
 rt_state --state "$S" $RT_E2E_NS > "$RT_TMP/B.json"
 apply --rollback || rt_fail "rollback"

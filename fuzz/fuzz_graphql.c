@@ -2,7 +2,8 @@
  * libFuzzer harness: GraphQL front-end (scanner, parser, variables) +
  * mapper + checks + diagnostics printing, and the canonical printers:
  * whatever loads without errors must print as GraphQL and read back into
- * the same services (compared as canonical JSON), or the harness aborts.
+ * the same services (compared as canonical JSON), and the streaming load
+ * (front_graphql_load) must build the same model, or the harness aborts.
  * Any crash, leak, hang or sanitizer report is a bug; every input found
  * is kept in testdata/bogons/graphql/.
  */
@@ -14,6 +15,7 @@
 
 #include "check.h"
 #include "front.h"
+#include "front_graphql.h"
 #include "print.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -35,6 +37,34 @@ fuzz_print(const struct fleet *f, enum syntax syn, struct diag_ctx *d,
 	*rc = print_fleet(fp, f, syn, d);
 	fclose(fp);
 	return out;
+}
+
+/* The streaming load of a clean document gives the same model. */
+static void
+fuzz_stream(struct fleet *f, const uint8_t *data, size_t size,
+    const struct vnode *vars)
+{
+	struct diag_ctx d;
+	struct fleet *g = fleet_new();
+	const char *file;
+	char *want, *got;
+	int rc;
+
+	diag_init(&d);
+	file = diag_src_add(&d, "stream.graphql", NULL, 0);
+	if (front_graphql_load(g, &d, file, (const char *)data, size,
+	    vars) != 0)
+		abort();
+	want = fuzz_print(f, SYNTAX_JSON, &d, &rc);
+	got = fuzz_print(g, SYNTAX_JSON, &d, &rc);
+	if (strcmp(want, got) != 0) {
+		fprintf(stderr, "%s\n---\n%s", want, got);
+		abort();
+	}
+	free(want);
+	free(got);
+	fleet_free(g);
+	diag_fini(&d);
 }
 
 /* A model that loaded cleanly survives GraphQL and back unchanged. */
@@ -92,8 +122,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rc = front_load_buf(f, &d, "fuzz.graphql", (const char *)data, size,
 	    SYNTAX_GRAPHQL, vars);
 	/* (a GraphQL document holds no devices) */
-	if (rc == 0 && d.n_err == 0)
+	if (rc == 0 && d.n_err == 0) {
 		fuzz_roundtrip(f);
+		fuzz_stream(f, data, size, vars);
+	}
 	if (rc == 0 || f->n_svcs + f->n_devs > 0)
 		check_fleet(f, &d);
 	diag_print_text(&d, null);

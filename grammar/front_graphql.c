@@ -814,6 +814,12 @@ gq_import_field(struct gq_state *st, struct gq_op *op, struct gq_field *f)
 		return;
 	a->items[slot] = NULL;
 	vnode_list_add(st->out, in);
+	if (st->fleet != NULL) {
+		/* streaming: map it now, as a list of one */
+		front_map_document(st->fleet, st->d, st->out, SYNTAX_GRAPHQL);
+		vnode_free(in);
+		st->out->n = 0;
+	}
 }
 
 /* Operation names are unique; an anonymous operation stands alone. */
@@ -904,25 +910,25 @@ gq_operation_done(struct gq_state *st, struct gq_op *op)
 /* ---- entry point ------------------------------------------------------ */
 
 /*
- * Returns a new VN_LIST (caller frees with vnode_free()) holding each
- * import's input object in document order, or NULL when the document has
- * errors (all reported in d).  file must be the path registered with d;
- * vars (a VN_OBJECT or NULL) is borrowed.
+ * Runs the scanner and parser over buf.  Without f, the imports collect in
+ * the returned list; with f, each is mapped into f as soon as its
+ * operation is done, and the list comes back empty.  *n_errors: the
+ * errors the front-end itself reported.
  */
-struct vnode *
-front_graphql_parse(struct diag_ctx *d, const char *file, const char *buf,
-    size_t len, const struct vnode *vars)
+static struct vnode *
+gq_run(struct diag_ctx *d, const char *file, const char *buf, size_t len,
+    const struct vnode *vars, struct fleet *f, unsigned *n_errors)
 {
 	struct loc top = { file, 1, 1 };
 	struct gq_state st;
 	yyscan_t scanner;
-	struct vnode *out;
 	size_t i;
 
 	memset(&st, 0, sizeof(st));
 	st.d = d;
 	st.file = file;
 	st.vars = vars != NULL && vars->type == VN_OBJECT ? vars : NULL;
+	st.fleet = f;
 	st.line = 1;
 	st.col = 1;
 	st.out = vnode_new(VN_LIST, &top);
@@ -946,12 +952,39 @@ front_graphql_parse(struct diag_ctx *d, const char *file, const char *buf,
 	strmap_fini(&st.opnames);
 	strmap_fini(&st.varmap);
 	gq_arena_free(&st);
-	out = st.out;
-	if (st.n_errors > 0) {
+	*n_errors = st.n_errors;
+	return st.out;
+}
+
+/*
+ * Returns a new VN_LIST (caller frees with vnode_free()) holding each
+ * import's input object in document order, or NULL when the document has
+ * errors (all reported in d).  file must be the path registered with d;
+ * vars (a VN_OBJECT or NULL) is borrowed.
+ */
+struct vnode *
+front_graphql_parse(struct diag_ctx *d, const char *file, const char *buf,
+    size_t len, const struct vnode *vars)
+{
+	struct vnode *out;
+	unsigned n_errors;
+
+	out = gq_run(d, file, buf, len, vars, NULL, &n_errors);
+	if (n_errors > 0) {
 		vnode_free(out);
 		return NULL;
 	}
 	return out;
+}
+
+int
+front_graphql_load(struct fleet *f, struct diag_ctx *d, const char *file,
+    const char *buf, size_t len, const struct vnode *vars)
+{
+	unsigned before = d->n_err, n_errors;
+
+	vnode_free(gq_run(d, file, buf, len, vars, f, &n_errors));
+	return d->n_err == before ? 0 : -1;
 }
 
 struct vnode *

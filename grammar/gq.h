@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "model.h"
 #include "strmap.h"
 #include "vnode.h"
 
@@ -108,6 +109,7 @@ struct gq_state {
 	const char	*file;
 	const struct vnode *vars;	/* --vars, borrowed, may be NULL */
 	struct vnode	*out;		/* VN_LIST of import inputs */
+	struct fleet	*fleet;		/* streaming: map each import now */
 
 	/* the input (read by the scanner's YY_INPUT, in chunks) */
 	const char	*in;

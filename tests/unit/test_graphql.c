@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "front.h"
+#include "front_graphql.h"
 #include "print.h"
 #include "xalloc.h"
 
@@ -715,6 +716,65 @@ test_print_graphql_names(void **state)
 	diag_fini(&d);
 }
 
+/* The streaming load builds the same model as parse + map. */
+static void
+test_streaming_load(void **state)
+{
+	static const char doc[] =
+	    "mutation a { DM_import_node_service(input: { customer_id: \"c\","
+	    " node_service_input: { name: \"a\", env: { K: \"v\" },"
+	    " network_config: { lan_configure_network: dhcp } } }) }\n"
+	    "mutation b($n: String = \"b\") { x: DM_import_node_service("
+	    "input: { node_service_input: { name: $n } })"
+	    " DM_import_node_service(input: { metadata: {} }) }\n";
+	static const char broken[] = "mutation a { DM_import_node_service("
+	    "input: { node_service_input: { name: \"a\" } }) }"
+	    " mutation b { ! }";
+	struct diag_ctx d1, d2;
+	struct fleet *f1, *f2;
+	char *p1, *p2;
+	const char *file;
+	int rc;
+
+	(void)state;
+	diag_init(&d1);
+	diag_init(&d2);
+	f1 = fleet_new();
+	f2 = fleet_new();
+	assert_int_equal(front_load_buf(f1, &d1, "t.graphql", doc, strlen(doc),
+	    SYNTAX_GRAPHQL, NULL), -1);
+	file = diag_src_add(&d2, "t.graphql", NULL, 0);
+	assert_int_equal(front_graphql_load(f2, &d2, file, doc, strlen(doc),
+	    NULL), -1);
+	/* the same services, and the same one error (no node_service_input) */
+	assert_int_equal(f1->n_svcs, 2);
+	assert_int_equal(f2->n_svcs, 2);
+	p1 = fmt(f1, SYNTAX_JSON, &rc, &d1);
+	p2 = fmt(f2, SYNTAX_JSON, &rc, &d2);
+	assert_string_equal(p1, p2);
+	assert_int_equal(d1.n_err, 1);
+	assert_int_equal(d2.n_err, 1);
+	assert_string_equal(d2.v[0].code, "missing-node-service-input");
+	free(p1);
+	free(p2);
+	fleet_free(f1);
+	fleet_free(f2);
+	diag_fini(&d1);
+	diag_fini(&d2);
+
+	/* streaming maps what came before a syntax error */
+	diag_init(&d2);
+	f2 = fleet_new();
+	file = diag_src_add(&d2, "t.graphql", NULL, 0);
+	assert_int_equal(front_graphql_load(f2, &d2, file, broken,
+	    strlen(broken), NULL), -1);
+	assert_int_equal(f2->n_svcs, 1);
+	assert_int_equal(d2.n_err, 1);
+	assert_string_equal(d2.v[0].code, "graphql-syntax");
+	fleet_free(f2);
+	diag_fini(&d2);
+}
+
 int
 main(void)
 {
@@ -740,6 +800,7 @@ main(void)
 		cmocka_unit_test(test_print_roundtrip),
 		cmocka_unit_test(test_print_yaml_quoting),
 		cmocka_unit_test(test_print_graphql_names),
+		cmocka_unit_test(test_streaming_load),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,10 +6,11 @@
  * printed after commit survives a crash of the process or the machine),
  * every write transaction is BEGIN IMMEDIATE (it takes the write lock up
  * front, so two allocators never decide on the same snapshot), and a
- * busy timeout makes concurrent callers wait for each other instead of
- * failing.  EDGENETC_LEDGER_BUSY_MS overrides the timeout (default
- * 60000); EDGENETC_LEDGER_SYNC=normal trades the machine-crash guarantee
- * for speed.
+ * busy handler (sq_busy) makes concurrent callers wait for each other
+ * instead of failing.  EDGENETC_LEDGER_BUSY_MS overrides the timeout
+ * (default 60000); EDGENETC_LEDGER_SYNC=normal trades the machine-crash
+ * guarantee for speed.  The WAL file is kept between processes and
+ * checkpointed only when it has grown (sq_checkpoint).
  *
  * The schema is versioned with PRAGMA user_version; migrations[] holds
  * one step per version and is applied in one transaction at open.  A

@@ -6,16 +6,18 @@
  * allocator spaces (alloc.c), filled from the ledger on first use:
  *
  *   the fleet space  template blocks and shared ranges of every service,
- *                    both families.  Loaded one pool (region) at a time:
- *                    the active leases overlapping the pool, plus every
- *                    service's dhcp_range reservation.
+ *                    both families.  Every service's dhcp_range is marked
+ *                    at begin; leases are read per request, only past the
+ *                    pool's watermark for the block size (ledger.h
+ *                    hint_get), and each part of the space only once.
  *   device spaces    one per device: fixed-subnet LAN addresses and WAN
  *                    addresses held on it, plus the device's own address
  *                    and reserved ranges of each of its client networks.
  *
  * Every decision is written to the ledger as it is made; nothing is
- * visible to anyone else until the session commits, and a rollback
- * leaves the ledger exactly as before.
+ * visible to anyone else until the session commits (which also writes
+ * the moved watermarks), and a rollback leaves the ledger exactly as
+ * before.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -10,6 +10,10 @@ command -v python3 >/dev/null || { echo "alloc_cli: python3 missing" >&2; exit 7
 
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
+# a private copy: a rebuild of the shared build directory during the
+# test must not swap the program under the running processes
+cp "$EDGENETC" "$T/edgenetc.bin"
+EDGENETC=$T/edgenetc.bin
 L=$T/ledger.db
 fail() { echo "FAIL: $*" >&2; exit 1; }
 expect() {	# expect NAME WANT GOT

@@ -21,6 +21,10 @@ command -v python3 >/dev/null || { echo "alloc_concurrency: python3 missing" >&2
 
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
+# a private copy: a rebuild of the shared build directory during the
+# test must not swap the program under the running processes
+cp "$EDGENETC" "$T/edgenetc.bin"
+EDGENETC=$T/edgenetc.bin
 L=$T/ledger.db
 
 cat >"$T/fleet.yaml" <<'EOF'

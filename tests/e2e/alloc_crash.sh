@@ -14,6 +14,10 @@ command -v setsid >/dev/null || { echo "alloc_crash: setsid missing" >&2; exit 7
 
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
+# a private copy: a rebuild of the shared build directory during the
+# test must not swap the program under the running processes
+cp "$EDGENETC" "$T/edgenetc.bin"
+EDGENETC=$T/edgenetc.bin
 L=$T/ledger.db
 export EDGENETC L T
 

@@ -191,6 +191,35 @@ assert svcs["pis"]["network_config"]["masquerade"] is True
 assert "t1" not in live
 EOF
 "$EDGENETC" ledger --ledger "$L" verify >/dev/null || fail "verify"
+# verify finds damage: a second copy of a block (an overlap), a block
+# moved outside its pool
+if command -v sqlite3 >/dev/null; then
+	cp "$L" "$T/bad.db"
+	[ -f "$L-wal" ] && cp "$L-wal" "$T/bad.db-wal"
+	sqlite3 "$T/bad.db" "INSERT INTO lease (id, gen, kind, scope, family,
+	    lo, hi, pool, tplen, block, address, created)
+	    SELECT id + 100, gen, kind, scope, family, lo, hi, pool, tplen,
+	    block, address, created FROM lease WHERE block = '10.190.1.0/24'
+	    AND released IS NULL;"
+	set +e
+	"$EDGENETC" ledger --ledger "$T/bad.db" verify >"$T/verify.out" 2>&1
+	rc=$?
+	set -e
+	expect "verify overlap rc" 1 "$rc"
+	grep -q "block 10.190.1.0/24 of instance 'pis-2' overlaps block 10.190.1.0/24" \
+	    "$T/verify.out" || fail "verify overlap: $(cat "$T/verify.out")"
+	cp "$L" "$T/bad2.db"
+	[ -f "$L-wal" ] && cp "$L-wal" "$T/bad2.db-wal"
+	sqlite3 "$T/bad2.db" "UPDATE lease SET pool = '10.191.0.0/16'
+	    WHERE block = '10.190.0.0/24' AND released IS NULL;"
+	set +e
+	"$EDGENETC" ledger --ledger "$T/bad2.db" verify >"$T/verify.out" 2>&1
+	rc=$?
+	set -e
+	expect "verify pool rc" 1 "$rc"
+	grep -q "is not inside its pool 10.191.0.0/16" "$T/verify.out" ||
+	    fail "verify pool: $(cat "$T/verify.out")"
+fi
 set +e
 "$EDGENETC" ledger --ledger "$T/none.db" verify >/dev/null 2>&1
 rc=$?

@@ -15,7 +15,7 @@
 #include "check.h"
 #include "cmd.h"
 #include "front.h"
-#include "xalloc.h"
+#include "front_graphql.h"
 
 static void
 lint_usage(FILE *fp)
@@ -36,45 +36,6 @@ lint_usage(FILE *fp)
 	    "\n"
 	    "Exit status: 0 no errors (warnings allowed), 1 errors found,\n"
 	    "2 usage error or unreadable input.\n", fp);
-}
-
-/* Loads the --vars file: a JSON object.  Returns the tree or NULL. */
-static struct vnode *
-lint_load_vars(struct diag_ctx *d, const char *path, int *unreadable)
-{
-	struct vnode *v;
-	FILE *fp;
-	char *buf = NULL;
-	size_t len = 0, cap = 0, r;
-	const char *file;
-
-	if ((fp = fopen(path, "re")) == NULL) {
-		fprintf(stderr, "edgenetc: cannot read %s: %m\n", path);
-		*unreadable = 1;
-		return NULL;
-	}
-	do {
-		xgrow(&buf, &cap, len + 65536, 1);
-		r = fread(buf + len, 1, cap - len, fp);
-		len += r;
-	} while (r > 0);
-	if (ferror(fp)) {
-		fprintf(stderr, "edgenetc: cannot read %s: %m\n", path);
-		fclose(fp);
-		free(buf);
-		*unreadable = 1;
-		return NULL;
-	}
-	fclose(fp);
-	file = diag_src_add(d, path, buf, len);
-	v = front_json_parse(d, file, buf, len);
-	if (v != NULL && v->type != VN_OBJECT) {
-		diag_err(d, &v->loc, "bad-vars",
-		    "--vars must hold a JSON object of variable values");
-		vnode_free(v);
-		v = NULL;
-	}
-	return v;
 }
 
 int
@@ -139,7 +100,7 @@ cmd_lint(int argc, char **argv)
 	diag_init(&d);
 	f = fleet_new();
 	if (vars_path != NULL)
-		vars = lint_load_vars(&d, vars_path, &unreadable);
+		vars = front_graphql_vars_load(&d, vars_path, &unreadable);
 	for (i = optind; i < argc; i++) {
 		before = d.n_err;
 		/* -1 without a new error: the file could not be read */

@@ -10,6 +10,8 @@
 #include "diag.h"
 #include "xalloc.h"
 
+#define DIAG_WIDTH 200
+
 void
 diag_init(struct diag_ctx *d)
 {
@@ -172,7 +174,7 @@ diag_print_source(const struct diag_ctx *d, const struct loc *l, FILE *fp,
 	const struct diag_src *s = diag_src_find(d, l->file);
 	const char *p, *end, *eol;
 	unsigned line = 1, col;
-	size_t i, w;
+	size_t i, w, skip;
 
 	if (s == NULL || s->buf == NULL || l->line == 0)
 		return;
@@ -200,9 +202,18 @@ diag_print_source(const struct diag_ctx *d, const struct loc *l, FILE *fp,
 	w = (size_t)(eol - p);
 	if (w > 0 && p[w - 1] == '\r')
 		w--;
-	if (w > 200)
-		w = 200;
-	fputs("  ", fp);
+	/* a long line is shown as a window of DIAG_WIDTH bytes around the
+	 * column, so the caret always points at the right byte */
+	skip = 0;
+	if (l->col > DIAG_WIDTH / 2 && w > DIAG_WIDTH)
+		skip = l->col - 1 - DIAG_WIDTH / 2;
+	if (skip > w)
+		skip = w;
+	p += skip;
+	w -= skip;
+	if (w > DIAG_WIDTH)
+		w = DIAG_WIDTH;
+	fputs(skip ? "  ..." : "  ", fp);
 	/* never echo control bytes to a terminal */
 	for (i = 0; i < w; i++) {
 		unsigned char c = (unsigned char)p[i];
@@ -212,9 +223,10 @@ diag_print_source(const struct diag_ctx *d, const struct loc *l, FILE *fp,
 	fputc('\n', fp);
 	if (l->col == 0)
 		return;
-	fputs("  ", fp);
-	for (col = 1; col < l->col && (size_t)(col - 1) < w; col++)
-		fputc(p[col - 1] == '\t' ? '\t' : ' ', fp);
+	fputs(skip ? "     " : "  ", fp);
+	for (col = (unsigned)skip + 1; col < l->col &&
+	    (size_t)(col - 1) < skip + w; col++)
+		fputc(p[col - 1 - skip] == '\t' ? '\t' : ' ', fp);
 	fputs("^\n", fp);
 }
 

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -56,19 +57,43 @@ syntax_from_path(const char *path)
 
 /*
  * Without an extension (stdin, say): '{' or '[' first is JSON, a GraphQL
- * operation keyword is GraphQL, anything else YAML.
+ * operation keyword (mutation, query) is GraphQL, anything else YAML.
+ * Blank lines and '#' comment lines (both YAML and GraphQL have them) are
+ * skipped first.
  */
+static bool
+syntax_word_at(const char *buf, size_t len, size_t i, const char *w)
+{
+	size_t n = strlen(w);
+	char c;
+
+	if (len - i < n || strncmp(buf + i, w, n) != 0)
+		return false;
+	if (len - i == n)
+		return true;
+	c = buf[i + n];
+	return !(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == ':');
+}
+
 static enum syntax
 syntax_sniff(const char *buf, size_t len)
 {
 	size_t i = 0;
 
-	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' ||
-	    buf[i] == '\r'))
-		i++;
+	for (;;) {
+		while (i < len && (buf[i] == ' ' || buf[i] == '\t' ||
+		    buf[i] == '\n' || buf[i] == '\r' || buf[i] == ','))
+			i++;
+		if (i >= len || buf[i] != '#')
+			break;
+		while (i < len && buf[i] != '\n')
+			i++;
+	}
 	if (i < len && (buf[i] == '{' || buf[i] == '['))
 		return SYNTAX_JSON;
-	if (len - i >= 8 && strncmp(buf + i, "mutation", 8) == 0)
+	if (syntax_word_at(buf, len, i, "mutation") ||
+	    syntax_word_at(buf, len, i, "query"))
 		return SYNTAX_GRAPHQL;
 	return SYNTAX_YAML;
 }

@@ -604,8 +604,8 @@ emit_out_device(struct emit_out *o, const struct bundle *b,
 	    O_CLOEXEC)) < 0)
 		return diag_err(d, NULL, "output", "%s/%s: %s", o->tmpdir, id,
 		    strerror(errno));
-	if (mkdirat(dfd, "instances", 0755) < 0)
-		goto fail;
+	/* "instances" only when there is one: an empty directory is not in
+	 * the manifest (and git cannot keep one in a golden bundle) */
 	for (i = 0; i < b->n; i++) {
 		const struct bundle_file *bf = &b->v[i];
 
@@ -617,6 +617,9 @@ emit_out_device(struct emit_out *o, const struct bundle *b,
 			    strncmp(last, bf->path, dl) != 0) {
 				snprintf(dir, sizeof(dir), "%.*s", (int)dl,
 				    bf->path);
+				if (last == NULL &&
+				    mkdirat(dfd, "instances", 0755) < 0)
+					goto fail;
 				if (mkdirat(dfd, dir, 0755) < 0 &&
 				    errno != EEXIST)
 					goto fail;

@@ -4,7 +4,7 @@ set -e
 PKGS="build-essential clang libclang-rt-14-dev pkg-config make
 libyaml-dev libjansson-dev libsqlite3-dev libnftnl-dev libmnl-dev libcmocka-dev
 flex bison nftables dnsmasq-base iproute2 busybox python3 dash bash
-hyperfine valgrind qemu-user bc"
+hyperfine valgrind qemu-user bc file"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
@@ -14,5 +14,5 @@ done
 echo "deps: installing$missing" >&2
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
-$SUDO apt-get update
+$SUDO apt-get update || echo "deps: apt-get update reported errors; continuing" >&2
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y $missing

@@ -73,6 +73,22 @@ diff -r "$TOP/testdata/golden/example" "$T/example" ||
 [ "$(stat -c %a "$T/example/bus-0043/instances/pis-0043/lxc.env")" = 600 ] ||
     fail "a changed mode was not restored"
 
+# a larger fleet: two compiles from scratch give the same bytes and the
+# same diagnostics (a second apc instance per device: a shared range, so
+# the emitters report one route-conflict warning per device too)
+python3 "$TOP/bench/compile/gen_fleet.py" --devices 300 |
+    sed 's/{ id: "apc-\([0-9]*\)", service: "apc" }/&, { id: "apc-\1-b", service: "apc" }/' \
+    >"$T/big.yaml"
+"$EDGENETC" compile --ledger "$T/big1.db" -o "$T/big1" "$T/big.yaml" 2>"$T/big1.err" ||
+    { cat "$T/big1.err"; fail "compile big"; }
+"$EDGENETC" compile --ledger "$T/big2.db" -o "$T/big2" "$T/big.yaml" 2>"$T/big2.err" ||
+    fail "compile big again"
+diff -r "$T/big1" "$T/big2" || fail "threaded compile is not deterministic"
+cmp "$T/big1.err" "$T/big2.err" || fail "diagnostics differ between runs"
+[ "$(ls "$T/big1" | wc -l)" = 300 ] || fail "not 300 bundles"
+[ "$(grep -c 'route-conflict' "$T/big1.err")" = 300 ] ||
+    fail "not one route-conflict warning per device"
+
 # 3. one instance more, one instance less
 python3 - "$E" "$T/plus.yaml" "$T/minus.yaml" <<'EOP'
 import sys

@@ -558,7 +558,7 @@ static bool
 out_device_same(struct emit_out *o, const struct bundle *b)
 {
 	const char *last = NULL, *slash;
-	size_t i, dirs = 1, lastl = 0, dl;
+	size_t i, dirs = 0, lastl = 0, dl;
 	int dfd, fd;
 	bool same = true;
 
@@ -571,7 +571,8 @@ out_device_same(struct emit_out *o, const struct bundle *b)
 		dl = slash != NULL ? (size_t)(slash - b->v[i].path) : 0;
 		if (slash != NULL && (last == NULL || lastl != dl ||
 		    strncmp(last, b->v[i].path, dl) != 0)) {
-			dirs++;		/* instances/<id> */
+			/* instances/ with the first, then instances/<id> */
+			dirs += last == NULL ? 2 : 1;
 			last = b->v[i].path;
 			lastl = dl;
 		}
@@ -581,7 +582,7 @@ out_device_same(struct emit_out *o, const struct bundle *b)
 		if (fd >= 0)
 			close(fd);
 	}
-	/* the files + instances/ + each instances/<id>, nothing more */
+	/* the files, instances/ and each instances/<id>, nothing more */
 	return same && out_count_tree(dfd) == (long)(b->n + dirs);
 }
 

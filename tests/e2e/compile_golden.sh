@@ -49,6 +49,13 @@ for pair in example:testdata/fleet/fleet.yaml edge:testdata/golden/edge.yaml; do
 	done
 done
 
+# a device without instances has no instances/ directory, and is left
+# alone on a recompile like any unchanged bundle
+[ ! -e "$T/edge/idle-1/instances" ] || fail "empty instances/ in idle-1"
+ino=$(stat -c %i "$T/edge/idle-1")
+compile "$T/edge.db" "$T/edge" "$TOP/testdata/golden/edge.yaml" || fail "recompile edge"
+[ "$(stat -c %i "$T/edge/idle-1")" = "$ino" ] || fail "idle-1 was rewritten"
+
 # 2. recompile: byte-identical, in a new and in the same OUTDIR
 E=$TOP/testdata/fleet/fleet.yaml
 compile "$T/example.db" "$T/again" "$E" || fail "recompile"

@@ -49,6 +49,20 @@ for pair in example:testdata/fleet/fleet.yaml edge:testdata/golden/edge.yaml; do
 	done
 done
 
+# the same fleet written in JSON gives the same bundles; only the inputs
+# digest in each manifest differs
+if [ -f "$TOP/testdata/fleet/fleet.json" ]; then
+	compile "$T/json.db" "$T/json" "$TOP/testdata/fleet/fleet.json" ||
+	    fail "compile fleet.json"
+	diff -r -x manifest.json "$TOP/testdata/golden/example" "$T/json" ||
+	    fail "fleet.json and fleet.yaml give different bundles"
+	for m in "$T"/json/*/manifest.json; do
+		g=$TOP/testdata/golden/example/${m#$T/json/}
+		diff <(grep -v inputs_sha256 "$g") <(grep -v inputs_sha256 "$m") ||
+		    fail "$m differs beyond the inputs digest"
+	done
+fi
+
 # a device without instances has no instances/ directory, and is left
 # alone on a recompile like any unchanged bundle
 [ ! -e "$T/edge/idle-1/instances" ] || fail "empty instances/ in idle-1"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# bench/alloc: the figures of docs/performance.d/alloc.md, in one run.
+# bench/alloc: the figures of docs/performance.md (allocator section), in one run.
 #
 #  1. the in-memory allocator (bench_alloc.c, linking compiler/alloc.c)
 #     beside the Python ipaddress baseline (baseline.py) on 65,536 /24

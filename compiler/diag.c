@@ -126,19 +126,18 @@ diag_file_rank(const struct diag_ctx *d, const char *file)
 	return d->n_src;
 }
 
-static const struct diag_ctx *diag_sort_ctx;
-
 static int
-diag_cmp(const void *pa, const void *pb)
+diag_cmp(const void *pa, const void *pb, void *arg)
 {
+	const struct diag_ctx *ctx = arg;
 	const struct diag *a = pa, *b = pb;
 	size_t ra, rb;
 
-	ra = diag_file_rank(diag_sort_ctx, a->loc.file);
-	rb = diag_file_rank(diag_sort_ctx, b->loc.file);
+	ra = diag_file_rank(ctx, a->loc.file);
+	rb = diag_file_rank(ctx, b->loc.file);
 	if (ra != rb)
 		return ra < rb ? -1 : 1;
-	if (ra == diag_sort_ctx->n_src && a->loc.file != NULL &&
+	if (ra == ctx->n_src && a->loc.file != NULL &&
 	    b->loc.file != NULL && strcmp(a->loc.file, b->loc.file) != 0)
 		return strcmp(a->loc.file, b->loc.file);
 	if (a->loc.line != b->loc.line)
@@ -153,9 +152,8 @@ diag_sort(struct diag_ctx *d)
 {
 	if (d->n < 2)
 		return;		/* qsort(NULL, 0, ...) is undefined */
-	diag_sort_ctx = d;
-	qsort(d->v, d->n, sizeof(d->v[0]), diag_cmp);
-	diag_sort_ctx = NULL;
+	/* qsort_r: no global sort context, so diag stays reentrant */
+	qsort_r(d->v, d->n, sizeof(d->v[0]), diag_cmp, d);
 }
 
 /* Where the previous source line was found: diagnostics are printed in

@@ -37,7 +37,9 @@ PY
 if [ -n "${RT_SANDBOX:-}" ]; then
 	# $1 = runtime|shell|fault, $2 = scratch dir, $3 = device id
 	rt_sandbox
-	side=$1 RT_TMP=$2 dev=$3 B=$2/out/$3 S=$2/state-$3
+	# each side its own state dir: a state dir left by an earlier sandbox
+	# names namespaces whose inode numbers the kernel may hand out again
+	side=$1 RT_TMP=$2 dev=$3 B=$2/out/$3 S=$2/state-$1-$3
 	device_env "$dev"
 	ids=$(ls "$B/instances" | tr '\n' ' ')
 	case $side in
@@ -56,8 +58,9 @@ if [ -n "${RT_SANDBOX:-}" ]; then
 		rt_shell_pair "$B" || exit 1
 		;;
 	fault)
-		n=$("$EDGENET_APPLY" --dry-run --state-dir "$S" "$B" | wc -l)
-		[ "$n" -gt 20 ] || { echo "only $n steps"; exit 1; }
+		"$EDGENET_APPLY" --dry-run --state-dir "$S" "$B" >"$RT_TMP/dry" 2>&1
+		n=$(wc -l <"$RT_TMP/dry")
+		[ "$n" -gt 20 ] || { cat "$RT_TMP/dry"; echo "only $n steps"; exit 1; }
 		rt_state --state "$S" $ids > "$RT_TMP/before.json"
 		for k in $(seq 1 "$n"); do
 			EDGENET_FAIL_STEP=$k "$EDGENET_APPLY" --quiet \

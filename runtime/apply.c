@@ -187,11 +187,10 @@ ns_name(const char *ns)
 static int
 ns_changed(struct plan *p, const char *id)
 {
-	struct rt_ns *ns = rt_ctx_ns(p->c, id);
+	const struct rt_nsid *r = rt_applied_ns(p->rec, id);
 
-	if (ns == NULL || ns->fd == -1)
-		return 1;
-	return rt_applied_ns(p->rec, id) != ns->ino;
+	return r == NULL || !rt_ctx_ns_is(rt_ctx_ns(p->c, id), r->ino,
+	    r->cookie);
 }
 
 /* Old objects that drifted away from the bundle are re-created: a
@@ -242,7 +241,6 @@ mark_absent(struct plan *p, struct rt_nl *dev)
 {
 	struct lset dead = { NULL, 0, 0 };
 	struct rt_obj *o;
-	struct stat st;
 	size_t i;
 	int r = 0;
 
@@ -252,8 +250,8 @@ mark_absent(struct plan *p, struct rt_nl *dev)
 
 		rt_boot_id(boot);
 		if (strcmp(boot, p->rec->boot) != 0 ||
-		    fstat(p->c->homefd, &st) == -1 ||
-		    (uint64_t)st.st_ino != p->rec->devns)
+		    !rt_ctx_ns_is(rt_ctx_ns(p->c, RT_DEVNS),
+		    p->rec->devns.ino, p->rec->devns.cookie))
 			p->reset = 1;
 	}
 	for (i = 0; i < p->O.n; i++) {
@@ -1057,7 +1055,7 @@ static int
 commit(struct plan *p, const char *txn, const char *previous)
 {
 	struct rt_applied a;
-	struct stat st;
+	struct rt_ns *ns;
 	size_t i;
 	int r;
 
@@ -1066,17 +1064,21 @@ commit(struct plan *p, const char *txn, const char *previous)
 	rt_strf(a.previous, sizeof(a.previous), "%s", previous);
 	rt_strf(a.txn, sizeof(a.txn), "%s", txn);
 	rt_boot_id(a.boot);
-	if (fstat(p->c->homefd, &st) == 0)
-		a.devns = (uint64_t)st.st_ino;
+	if ((ns = rt_ctx_ns(p->c, RT_DEVNS)) != NULL) {
+		a.devns.ino = ns->ino;
+		a.devns.cookie = ns->cookie;
+	}
 	if (p->newb->nids > 0 &&
 	    (a.ns = calloc(p->newb->nids, sizeof(*a.ns))) == NULL)
 		return perr(p, "out of memory");
 	for (i = 0; i < p->newb->nids; i++) {
-		struct rt_ns *ns = rt_ctx_ns(p->c, p->newb->ids[i]);
-
+		ns = rt_ctx_ns(p->c, p->newb->ids[i]);
 		rt_strf(a.ns[i].id, sizeof(a.ns[i].id), "%s",
 		    p->newb->ids[i]);
-		a.ns[i].ino = ns != NULL && ns->fd != -1 ? ns->ino : 0;
+		if (ns != NULL && ns->fd != -1) {
+			a.ns[i].ino = ns->ino;
+			a.ns[i].cookie = ns->cookie;
+		}
 	}
 	a.nns = p->newb->nids;
 	/* Instance files were written without fsync: --recover re-installs

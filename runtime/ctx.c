@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,6 +25,49 @@ env_long(const char *name)
 		return 0;
 	v = strtol(s, &end, 10);
 	return *end == '\0' && v > 0 ? v : 0;
+}
+
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE	71	/* Linux 5.14, asm-generic */
+#endif
+
+/*
+ * The namespace's cookie, read from a socket made inside it.  0 when the
+ * kernel has no cookies (before 5.14) or the namespace cannot be
+ * entered: identity then falls back to the inode number.  -1 only when
+ * we could not return to our own namespace.
+ */
+static int
+ns_cookie(struct rt_ctx *c, struct rt_ns *ns)
+{
+	socklen_t len = sizeof(ns->cookie);
+	int s, in = ns->fd != c->homefd;
+
+	ns->cookie = 0;
+	if (in && setns(ns->fd, CLONE_NEWNET) == -1)
+		return 0;
+	s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (in && setns(c->homefd, CLONE_NEWNET) == -1) {
+		if (s != -1)
+			close(s);
+		return rt_errf(c->err, sizeof(c->err), "setns back: %s",
+		    strerror(errno));
+	}
+	if (s == -1)
+		return 0;
+	if (getsockopt(s, SOL_SOCKET, SO_NETNS_COOKIE, &ns->cookie,
+	    &len) == -1 || len != sizeof(ns->cookie))
+		ns->cookie = 0;
+	close(s);
+	return 0;
+}
+
+int
+rt_ctx_ns_is(const struct rt_ns *ns, uint64_t ino, uint64_t cookie)
+{
+	if (ns == NULL || ns->fd == -1 || ino == 0 || ns->ino != ino)
+		return 0;
+	return cookie == 0 || ns->cookie == cookie;
 }
 
 int
@@ -97,6 +141,8 @@ rt_ctx_ns(struct rt_ctx *c, const char *id)
 	}
 	if (ns->fd != -1 && fstat(ns->fd, &st) == 0)
 		ns->ino = (uint64_t)st.st_ino;
+	if (ns->fd != -1 && ns_cookie(c, ns) == -1)
+		return NULL;
 	return ns;
 }
 

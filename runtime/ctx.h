@@ -13,7 +13,8 @@
 struct rt_ns {
 	char		id[RT_IDLEN];	/* RT_DEVNS or an instance id */
 	int		fd;		/* -1: the namespace does not exist */
-	uint64_t	ino;		/* nsfs inode, identity of the ns */
+	uint64_t	ino;		/* nsfs inode number (reusable) */
+	uint64_t	cookie;		/* SO_NETNS_COOKIE; 0: kernel has none */
 	int		nl_open;
 	struct rt_nl	nl;
 };
@@ -37,10 +38,16 @@ struct rt_ctx {
 int		 rt_ctx_init(struct rt_ctx *, const char *state,
 		    const char *netns_dir);
 void		 rt_ctx_fini(struct rt_ctx *);
-/* The namespace id (opened on first use; fd -1 if missing); NULL on OOM. */
+/* The namespace id (opened on first use; fd -1 if missing); NULL on OOM
+ * or when we could not return to our own namespace. */
 struct rt_ns	*rt_ctx_ns(struct rt_ctx *, const char *id);
 /* Its rtnetlink socket; NULL + ctx->err if the namespace is missing. */
 struct rt_nl	*rt_ctx_nl(struct rt_ctx *, const char *id);
+/* Is ns the namespace recorded as (ino, cookie)?  An inode number can be
+ * reused by a namespace created after the recorded one died; the cookie
+ * cannot (while the machine is up).  cookie 0: compare inodes only. */
+int		 rt_ctx_ns_is(const struct rt_ns *, uint64_t ino,
+		    uint64_t cookie);
 /* Reads or writes /proc/sys/<key> inside namespace ns.  0 or -1 + err. */
 int		 rt_ctx_sysctl(struct rt_ctx *, struct rt_ns *ns,
 		    const char *key, const char *set, char *get, size_t getlen);

@@ -104,6 +104,7 @@ int
 rt_applied_read(struct rt_ctx *c, struct rt_applied *a)
 {
 	char path[4096], *text, *line, *save = NULL, w[8], v1[72], v2[72];
+	char v3[24];
 	struct rt_nsid *ns;
 	size_t n;
 
@@ -118,8 +119,8 @@ rt_applied_read(struct rt_ctx *c, struct rt_applied *a)
 	}
 	for (line = strtok_r(text, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save)) {
-		v2[0] = '\0';
-		if (sscanf(line, "%7s %71s %71s", w, v1, v2) < 2)
+		v2[0] = v3[0] = '\0';
+		if (sscanf(line, "%7s %71s %71s %23s", w, v1, v2, v3) < 2)
 			continue;
 		if (strcmp(w, "bundle") == 0 && hexid_ok(v1))
 			rt_strf(a->bundle, sizeof(a->bundle), "%s",
@@ -131,8 +132,12 @@ rt_applied_read(struct rt_ctx *c, struct rt_applied *a)
 			rt_strf(a->boot, sizeof(a->boot), "%.39s", v1);
 		else if (strcmp(w, "txn") == 0)
 			rt_strf(a->txn, sizeof(a->txn), "%.39s", v1);
-		else if (strcmp(w, "devns") == 0)
-			a->devns = strtoull(v1, NULL, 10);
+		else if (strcmp(w, "devns") == 0) {
+			/* Records before cookies have no third field:
+			 * cookie 0, identity by inode number only. */
+			a->devns.ino = strtoull(v1, NULL, 10);
+			a->devns.cookie = strtoull(v2, NULL, 10);
+		}
 		else if (strcmp(w, "ns") == 0 && rt_id_valid(v1,
 		    strlen(v1))) {
 			if ((ns = realloc(a->ns, (a->nns + 1) *
@@ -143,7 +148,8 @@ rt_applied_read(struct rt_ctx *c, struct rt_applied *a)
 			}
 			a->ns = ns;
 			rt_strf(ns[a->nns].id, sizeof(ns->id), "%s", v1);
-			ns[a->nns++].ino = strtoull(v2, NULL, 10);
+			ns[a->nns].ino = strtoull(v2, NULL, 10);
+			ns[a->nns++].cookie = strtoull(v3, NULL, 10);
 		}
 	}
 	free(text);
@@ -161,12 +167,13 @@ rt_applied_write(struct rt_ctx *c, const struct rt_applied *a)
 		return rt_errf(c->err, sizeof(c->err), "out of memory");
 	p = buf;
 	p += sprintf(p, "edgenet-applied 1\nbundle %s\nprev %s\nboot %s\n"
-	    "txn %s\ndevns %" PRIu64 "\n", a->bundle[0] ? a->bundle : "-",
+	    "txn %s\ndevns %" PRIu64 " %" PRIu64 "\n",
+	    a->bundle[0] ? a->bundle : "-",
 	    a->previous[0] ? a->previous : "-", a->boot,
-	    a->txn[0] ? a->txn : "-", a->devns);
+	    a->txn[0] ? a->txn : "-", a->devns.ino, a->devns.cookie);
 	for (i = 0; i < a->nns; i++)
-		p += sprintf(p, "ns %s %" PRIu64 "\n", a->ns[i].id,
-		    a->ns[i].ino);
+		p += sprintf(p, "ns %s %" PRIu64 " %" PRIu64 "\n",
+		    a->ns[i].id, a->ns[i].ino, a->ns[i].cookie);
 	r = rt_state_put(c, "applied", buf, (size_t)(p - buf));
 	free(buf);
 	return r;
@@ -180,15 +187,15 @@ rt_applied_free(struct rt_applied *a)
 	a->nns = 0;
 }
 
-uint64_t
+const struct rt_nsid *
 rt_applied_ns(const struct rt_applied *a, const char *id)
 {
 	size_t i;
 
 	for (i = 0; i < a->nns; i++)
 		if (strcmp(a->ns[i].id, id) == 0)
-			return a->ns[i].ino;
-	return 0;
+			return &a->ns[i];
+	return NULL;
 }
 
 static void

@@ -19,7 +19,8 @@
 
 struct rt_nsid {
 	char		id[RT_IDLEN];
-	uint64_t	ino;
+	uint64_t	ino;		/* nsfs inode number */
+	uint64_t	cookie;		/* SO_NETNS_COOKIE, 0 if unknown */
 };
 
 struct rt_applied {
@@ -27,7 +28,7 @@ struct rt_applied {
 	char		 previous[65];	/* "" = none */
 	char		 boot[40];
 	char		 txn[40];	/* the apply that wrote this record */
-	uint64_t	 devns;
+	struct rt_nsid	 devns;		/* our own namespace (id unused) */
 	struct rt_nsid	*ns;
 	size_t		 nns;
 };
@@ -42,8 +43,9 @@ int	rt_state_put(struct rt_ctx *, const char *name, const void *p,
 int	rt_applied_read(struct rt_ctx *, struct rt_applied *);
 int	rt_applied_write(struct rt_ctx *, const struct rt_applied *);
 void	rt_applied_free(struct rt_applied *);
-/* Recorded inode of namespace id, 0 if none. */
-uint64_t rt_applied_ns(const struct rt_applied *, const char *id);
+/* Recorded identity of namespace id, NULL if none. */
+const struct rt_nsid *rt_applied_ns(const struct rt_applied *,
+	    const char *id);
 /* /proc/sys/kernel/random/boot_id. */
 void	rt_boot_id(char out[40]);
 

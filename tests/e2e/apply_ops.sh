@@ -115,14 +115,33 @@ echo "ok  --check: drift reported (exit 1), --repair repaired it"
 
 # --- a container restarted (its namespace recreated): a re-apply of the
 # same bundle rebuilds what lived there, dnsmasq included -----------------
-ip netns del pis-1
-ip netns add pis-1
+# The kernel hands a dead namespace's inode number to the next one made
+# (lowest free number), so the new pis-1 usually has the old one's inode:
+# the runtime must tell them apart by their cookies.  Try a few times to
+# get the reused number, the case that matters.
+# A container's namespace dies with its last process: stop our dnsmasq
+# there as the container's stop would.
+old_ino=$(stat -c %i /run/netns/pis-1)
+pid=$(pidof_inst pis-1 dnsmasq)
+kill "$pid"
+rt_wait 50 sh -c "! kill -0 $pid 2>/dev/null" || rt_fail "dnsmasq of pis-1 did not stop"
+for try in 1 2 3 4 5 6 7 8 9 10; do
+	ip netns del pis-1
+	sleep 0.2	# the old namespace is freed by a kernel worker
+	ip netns add pis-1
+	[ "$(stat -c %i /run/netns/pis-1)" = "$old_ino" ] && break
+done
+if [ "$(stat -c %i /run/netns/pis-1)" = "$old_ino" ]; then
+	reused="inode $old_ino reused"
+else
+	reused="inode not reused in 10 tries"
+fi
 apply --check "$B" >/dev/null 2>&1 && rt_fail "--check missed the recreated namespace"
 apply "$B" 2>/dev/null || rt_fail "re-apply after the container restart"
 apply --check "$B" || rt_fail "drift after re-applying into the new namespace"
 [ "$(stat -L -c %i /proc/"$(pidof_inst pis-1 dnsmasq)"/ns/net)" = \
     "$(stat -c %i /run/netns/pis-1)" ] || rt_fail "dnsmasq not in the new namespace"
-echo "ok  container namespace recreated: re-apply rebuilt it, dnsmasq moved"
+echo "ok  container namespace recreated ($reused): re-apply rebuilt it, dnsmasq moved"
 
 # --- --rollback ----------------------------------------------------------
 rt_state --state "$S" $RT_E2E_NS > "$RT_TMP/B.json"

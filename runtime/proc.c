@@ -313,6 +313,7 @@ rt_proc_start(struct rt_ctx *c, const char *id, enum rt_proc kind,
 static const char *const rt_dnsmasq_keys[] = {
 	"interface", "bind-interfaces", "except-interface", "port",
 	"dhcp-range", "dhcp-option", "dhcp-leasefile", "dhcp-authoritative",
+	"enable-ra", "ra-param",
 	NULL
 };
 

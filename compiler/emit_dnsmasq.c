@@ -6,6 +6,15 @@
  * --conf-file pointing here, so /etc/dnsmasq.conf is never read, and
  * supplies its own pid and lease paths on the command line (which take
  * precedence over this file's dhcp-leasefile).
+ *
+ * IPv6: DHCPv6 carries addresses but no routes and no prefix length;
+ * both come from router advertisements, which dnsmasq sends for the
+ * dhcp-range's prefix with enable-ra: M bit set, A bit clear (addresses
+ * only from the pool), the prefix on-link, and the instance's link-local
+ * address as default router.  With WAN disabled the instance is no
+ * router (as the IPv4 side has no router option): the router lifetime is
+ * 0, so clients still learn the on-link prefix and to ask DHCPv6, but
+ * take no default route.
  */
 #include <string.h>
 
@@ -47,6 +56,14 @@ emit_dnsmasq(const struct inst_plan *ip, struct ebuf *out)
 	/* DHCPv6 has no router option: IPv6 hosts learn routers from RAs. */
 	if (emit_has_wan(s) && !v6)
 		ebuf_printf(out, "dhcp-option=option:router,%s\n", rtr);
+	if (v6) {
+		ebuf_puts(out, "enable-ra\n");
+		/* interval 0: dnsmasq's default; router lifetime 0: no
+		 * default route via an instance without WAN */
+		if (!emit_has_wan(s))
+			ebuf_printf(out, "ra-param=%s,0,0\n",
+			    emit_lan_ifname(s));
+	}
 	ebuf_puts(out, "dhcp-authoritative\n");
 	ebuf_printf(out, "dhcp-leasefile=%s/instances/%s/dnsmasq.leases\n",
 	    EMIT_STATE_DIR, ip->inst->id.s);

@@ -111,6 +111,7 @@ enum q {
 	Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_EXPIRE,
 	Q_INST_GET, Q_LEASES_LIVE, Q_LEASES_ALL, Q_INST_ADD, Q_INST_SETDEV,
 	Q_INST_REL, Q_LEASE_REL_GEN, Q_LEASE_REL_KIND, Q_LEASE_ADD,
+	Q_LEASE_ADD_ID,
 	Q_SCAN_IN, Q_SCAN_BELOW, Q_SCAN_ALL, Q_RANGES_IN, Q_RANGES_BELOW,
 	Q_HINT_GET, Q_HINT_PUT, Q_HINT_DROP, Q_FREED_GEN, Q_FREED_EXPIRE,
 	Q_SVC_GET, Q_SVC_PUT, Q_SVC_SCAN, Q_INST_LIVE, Q_INST_EVERY,
@@ -147,6 +148,11 @@ static const char *const sql[Q__N] = {
 	    "hi, pool, tplen, block, address, pool_start, pool_end, created) "
 	    "VALUES ((SELECT coalesce(max(l.id) + 1, ?1 * 256) FROM lease l "
 	    "WHERE " LEASE_OF("?1") "), "
+	    "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	/* the same with the id known (sq_lease_id) */
+	[Q_LEASE_ADD_ID] = "INSERT INTO lease (id, gen, kind, scope, family, "
+	    "lo, hi, pool, tplen, block, address, pool_start, pool_end, "
+	    "created) VALUES (?14, "
 	    "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
 	[Q_SCAN_IN] = "SELECT " LEASE_COLS "FROM lease l JOIN instance i "
 	    "ON i.gen = l.gen WHERE l.active = 1 AND l.scope = ?1 AND "
@@ -208,6 +214,9 @@ struct sq {
 	long		 busy_ms;
 	struct timespec	 busy_since;
 	uint64_t	 rnd;
+	/* the next lease id of generation id_gen, when known (0: none): a
+	 * generation added or written to in this transaction */
+	int64_t		 id_gen, id_next;
 };
 
 static struct sq *
@@ -236,8 +245,9 @@ sq_stmt(struct ledger *l, enum q id)
 		sq_fail(l, "prepare");
 		return NULL;
 	}
+	/* no sqlite3_clear_bindings(): every caller binds every parameter
+	 * (NULL explicitly), and a kept binding keeps its buffer */
 	sqlite3_reset(q->st[id]);
-	sqlite3_clear_bindings(q->st[id]);
 	return q->st[id];
 }
 
@@ -284,13 +294,26 @@ bind_u128(sqlite3_stmt *st, int i, u128 v)
 	sqlite3_bind_blob(st, i, b, sizeof(b), SQLITE_TRANSIENT);
 }
 
+/* bind_u128() into the caller's buf, which must outlive the step (no
+ * copy: for the statements of every allocation) */
 static void
-bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+bind_u128_static(sqlite3_stmt *st, int i, u128 v, unsigned char buf[16])
 {
-	if (s == NULL)
+	u128_be(v, buf);
+	sqlite3_bind_blob(st, i, buf, 16, SQLITE_STATIC);
+}
+
+/* An address as static text in buf (ADDR_STRLEN), or NULL. */
+static void
+bind_addr_static(sqlite3_stmt *st, int i, const struct addr *a,
+    bool with_plen, char *buf)
+{
+	if (a == NULL) {
 		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+		return;
+	}
+	alloc_addr_str(a, with_plen, buf, ADDR_STRLEN);
+	sqlite3_bind_text(st, i, buf, (int)strlen(buf), SQLITE_STATIC);
 }
 
 static const char *
@@ -584,6 +607,7 @@ sq_simple(struct ledger *l, enum q id, const char *what)
 static int
 sq_begin(struct ledger *l)
 {
+	sq_of(l)->id_gen = 0;
 	if (sq_simple(l, Q_BEGIN, "begin transaction") != 0)
 		return -1;
 	sq_of(l)->in_tx = true;
@@ -593,6 +617,7 @@ sq_begin(struct ledger *l)
 static int
 sq_commit(struct ledger *l)
 {
+	sq_of(l)->id_gen = 0;
 	if (sq_simple(l, Q_COMMIT, "commit") != 0) {
 		sqlite3_exec(sq_of(l)->db, "ROLLBACK", NULL, NULL, NULL);
 		sq_of(l)->in_tx = false;
@@ -606,6 +631,7 @@ static int
 sq_rollback(struct ledger *l)
 {
 	sq_of(l)->in_tx = false;
+	sq_of(l)->id_gen = 0;
 	return sq_simple(l, Q_ROLLBACK, "rollback");
 }
 
@@ -810,6 +836,9 @@ sq_inst_add(struct ledger *l, const char *instance, const char *service,
 	if (sqlite3_changes(sq_of(l)->db) == 0)
 		return 1;
 	*gen = sqlite3_last_insert_rowid(sq_of(l)->db);
+	/* a new generation has no leases yet */
+	sq_of(l)->id_gen = *gen;
+	sq_of(l)->id_next = *gen * 256;
 	return 0;
 }
 
@@ -865,32 +894,43 @@ sq_lease_release(struct ledger *l, int64_t gen, enum lease_kind kind,
 static int
 sq_lease_add(struct ledger *l, const struct lease *ls)
 {
-	sqlite3_stmt *st = sq_stmt(l, Q_LEASE_ADD);
+	struct sq *q = sq_of(l);
+	bool known = q->id_gen == ls->gen && q->id_next < ls->gen * 256 + 256;
+	sqlite3_stmt *st = sq_stmt(l, known ? Q_LEASE_ADD_ID : Q_LEASE_ADD);
 	char pool[ADDR_STRLEN], blk[ADDR_STRLEN], a[ADDR_STRLEN];
 	char ps[ADDR_STRLEN], pe[ADDR_STRLEN];
+	unsigned char lo[16], hi[16];
 
 	if (st == NULL)
 		return -1;
+	/* the lease's id: the next of its generation, known without a
+	 * lookup when the generation was written in this transaction */
+	if (known)
+		sqlite3_bind_int64(st, 14, q->id_next);
 	sqlite3_bind_int64(st, 1, ls->gen);
 	sqlite3_bind_text(st, 2, lease_kind_name(ls->kind), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, ls->scope != NULL ? ls->scope : "", -1,
 	    SQLITE_STATIC);
 	sqlite3_bind_int(st, 4, ls->held.family);
-	bind_u128(st, 5, addr_network(&ls->held));
-	bind_u128(st, 6, addr_last(&ls->held));
-	sqlite3_bind_text(st, 7, alloc_addr_str(&ls->pool, true, pool,
-	    sizeof(pool)), -1, SQLITE_STATIC);
+	bind_u128_static(st, 5, addr_network(&ls->held), lo);
+	bind_u128_static(st, 6, addr_last(&ls->held), hi);
+	bind_addr_static(st, 7, &ls->pool, true, pool);
 	sqlite3_bind_int(st, 8, ls->tplen);
-	sqlite3_bind_text(st, 9, alloc_addr_str(&ls->held, true, blk,
-	    sizeof(blk)), -1, SQLITE_STATIC);
-	bind_text_or_null(st, 10, ls->address.family != 0 ?
-	    alloc_addr_str(&ls->address, true, a, sizeof(a)) : NULL);
-	bind_text_or_null(st, 11, ls->has_pool ?
-	    alloc_addr_str(&ls->pool_start, false, ps, sizeof(ps)) : NULL);
-	bind_text_or_null(st, 12, ls->has_pool ?
-	    alloc_addr_str(&ls->pool_end, false, pe, sizeof(pe)) : NULL);
+	bind_addr_static(st, 9, &ls->held, true, blk);
+	bind_addr_static(st, 10, ls->address.family != 0 ? &ls->address :
+	    NULL, true, a);
+	bind_addr_static(st, 11, ls->has_pool ? &ls->pool_start : NULL, false,
+	    ps);
+	bind_addr_static(st, 12, ls->has_pool ? &ls->pool_end : NULL, false,
+	    pe);
 	sqlite3_bind_int64(st, 13, ls->created);
-	return sq_done(l, st, "record lease");
+	if (sq_done(l, st, "record lease") != 0) {
+		q->id_gen = 0;
+		return -1;
+	}
+	q->id_gen = ls->gen;
+	q->id_next = sqlite3_last_insert_rowid(q->db) + 1;
+	return 0;
 }
 
 /* A lease query over (scope, family, lo[, hi]) with its parameters. */

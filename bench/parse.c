@@ -111,12 +111,9 @@ floor_graphql(const char *buf, size_t len, struct diag_ctx *d)
 		return -1;
 	st.in = buf;
 	st.in_len = len;
-	while ((tok = gq_lex(&val, &loc, scanner)) > 0) {
-		if (tok == T_STRING)
-			free(val.sv.s);
-		else if (tok == T_INT || tok == T_FLOAT)
-			free(val.str);
-	}
+	/* token values are in st's arena */
+	while ((tok = gq_lex(&val, &loc, scanner)) > 0)
+		;
 	gq_lex_destroy(scanner);
 	free(st.bbuf);
 	gq_arena_free(&st);

@@ -32,8 +32,9 @@ int		 front_map_item(struct fleet *f, struct diag_ctx *d,
 int		 front_stream_key(const char *key);
 
 /*
- * vnode_object_add() without the copy: takes key (malloc'd, NUL at
- * keylen) as well as item.  For front-ends that own their key text.
+ * vnode_object_add() without the copy: takes key (NUL-terminated) as
+ * well as item: malloc'd for a heap obj, for an arena obj text that lives
+ * as long as the arena's nodes.  For front-ends that own their key text.
  */
 void		 vnode_object_add_take(struct vnode *obj, char *key,
 		    const struct loc *keyloc, struct vnode *item);

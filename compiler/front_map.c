@@ -905,8 +905,11 @@ int
 front_map_item(struct fleet *f, struct diag_ctx *d, const char *listkey,
     struct vnode *item)
 {
-	/* the caller frees item right after: its strings can move */
-	struct mapper m = { f, d, false, true };
+	/*
+	 * The caller frees item right after: its strings can move, unless
+	 * they are in an arena.
+	 */
+	struct mapper m = { f, d, false, item->arena == NULL };
 
 	if (strcmp(listkey, "services") == 0)
 		return map_service1(&m, item);

@@ -1,8 +1,31 @@
 /*
- * vnode.c - the generic located value tree (vnode.h).
+ * vnode.c - the generic located value tree (vnode.h), on the heap or in
+ * an arena.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define VN_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define VN_ASAN 1
+#endif
+#ifdef VN_ASAN
+/*
+ * Rewound or unused arena memory is poisoned, so that a pointer kept past
+ * a rewind fails under ASan as a freed malloc block would.
+ */
+#include <sanitizer/asan_interface.h>
+#define VN_POISON(p, n)		ASAN_POISON_MEMORY_REGION((p), (n))
+#define VN_UNPOISON(p, n)	ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define VN_POISON(p, n)		((void)(p), (void)(n))
+#define VN_UNPOISON(p, n)	((void)(p), (void)(n))
+#endif
 
 #include "front_int.h"
 #include "vnode.h"
@@ -21,16 +44,113 @@ static const char *const vn_type_names[] = {
 	[VN_OBJECT] = "object",
 };
 
+/* ---- arenas ------------------------------------------------------------ */
+
+struct vn_blk {
+	struct vn_blk	*next;
+	size_t		 used, cap;
+	/* the data follows, 8-aligned */
+};
+
+struct vnode_arena {
+	struct vn_blk	*head, *cur;
+};
+
+/* A block's data: 64 KB blocks less malloc's and our headers. */
+#define VN_BLK_DATA	(64 * 1024 - 64)
+#define VN_ALIGN(n)	(((n) + 7) & ~(size_t)7)
+
+static char *
+vn_blk_data(struct vn_blk *b)
+{
+	return (char *)b + VN_ALIGN(sizeof(*b));
+}
+
+struct vnode_arena *
+vnode_arena_new(void)
+{
+	return xzalloc(sizeof(struct vnode_arena));
+}
+
+void
+vnode_arena_free(struct vnode_arena *a)
+{
+	struct vn_blk *b, *next;
+
+	if (a == NULL)
+		return;
+	for (b = a->head; b != NULL; b = next) {
+		next = b->next;
+		VN_UNPOISON(vn_blk_data(b), b->cap);
+		free(b);
+	}
+	free(a);
+}
+
+void
+vnode_arena_rewind(struct vnode_arena *a)
+{
+	struct vn_blk *b, *end = a->cur != NULL ? a->cur->next : NULL;
+
+	/* the blocks past cur were poisoned by an earlier rewind */
+	for (b = a->head; b != end; b = b->next) {
+		VN_POISON(vn_blk_data(b), b->used);
+		b->used = 0;
+	}
+	a->cur = a->head;
+}
+
+void *
+vnode_arena_alloc(struct vnode_arena *a, size_t n)
+{
+	struct vn_blk *b = a->cur, *nb;
+	size_t cap;
+	char *p;
+
+	n = VN_ALIGN(n);
+	while (b == NULL || b->cap - b->used < n) {
+		if (b != NULL && b->next != NULL) {
+			/* a block kept by a rewind */
+			b = b->next;
+			b->used = 0;
+			continue;
+		}
+		cap = n > VN_BLK_DATA ? n : VN_BLK_DATA;
+		nb = xmalloc(VN_ALIGN(sizeof(*nb)) + cap);
+		nb->next = NULL;
+		nb->used = 0;
+		nb->cap = cap;
+		VN_POISON(vn_blk_data(nb), cap);
+		if (b != NULL)
+			b->next = nb;
+		else
+			a->head = nb;
+		b = nb;
+	}
+	a->cur = b;
+	p = vn_blk_data(b) + b->used;
+	b->used += n;
+	VN_UNPOISON(p, n);
+	return p;
+}
+
+char *
+vnode_arena_strdup(struct vnode_arena *a, const char *s, size_t len)
+{
+	char *p = vnode_arena_alloc(a, len + 1);
+
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+/* ---- nodes ------------------------------------------------------------- */
+
 /* Returns a new zeroed node; caller frees with vnode_free(). */
 struct vnode *
 vnode_new(enum vn_type t, const struct loc *l)
 {
-	struct vnode *v = xzalloc(sizeof(*v));
-
-	v->type = t;
-	if (l != NULL)
-		v->loc = *l;
-	return v;
+	return vnode_anew(NULL, t, l);
 }
 
 /* Same, with a copy of s[0..len) (NUL-terminated, len kept). */
@@ -38,11 +158,65 @@ struct vnode *
 vnode_new_str(enum vn_type t, const struct loc *l, const char *s,
     size_t len)
 {
-	struct vnode *v = vnode_new(t, l);
+	return vnode_anew_str(NULL, t, l, s, len);
+}
 
-	v->s = xstrndup(s != NULL ? s : "", s != NULL ? len : 0);
-	v->len = s != NULL ? len : 0;
+struct vnode *
+vnode_anew(struct vnode_arena *a, enum vn_type t, const struct loc *l)
+{
+	struct vnode *v;
+
+	if (a == NULL) {
+		v = xzalloc(sizeof(*v));
+	} else {
+		v = vnode_arena_alloc(a, sizeof(*v));
+		memset(v, 0, sizeof(*v));
+		v->arena = a;
+	}
+	v->type = t;
+	if (l != NULL)
+		v->loc = *l;
 	return v;
+}
+
+struct vnode *
+vnode_anew_str(struct vnode_arena *a, enum vn_type t, const struct loc *l,
+    const char *s, size_t len)
+{
+	struct vnode *v = vnode_anew(a, t, l);
+
+	if (s == NULL) {
+		s = "";
+		len = 0;
+	}
+	v->s = a != NULL ? vnode_arena_strdup(a, s, len) : xstrndup(s, len);
+	v->len = len;
+	return v;
+}
+
+struct vnode *
+vnode_copy(struct vnode_arena *a, const struct vnode *v)
+{
+	struct vnode *c;
+	size_t i;
+
+	if (v == NULL)
+		return NULL;
+	c = vnode_anew(a, v->type, &v->loc);
+	c->b = v->b;
+	if (v->s != NULL) {
+		c->s = a != NULL ? vnode_arena_strdup(a, v->s, v->len) :
+		    xstrndup(v->s, v->len);
+		c->len = v->len;
+	}
+	for (i = 0; i < v->n; i++) {
+		if (v->type == VN_OBJECT)
+			vnode_object_add(c, v->keys[i], strlen(v->keys[i]),
+			    &v->key_locs[i], vnode_copy(a, v->items[i]));
+		else
+			vnode_list_add(c, vnode_copy(a, v->items[i]));
+	}
+	return c;
 }
 
 /*
@@ -56,6 +230,11 @@ vnode_free(struct vnode *v)
 
 	if (v == NULL)
 		return;
+	if (v->arena != NULL) {
+		if (v->arena_owner)
+			vnode_arena_free(v->arena);
+		return;
+	}
 	for (i = 0; i < v->n; i++) {
 		vnode_free(v->items[i]);
 		if (v->keys != NULL)
@@ -68,13 +247,48 @@ vnode_free(struct vnode *v)
 	free(v);
 }
 
+/*
+ * An arena node's arrays grow by a fresh copy (the old one stays in the
+ * arena until it is rewound: at most as much again).  Lists and objects
+ * start with room for 4.
+ */
+static void
+vn_arena_grow(struct vnode *v, bool keys)
+{
+	size_t cap = v->cap ? v->cap * 2 : 4, n = v->n;
+	struct vnode **items;
+	char **k;
+	struct loc *kl;
+
+	items = vnode_arena_alloc(v->arena, cap * sizeof(*items));
+	if (n > 0)
+		memcpy(items, v->items, n * sizeof(*items));
+	v->items = items;
+	if (keys) {
+		k = vnode_arena_alloc(v->arena, cap * sizeof(*k));
+		kl = vnode_arena_alloc(v->arena, cap * sizeof(*kl));
+		if (n > 0) {
+			memcpy(k, v->keys, n * sizeof(*k));
+			memcpy(kl, v->key_locs, n * sizeof(*kl));
+		}
+		v->keys = k;
+		v->key_locs = kl;
+	}
+	v->cap = cap;
+}
+
 void
 vnode_list_add(struct vnode *list, struct vnode *item)
 {
 	size_t cap = list->cap;
 
-	xgrow(&list->items, &cap, list->n, sizeof(*list->items));
-	list->cap = cap;
+	if (list->arena != NULL) {
+		if (list->n >= cap)
+			vn_arena_grow(list, false);
+	} else {
+		xgrow(&list->items, &cap, list->n, sizeof(*list->items));
+		list->cap = cap;
+	}
 	list->items[list->n++] = item;
 }
 
@@ -82,7 +296,9 @@ void
 vnode_object_add(struct vnode *obj, const char *key, size_t keylen,
     const struct loc *keyloc, struct vnode *item)
 {
-	vnode_object_add_take(obj, xstrndup(key, keylen), keyloc, item);
+	vnode_object_add_take(obj, obj->arena != NULL ?
+	    vnode_arena_strdup(obj->arena, key, keylen) :
+	    xstrndup(key, keylen), keyloc, item);
 }
 
 void
@@ -91,7 +307,9 @@ vnode_object_add_take(struct vnode *obj, char *key, const struct loc *keyloc,
 {
 	size_t cap = obj->cap;
 
-	if (obj->n >= cap) {
+	if (obj->n >= cap && obj->arena != NULL) {
+		vn_arena_grow(obj, true);
+	} else if (obj->n >= cap) {
 		/* keys and key_locs grow in step with items */
 		xgrow(&obj->items, &cap, obj->n, sizeof(*obj->items));
 		obj->keys = xrealloc(obj->keys, cap * sizeof(*obj->keys));

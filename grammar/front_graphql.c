@@ -34,6 +34,8 @@
 
 #define IMPORT_FIELD	"DM_import_node_service"
 
+static void	*gq_arena_alloc(struct gq_state *, size_t);
+
 void
 gq_errorf(struct gq_state *st, unsigned line, unsigned col, const char *fmt,
     ...)
@@ -255,7 +257,7 @@ gq_string_decode(struct gq_state *st, const char *text, size_t len,
     unsigned line, unsigned col, struct gq_str *out)
 {
 	const unsigned char *u = (const unsigned char *)text;
-	char *buf = xmalloc(len + 1);
+	char *buf = gq_arena_alloc(st, len + 1);
 	size_t i = 0, o = 0, n, w;
 	bool bad_utf8 = false;
 
@@ -387,7 +389,7 @@ gq_block_string(struct gq_state *st, const char *raw, size_t len,
 	for (last = nl; last > first &&
 	    gq_is_blank(raw + start[last - 1], llen[last - 1]); last--)
 		;
-	buf = xmalloc(len + 1);
+	buf = gq_arena_alloc(st, len + 1);
 	o = 0;
 	for (i = first; i < last; i++) {
 		if (i > first)
@@ -406,71 +408,35 @@ gq_block_string(struct gq_state *st, const char *raw, size_t len,
 /* ---- names ------------------------------------------------------------- */
 
 /*
- * Names (keys, fields, arguments, variables, keywords) live in an arena:
- * most are copied into the tree right away (vnode_object_add copies its
- * key), so a malloc and free each would be pure overhead.  The arena is
- * rewound after each operation: by then no name of that operation is
- * read again (the parser's lookahead is a keyword or punctuation whose
- * text nobody reads; "got ..." messages use st->last).
+ * Names (keys, fields, arguments, variables, keywords), numbers, decoded
+ * strings and the value nodes all live in one arena (vnode.h): keys and
+ * enum values go into the tree as they are, without a copy.  Streaming,
+ * the arena is rewound after each operation: by then nothing of that
+ * operation is read again (the parser's lookahead is a keyword or
+ * punctuation whose value nobody reads; "got ..." messages use
+ * st->last).
  */
-struct gq_arena_blk {
-	struct gq_arena_blk *next;
-	size_t		 used, cap;
-	char		 data[];
-};
-
-#define GQ_ARENA_BLK	(64 * 1024 - 64)
+static void *
+gq_arena_alloc(struct gq_state *st, size_t n)
+{
+	if (st->arena == NULL)
+		st->arena = vnode_arena_new();
+	return vnode_arena_alloc(st->arena, n);
+}
 
 char *
 gq_name_dup(struct gq_state *st, const char *s, size_t len)
 {
-	struct gq_arena_blk *b = st->arena_cur;
-	char *p;
-
-	while (b == NULL || b->cap - b->used < len + 1) {
-		if (b != NULL && b->next != NULL) {
-			b = b->next;
-			b->used = 0;
-			continue;
-		}
-		size_t cap = len + 1 > GQ_ARENA_BLK ? len + 1 : GQ_ARENA_BLK;
-		struct gq_arena_blk *nb = xmalloc(sizeof(*nb) + cap);
-
-		nb->next = NULL;
-		nb->used = 0;
-		nb->cap = cap;
-		if (b != NULL)
-			b->next = nb;
-		else
-			st->arena = nb;
-		b = nb;
-	}
-	st->arena_cur = b;
-	p = b->data + b->used;
-	memcpy(p, s, len);
-	p[len] = '\0';
-	b->used += len + 1;
-	return p;
-}
-
-void
-gq_arena_rewind(struct gq_state *st)
-{
-	st->arena_cur = st->arena;
-	if (st->arena != NULL)
-		st->arena->used = 0;
+	if (st->arena == NULL)
+		st->arena = vnode_arena_new();
+	return vnode_arena_strdup(st->arena, s, len);
 }
 
 void
 gq_arena_free(struct gq_state *st)
 {
-	struct gq_arena_blk *b, *next;
-
-	for (b = st->arena; b != NULL; b = next) {
-		next = b->next;
-		free(b);
-	}
-	st->arena = st->arena_cur = NULL;
+	vnode_arena_free(st->arena);
+	st->arena = NULL;
 }
 
 /* ---- syntax tree ------------------------------------------------------ */
@@ -547,31 +513,6 @@ gq_op_free(struct gq_op *op)
 
 /* ---- operations ------------------------------------------------------- */
 
-/* A deep copy (variable values are copied into each use). */
-STATIC struct vnode *
-gq_vnode_copy(const struct vnode *v)
-{
-	struct vnode *c;
-	size_t i;
-
-	if (v == NULL)
-		return NULL;
-	c = vnode_new(v->type, &v->loc);
-	c->b = v->b;
-	if (v->s != NULL) {
-		c->s = xstrndup(v->s, v->len);
-		c->len = v->len;
-	}
-	for (i = 0; i < v->n; i++) {
-		if (v->type == VN_OBJECT)
-			vnode_object_add(c, v->keys[i], strlen(v->keys[i]),
-			    &v->key_locs[i], gq_vnode_copy(v->items[i]));
-		else
-			vnode_list_add(c, gq_vnode_copy(v->items[i]));
-	}
-	return c;
-}
-
 static const char *
 gq_op_kind(enum gq_optype t)
 {
@@ -596,7 +537,8 @@ static void
 gq_object_del(struct vnode *obj, size_t i)
 {
 	vnode_free(obj->items[i]);
-	free(obj->keys[i]);
+	if (obj->arena == NULL)
+		free(obj->keys[i]);
 	memmove(&obj->items[i], &obj->items[i + 1],
 	    (obj->n - i - 1) * sizeof(*obj->items));
 	memmove(&obj->keys[i], &obj->keys[i + 1],
@@ -634,7 +576,8 @@ gq_resolve(struct gq_state *st, struct gq_op *op, struct vnode **slot)
 			if (v->type == VN_OBJECT) {
 				gq_object_del(v, i--);
 			} else {
-				val = vnode_new(VN_NULL, &v->items[i]->loc);
+				val = vnode_anew(v->arena, VN_NULL,
+				    &v->items[i]->loc);
 				vnode_free(v->items[i]);
 				v->items[i] = val;
 			}
@@ -673,7 +616,8 @@ gq_resolve(struct gq_state *st, struct gq_op *op, struct vnode **slot)
 		    vd->type.text);
 		return -1;
 	}
-	*slot = gq_vnode_copy(val);
+	/* variable values are copied into each use */
+	*slot = vnode_copy(v->arena, val);
 	vnode_free(v);
 	return 0;
 }
@@ -708,9 +652,23 @@ static int
 gq_args_unique(struct gq_state *st, const struct vnode *args)
 {
 	struct strmap seen;
-	size_t i;
+	size_t i, j;
 	int rc = 0;
 
+	if (args->n <= 8) {
+		/* the usual one or two: no map */
+		for (i = 1; i < args->n; i++)
+			for (j = 0; j < i; j++)
+				if (strcmp(args->keys[i], args->keys[j]) == 0) {
+					rc = -1;
+					gq_semerr(st, &args->key_locs[i],
+					    "duplicate-key",
+					    "duplicate argument '%s'",
+					    args->keys[i]);
+					break;
+				}
+		return rc;
+	}
 	strmap_init(&seen, args->n);
 	for (i = 0; i < args->n; i++)
 		if (strmap_put(&seen, args->keys[i], strlen(args->keys[i]),
@@ -903,7 +861,8 @@ gq_operation_done(struct gq_state *st, struct gq_op *op)
 {
 	gq_operation(st, op);
 	gq_op_free(op);
-	gq_arena_rewind(st);
+	if (!st->keep_arena && st->arena != NULL)
+		vnode_arena_rewind(st->arena);
 	st->saw_var = false;
 }
 
@@ -931,7 +890,15 @@ gq_run(struct diag_ctx *d, const char *file, const char *buf, size_t len,
 	st.fleet = f;
 	st.line = 1;
 	st.col = 1;
-	st.out = vnode_new(VN_LIST, &top);
+	st.arena = vnode_arena_new();
+	if (f != NULL) {
+		st.out = vnode_new(VN_LIST, &top);
+	} else {
+		/* the returned list owns the arena */
+		st.keep_arena = true;
+		st.out = vnode_anew(st.arena, VN_LIST, &top);
+		st.out->arena_owner = true;
+	}
 	strmap_init(&st.opnames, 0);
 	strmap_init(&st.varmap, 0);
 	/* a byte order mark is not part of the text's columns */
@@ -951,7 +918,8 @@ gq_run(struct diag_ctx *d, const char *file, const char *buf, size_t len,
 	free(st.ops);
 	strmap_fini(&st.opnames);
 	strmap_fini(&st.varmap);
-	gq_arena_free(&st);
+	if (f != NULL)
+		gq_arena_free(&st);
 	*n_errors = st.n_errors;
 	return st.out;
 }

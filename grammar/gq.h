@@ -27,7 +27,10 @@
 /* Lexical and syntax errors reported per file before giving up. */
 #define GQ_MAX_ERRORS	50
 
-/* A decoded string token: bytes (may contain NUL), NUL-terminated. */
+/*
+ * A decoded string token: bytes (may contain NUL), NUL-terminated, in the
+ * state's arena.
+ */
 struct gq_str {
 	char		*s;
 	size_t		 len;
@@ -141,16 +144,21 @@ struct gq_state {
 	bool		 anon_seen;
 	struct strmap	 opnames;	/* name -> index + 1 in ops */
 	struct strmap	 varmap;	/* this operation's vardefs */
-	/* names, see gq_name_dup() */
-	struct gq_arena_blk *arena, *arena_cur;
+	/*
+	 * Names, numbers, strings and the value trees of the operation
+	 * being parsed (see gq_name_dup()).  Streaming, it is rewound after
+	 * each operation; else it ends up owned by the returned list.
+	 */
+	struct vnode_arena *arena;
+	bool		 keep_arena;	/* never rewound */
 };
 
-struct gq_arena_blk;
-
 /* graphql.l helpers implemented in front_graphql.c */
-/* A copy of s[0..len) that lives until the current operation is done. */
+/*
+ * A copy of s[0..len) in st->arena: it lives until the current operation
+ * is done (streaming) or as long as the returned tree.
+ */
 char	*gq_name_dup(struct gq_state *st, const char *s, size_t len);
-void	 gq_arena_rewind(struct gq_state *st);
 void	 gq_arena_free(struct gq_state *st);
 unsigned gq_string_decode(struct gq_state *st, const char *text, size_t len,
 	    unsigned line, unsigned col, struct gq_str *out);
@@ -161,7 +169,6 @@ void	 gq_errorf(struct gq_state *st, unsigned line, unsigned col,
 
 #ifdef UNITTESTS
 size_t	 gq_utf8_len(const unsigned char *s, size_t avail);
-struct vnode *gq_vnode_copy(const struct vnode *v);
 #endif
 
 /* AST helpers used by graphql.y */

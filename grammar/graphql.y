@@ -6,7 +6,10 @@
  * not part of the language accepted here.
  *
  * Pure and reentrant (no globals).  Each operation is handed to
- * gq_operation_done() as soon as it is reduced.  Error recovery resumes
+ * gq_operation_done() as soon as it is reduced.  Names, numbers, strings
+ * and values are in the state's arena (gq.h): keys and enum values go
+ * into the value tree without a copy, and a value dropped on an error
+ * path goes with the arena.  Error recovery resumes
  * at the next object field, argument, selection or definition, so one run
  * reports every independent syntax error of a file.
  */
@@ -32,6 +35,7 @@ int	gq_lex(GQ_STYPE *, GQ_LTYPE *, yyscan_t);
 #include <stdlib.h>
 #include <string.h>
 
+#include "front_int.h"
 #include "xalloc.h"
 
 static struct loc	 gq_loc(const struct gq_state *, const GQ_LTYPE *);
@@ -47,6 +51,8 @@ static struct gq_op	*gq_op_new(enum gq_optype, char *, struct loc,
 #define LOC(l) gq_loc(st, &(l))
 #define LOCP(l) (&(struct loc){ st->file, (unsigned)(l).first_line, \
 	(unsigned)(l).first_column })
+/* a value node in the arena */
+#define VN(t, l) vnode_anew(st->arena, (t), (l))
 }
 
 %define api.pure full
@@ -60,9 +66,9 @@ static struct gq_op	*gq_op_new(enum gq_optype, char *, struct loc,
 %parse-param {struct gq_state *st}
 
 %union {
-	char			*str;	/* owned (numbers) */
-	char			*name;	/* arena: not freed */
-	struct gq_str		 sv;
+	char			*str;	/* numbers, in the arena */
+	char			*name;	/* in the arena */
+	struct gq_str		 sv;	/* in the arena */
 	struct vnode		*vn;
 	struct gq_field		*field;
 	struct gq_sels		*sels;
@@ -102,8 +108,6 @@ static struct gq_op	*gq_op_new(enum gq_optype, char *, struct loc,
 %type <op>	operation
 %type <optype>	operation_type
 
-%destructor { free($$); } <str>
-%destructor { free($$.s); } <sv>
 %destructor { vnode_free($$); } <vn>
 %destructor { gq_field_free($$); } <field>
 %destructor { gq_sels_free($$); } <sels>
@@ -308,17 +312,17 @@ arguments_opt
 arguments
 	: name ':' value
 		{
-			$$ = vnode_new(VN_OBJECT, NULL);
-			vnode_object_add($$, $1, strlen($1), LOCP(@1), $3);
+			$$ = VN(VN_OBJECT, NULL);
+			vnode_object_add_take($$, $1, LOCP(@1), $3);
 		}
 	| error
 		{
-			$$ = vnode_new(VN_OBJECT, NULL);
+			$$ = VN(VN_OBJECT, NULL);
 		}
 	| arguments name ':' value
 		{
 			$$ = $1;
-			vnode_object_add($$, $2, strlen($2), LOCP(@2), $4);
+			vnode_object_add_take($$, $2, LOCP(@2), $4);
 		}
 	| arguments error	{ $$ = $1; }
 	;
@@ -327,39 +331,41 @@ value
 	: variable
 	| INT
 		{
-			$$ = vnode_new(VN_INT, LOCP(@1));
+			$$ = VN(VN_INT, LOCP(@1));
 			$$->s = $1;
 			$$->len = strlen($1);
 		}
 	| FLOAT
 		{
-			$$ = vnode_new(VN_FLOAT, LOCP(@1));
+			$$ = VN(VN_FLOAT, LOCP(@1));
 			$$->s = $1;
 			$$->len = strlen($1);
 		}
 	| STRING
 		{
-			$$ = vnode_new(VN_STRING, LOCP(@1));
+			$$ = VN(VN_STRING, LOCP(@1));
 			$$->s = $1.s;
 			$$->len = $1.len;
 		}
 	| TRUE
 		{
-			$$ = vnode_new(VN_BOOL, LOCP(@1));
+			$$ = VN(VN_BOOL, LOCP(@1));
 			$$->b = true;
 		}
 	| FALSE
 		{
-			$$ = vnode_new(VN_BOOL, LOCP(@1));
+			$$ = VN(VN_BOOL, LOCP(@1));
 			$$->b = false;
 		}
 	| NULL
 		{
-			$$ = vnode_new(VN_NULL, LOCP(@1));
+			$$ = VN(VN_NULL, LOCP(@1));
 		}
 	| enum_value
 		{
-			$$ = vnode_new_str(VN_ENUM, LOCP(@1), $1, strlen($1));
+			$$ = VN(VN_ENUM, LOCP(@1));
+			$$->s = $1;
+			$$->len = strlen($1);
 		}
 	| list
 	| object
@@ -368,41 +374,43 @@ value
 variable
 	: '$' name
 		{
-			$$ = vnode_new_str(VN_VAR, LOCP(@1), $2, strlen($2));
+			$$ = VN(VN_VAR, LOCP(@1));
+			$$->s = $2;
+			$$->len = strlen($2);
 			st->saw_var = true;
 		}
 	;
 
 list
-	: '[' ']'		{ $$ = vnode_new(VN_LIST, LOCP(@1)); }
+	: '[' ']'		{ $$ = VN(VN_LIST, LOCP(@1)); }
 	| '[' values ']'	{ $$ = $2; $$->loc = LOC(@1); }
 	;
 
 values
 	: value
 		{
-			$$ = vnode_new(VN_LIST, NULL);
+			$$ = VN(VN_LIST, NULL);
 			vnode_list_add($$, $1);
 		}
 	| values value		{ $$ = $1; vnode_list_add($$, $2); }
 	;
 
 object
-	: '{' '}'		{ $$ = vnode_new(VN_OBJECT, LOCP(@1)); }
+	: '{' '}'		{ $$ = VN(VN_OBJECT, LOCP(@1)); }
 	| '{' object_fields '}'	{ $$ = $2; $$->loc = LOC(@1); }
 	;
 
 object_fields
 	: name ':' value
 		{
-			$$ = vnode_new(VN_OBJECT, NULL);
-			vnode_object_add($$, $1, strlen($1), LOCP(@1), $3);
+			$$ = VN(VN_OBJECT, NULL);
+			vnode_object_add_take($$, $1, LOCP(@1), $3);
 		}
-	| error			{ $$ = vnode_new(VN_OBJECT, NULL); }
+	| error			{ $$ = VN(VN_OBJECT, NULL); }
 	| object_fields name ':' value
 		{
 			$$ = $1;
-			vnode_object_add($$, $2, strlen($2), LOCP(@2), $4);
+			vnode_object_add_take($$, $2, LOCP(@2), $4);
 		}
 	| object_fields error	{ $$ = $1; }
 	;

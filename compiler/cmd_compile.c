@@ -60,8 +60,11 @@ compile_usage(FILE *fp, bool explain)
 		    "\n"
 		    "Writes one bundle per device to OUTDIR/<device-id>/ "
 		    "(docs/bundle-format.md),\nwith allocations taken from and "
-		    "recorded in the ledger.  A failed compile\nleaves OUTDIR "
-		    "and the ledger as they were.\n", fp);
+		    "recorded in the ledger.  Bundles an earlier\ncompile wrote "
+		    "to OUTDIR for devices no longer in the input are removed\n"
+		    "(OUTDIR/" EMIT_OUT_INDEX " lists them; nothing else is "
+		    "touched).\nA failed compile leaves OUTDIR and the ledger as "
+		    "they were.\n", fp);
 	fputs("\n"
 	    "  --ledger PATH        allocation ledger (default: see stderr)\n"
 	    "  --syntax S           read every FILE as yaml, json or graphql\n"
@@ -234,6 +237,11 @@ compile_plan(struct cstate *st, const struct copts *o)
 	/* What the emitters will write is checked before the ledger moves. */
 	if (st->d.n_err == 0)
 		emit_fleet_validate(st->f, &st->d);
+	for (i = 0; o->outdir != NULL && i < (int)st->f->n_devs; i++)
+		if (strcmp(st->f->devs[i]->id.s, EMIT_OUT_INDEX) == 0)
+			diag_err(&st->d, &st->f->devs[i]->id.loc, "output",
+			    "device id '%s' is reserved for the list of "
+			    "bundles in OUTDIR", EMIT_OUT_INDEX);
 	if (st->d.n_err > 0) {
 		compile_print_diags(st, o);
 		return 1;
@@ -296,7 +304,7 @@ cmd_compile(int argc, char **argv)
 	if (rc == 0 && st.d.n_err > 0)
 		rc = 1;
 	if (rc == 0)
-		rc = emit_out_commit(out, &st.d) < 0 ? 1 : 0;
+		rc = emit_out_commit(out, &st.d, stderr) < 0 ? 1 : 0;
 	else
 		emit_out_abort(out);
 	compile_print_diags(&st, &o);

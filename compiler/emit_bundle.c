@@ -8,7 +8,17 @@
  * is each OUTDIR/<id> put in place with one rename (an atomic exchange
  * when a previous bundle is there).  A failed compile removes the
  * temporary directory and leaves OUTDIR as it was.
+ *
+ * OUTDIR/.edgenetc-bundles lists the device directories compile put in
+ * OUTDIR.  A listed device that is no longer in the input has its
+ * directory moved into the temporary directory (one rename, after the new
+ * bundles are on disk) and removed with it; nothing that is not listed is
+ * ever removed.  The list is rewritten by rename, first as a superset
+ * (old and new devices) before any bundle moves, then as exactly the
+ * input's devices, so a crash never leaves a directory compile wrote
+ * unlisted.  OUTDIR is locked (flock) from begin to commit.
  */
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -382,6 +392,11 @@ emit_bundle_free(struct bundle *b)
 
 /* Writing ------------------------------------------------------------------ */
 
+/* Names in the temporary directory that no device id can take ('+' is
+ * not in [A-Za-z0-9._-]). */
+#define OUT_GONE	"+gone"		/* bundles moved out of OUTDIR */
+#define OUT_NEWINDEX	"+index"
+
 struct emit_out {
 	mode_t	 um;		/* the caller's umask, to know when to fchmod */
 	char	*outdir;
@@ -391,6 +406,13 @@ struct emit_out {
 	char	**ids;		/* devices written into tmpdir */
 	size_t	 n_ids, cap_ids;
 	size_t	 n_same;	/* devices whose bundle was already there */
+	char	**devs;		/* every device of the input */
+	size_t	 n_devs, cap_devs;
+	char	**owned;	/* devices listed in EMIT_OUT_INDEX */
+	size_t	 n_owned, cap_owned;
+	struct ebuf index;	/* its bytes as they are on disk */
+	bool	 has_index;
+	bool	 has_gone;	/* OUT_GONE made */
 };
 
 static int
@@ -424,6 +446,79 @@ mkdir_p(const char *path)
 		rc = -1;
 	free(p);
 	return rc;
+}
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Reads OUTDIR/EMIT_OUT_INDEX into o->owned (sorted, unique); absent is
+ * an empty list.  Anything but a regular file of comments, blank lines
+ * and device ids is refused: the list decides what compile removes.
+ */
+static int
+out_index_read(struct emit_out *o, struct diag_ctx *d)
+{
+	const char *p, *end, *eol;
+	char buf[8192], *id;
+	struct stat st;
+	unsigned ln = 0;
+	size_t i, n;
+	ssize_t r;
+	int fd;
+
+	fd = openat(o->outfd, EMIT_OUT_INDEX, O_RDONLY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return 0;
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		diag_err(d, NULL, "output", "%s/%s: %s", o->outdir,
+		    EMIT_OUT_INDEX, fd < 0 || !S_ISREG(st.st_mode) ?
+		    "not a regular file" : strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	while ((r = read(fd, buf, sizeof(buf))) > 0 ||
+	    (r < 0 && errno == EINTR))
+		if (r > 0)
+			ebuf_add(&o->index, buf, (size_t)r);
+	close(fd);
+	if (r < 0)
+		return diag_err(d, NULL, "output", "%s/%s: %s", o->outdir,
+		    EMIT_OUT_INDEX, strerror(errno));
+	ebuf_add(&o->index, NULL, 0);
+	o->has_index = true;
+	end = o->index.p + o->index.len;
+	for (p = o->index.p; p < end; p = eol + 1) {
+		ln++;
+		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			eol = end;
+		if (eol == p || *p == '#')
+			continue;
+		id = xstrndup(p, (size_t)(eol - p));
+		if (strlen(id) != (size_t)(eol - p) || !names_id_ok(id) ||
+		    strcmp(id, EMIT_OUT_INDEX) == 0) {
+			free(id);
+			return diag_err(d, NULL, "output", "%s/%s:%u: not a "
+			    "device id (the file lists the bundles compile "
+			    "wrote; remove it to forget them)", o->outdir,
+			    EMIT_OUT_INDEX, ln);
+		}
+		*XPUSH(o->owned, o->n_owned, o->cap_owned) = id;
+	}
+	qsort(o->owned, o->n_owned, sizeof(*o->owned), id_cmp);
+	for (i = n = 0; i < o->n_owned; i++) {
+		if (n > 0 && strcmp(o->owned[n - 1], o->owned[i]) == 0)
+			free(o->owned[i]);
+		else
+			o->owned[n++] = o->owned[i];
+	}
+	o->n_owned = n;
+	return 0;
 }
 
 struct emit_out *
@@ -462,11 +557,24 @@ emit_out_begin(const char *outdir, struct diag_ctx *d)
 		emit_out_abort(o);
 		return NULL;
 	}
+	/* one compile at a time writes OUTDIR and its list */
+	while (flock(o->outfd, LOCK_EX) < 0) {
+		if (errno == EINTR)
+			continue;
+		diag_err(d, NULL, "output", "cannot lock '%s': %s", outdir,
+		    strerror(errno));
+		emit_out_abort(o);
+		return NULL;
+	}
+	if (out_index_read(o, d) < 0) {
+		emit_out_abort(o);
+		return NULL;
+	}
 	return o;
 }
 
 static int
-out_write_file(int dirfd, const struct bundle_file *bf, mode_t um)
+out_write_file(int dirfd, const struct bundle_file *bf, mode_t um, bool sync)
 {
 	const char *p = bf->data.p;
 	size_t left = bf->data.len;
@@ -489,6 +597,8 @@ out_write_file(int dirfd, const struct bundle_file *bf, mode_t um)
 		p += w;
 		left -= (size_t)w;
 	}
+	if (sync && fsync(fd) < 0)
+		goto fail;
 	return close(fd);
 fail:
 	close(fd);
@@ -596,6 +706,10 @@ emit_out_device(struct emit_out *o, const struct bundle *b,
 	size_t i, dl, lastl = 0;
 	int dfd;
 
+	if (strcmp(id, EMIT_OUT_INDEX) == 0)
+		return diag_err(d, &b->dev->id.loc, "output", "device id '%s' "
+		    "is reserved for the list of bundles in OUTDIR", id);
+	*XPUSH(o->devs, o->n_devs, o->cap_devs) = xstrdup(id);
 	if (out_device_same(o, b)) {
 		o->n_same++;
 		return 0;
@@ -628,7 +742,7 @@ emit_out_device(struct emit_out *o, const struct bundle *b,
 				lastl = dl;
 			}
 		}
-		if (out_write_file(dfd, bf, o->um) < 0)
+		if (out_write_file(dfd, bf, o->um, false) < 0)
 			goto fail;
 	}
 	close(dfd);
@@ -641,11 +755,133 @@ fail:
 	return -1;
 }
 
-int
-emit_out_commit(struct emit_out *o, struct diag_ctx *d)
+/* The list as written: a header, then the ids of v (sorted), once. */
+static void
+out_index_render(char *const *v, size_t n, struct ebuf *out)
 {
-	char *old;
 	size_t i;
+
+	ebuf_puts(out, "# edgenetc compile: the device bundles it wrote in "
+	    "this directory.\n# A compile removes those that are no longer "
+	    "in its input.\n");
+	for (i = 0; i < n; i++) {
+		if (i > 0 && strcmp(v[i - 1], v[i]) == 0)
+			continue;
+		ebuf_puts(out, v[i]);
+		ebuf_putc(out, '\n');
+	}
+}
+
+/*
+ * Makes OUTDIR's list the ids v (sorted) with one rename, unless it
+ * already is (or there is no list and nothing to list).
+ */
+static int
+out_index_put(struct emit_out *o, char *const *v, size_t n, bool *changed,
+    struct diag_ctx *d)
+{
+	char name[] = OUT_NEWINDEX;
+	struct bundle_file bf = { .path = name, .mode = 0644 };
+	int rc = 0;
+
+	if (n == 0 && !o->has_index)
+		return 0;
+	out_index_render(v, n, &bf.data);
+	if (o->has_index && bf.data.len == o->index.len &&
+	    memcmp(bf.data.p, o->index.p, bf.data.len) == 0) {
+		ebuf_free(&bf.data);
+		return 0;
+	}
+	if (out_write_file(o->tmpfd, &bf, o->um, true) < 0 ||
+	    renameat(o->tmpfd, name, o->outfd, EMIT_OUT_INDEX) < 0) {
+		rc = diag_err(d, NULL, "output", "%s/%s: %s", o->outdir,
+		    EMIT_OUT_INDEX, strerror(errno));
+		ebuf_free(&bf.data);
+		return rc;
+	}
+	ebuf_free(&o->index);
+	o->index = bf.data;
+	o->has_index = true;
+	*changed = true;
+	return 0;
+}
+
+/* OUT_GONE/<id> in the temporary directory, made on first use. */
+static char *
+out_gone(struct emit_out *o, const char *id)
+{
+	if (!o->has_gone && mkdirat(o->tmpfd, OUT_GONE, 0700) == 0)
+		o->has_gone = true;
+	return xasprintf("%s/%s", OUT_GONE, id);
+}
+
+/* True when OUTDIR/id is a directory (not a link) with a regular
+ * manifest.json: a bundle. */
+static bool
+out_is_bundle(int outfd, const char *id)
+{
+	struct stat st;
+	bool ok;
+	int fd;
+
+	fd = openat(outfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ok = fstatat(fd, "manifest.json", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISREG(st.st_mode);
+	close(fd);
+	return ok;
+}
+
+/*
+ * Moves the bundles the list names that are not in the input out of
+ * OUTDIR (into OUT_GONE, removed with the temporary directory).  A listed
+ * name that is no bundle any more is left alone and forgotten.
+ */
+static int
+out_prune(struct emit_out *o, bool *changed, FILE *notes,
+    struct diag_ctx *d)
+{
+	struct stat st;
+	char *to;
+	size_t i;
+
+	for (i = 0; i < o->n_owned; i++) {
+		const char *id = o->owned[i];
+
+		if (bsearch(&id, o->devs, o->n_devs, sizeof(*o->devs),
+		    id_cmp) != NULL)
+			continue;
+		if (!out_is_bundle(o->outfd, id)) {
+			if (notes != NULL && fstatat(o->outfd, id, &st,
+			    AT_SYMLINK_NOFOLLOW) == 0)
+				fprintf(notes, "edgenetc compile: %s/%s left "
+				    "alone: listed in %s but not a bundle\n",
+				    o->outdir, id, EMIT_OUT_INDEX);
+			continue;
+		}
+		to = out_gone(o, id);
+		if (renameat(o->outfd, id, o->tmpfd, to) < 0) {
+			free(to);
+			return diag_err(d, NULL, "output", "cannot remove "
+			    "%s/%s: %s", o->outdir, id, strerror(errno));
+		}
+		free(to);
+		*changed = true;
+		if (notes != NULL)
+			fprintf(notes, "edgenetc compile: removed %s/%s: device "
+			    "no longer in the input\n", o->outdir, id);
+	}
+	return 0;
+}
+
+int
+emit_out_commit(struct emit_out *o, struct diag_ctx *d, FILE *notes)
+{
+	char *old, **all;
+	size_t i, n_all;
+	bool changed = o->n_ids > 0;
 	int rc = 0;
 
 	/* The new bundles reach the disk before any of them is in place. */
@@ -655,7 +891,16 @@ emit_out_commit(struct emit_out *o, struct diag_ctx *d)
 		emit_out_abort(o);
 		return -1;
 	}
-	for (i = 0; i < o->n_ids; i++) {
+	/* Listed first: every bundle there is and will be (never fewer). */
+	qsort(o->devs, o->n_devs, sizeof(*o->devs), id_cmp);
+	n_all = o->n_owned + o->n_devs;
+	all = xzalloc((n_all + 1) * sizeof(*all));
+	memcpy(all, o->owned, o->n_owned * sizeof(*all));
+	memcpy(all + o->n_owned, o->devs, o->n_devs * sizeof(*all));
+	qsort(all, n_all, sizeof(*all), id_cmp);
+	rc = out_index_put(o, all, n_all, &changed, d);
+	free(all);
+	for (i = 0; rc == 0 && i < o->n_ids; i++) {
 		const char *id = o->ids[i];
 
 		if (renameat2(o->tmpfd, id, o->outfd, id,
@@ -670,7 +915,7 @@ emit_out_commit(struct emit_out *o, struct diag_ctx *d)
 		}
 		if (errno == EINVAL) {
 			/* no renameat2 flags here: move the old aside */
-			old = xasprintf("%s.old", id);
+			old = out_gone(o, id);
 			if (renameat(o->outfd, id, o->tmpfd, old) == 0 &&
 			    renameat(o->tmpfd, id, o->outfd, id) == 0) {
 				free(old);
@@ -680,9 +925,13 @@ emit_out_commit(struct emit_out *o, struct diag_ctx *d)
 		}
 		rc = diag_err(d, NULL, "output", "cannot put %s/%s in place: "
 		    "%s", o->outdir, id, strerror(errno));
-		break;
 	}
-	if (rc == 0 && o->n_ids > 0 && fsync(o->outfd) < 0)
+	if (rc == 0)
+		rc = out_prune(o, &changed, notes, d);
+	/* then exactly the input's devices */
+	if (rc == 0)
+		rc = out_index_put(o, o->devs, o->n_devs, &changed, d);
+	if (changed && fsync(o->outfd) < 0 && rc == 0)
 		rc = diag_err(d, NULL, "output", "sync %s: %s", o->outdir,
 		    strerror(errno));
 	emit_out_abort(o);
@@ -704,6 +953,13 @@ emit_out_abort(struct emit_out *o)
 	for (i = 0; i < o->n_ids; i++)
 		free(o->ids[i]);
 	free(o->ids);
+	for (i = 0; i < o->n_devs; i++)
+		free(o->devs[i]);
+	free(o->devs);
+	for (i = 0; i < o->n_owned; i++)
+		free(o->owned[i]);
+	free(o->owned);
+	ebuf_free(&o->index);
 	free(o->tmpdir);
 	free(o->outdir);
 	free(o);

@@ -110,8 +110,7 @@ static const char *const migrations[] = {
 enum q {
 	Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_EXPIRE,
 	Q_INST_GET, Q_LEASES_LIVE, Q_LEASES_ALL, Q_INST_ADD, Q_INST_SETDEV,
-	Q_INST_REL, Q_LEASE_REL_GEN, Q_LEASE_REL_KIND, Q_LEASE_ADD,
-	Q_LEASE_ADD_ID,
+	Q_INST_REL, Q_LEASE_REL_GEN, Q_LEASE_REL_KIND, Q_LEASE_MAXID,
 	Q_SCAN_IN, Q_SCAN_BELOW, Q_SCAN_ALL, Q_RANGES_IN, Q_RANGES_BELOW,
 	Q_HINT_GET, Q_HINT_PUT, Q_HINT_DROP, Q_FREED_GEN, Q_FREED_EXPIRE,
 	Q_SVC_GET, Q_SVC_PUT, Q_SVC_SCAN, Q_INST_LIVE, Q_INST_EVERY,
@@ -144,16 +143,9 @@ static const char *const sql[Q__N] = {
 	[Q_LEASE_REL_KIND] = "UPDATE lease AS l SET released = ?3, "
 	    "reusable_at = ?3, active = 0 "
 	    "WHERE " LEASE_OF("?1") " AND kind = ?2 AND released IS NULL",
-	[Q_LEASE_ADD] = "INSERT INTO lease (id, gen, kind, scope, family, lo, "
-	    "hi, pool, tplen, block, address, pool_start, pool_end, created) "
-	    "VALUES ((SELECT coalesce(max(l.id) + 1, ?1 * 256) FROM lease l "
-	    "WHERE " LEASE_OF("?1") "), "
-	    "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-	/* the same with the id known (sq_lease_id) */
-	[Q_LEASE_ADD_ID] = "INSERT INTO lease (id, gen, kind, scope, family, "
-	    "lo, hi, pool, tplen, block, address, pool_start, pool_end, "
-	    "created) VALUES (?14, "
-	    "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	/* the next lease id of a generation (inserts: sq_ins_sql) */
+	[Q_LEASE_MAXID] = "SELECT coalesce(max(l.id) + 1, ?1 * 256) FROM "
+	    "lease l WHERE " LEASE_OF("?1"),
 	[Q_SCAN_IN] = "SELECT " LEASE_COLS "FROM lease l JOIN instance i "
 	    "ON i.gen = l.gen WHERE l.active = 1 AND l.scope = ?1 AND "
 	    "l.family = ?2 AND l.lo BETWEEN ?3 AND ?4",
@@ -205,6 +197,37 @@ static const char *const sql[Q__N] = {
 	    "released, reusable_at FROM instance ORDER BY instance, gen",
 };
 
+/*
+ * New leases are not inserted one statement each: lease_add() queues
+ * them (struct pend) and they are written PEND_MAX rows per INSERT, or
+ * one by one when fewer are queued, before any other statement runs
+ * (sq_stmt) and before the commit.  A statement per row costs its
+ * setup, its cursors' descent from the root of the table and of the
+ * lease_space index, and its teardown; one statement of 32 rows keeps
+ * the cursors where the last row went, and allocation appends.  The
+ * queue is invisible to everything but the next statement, which
+ * writes it first: every read sees every lease added before it.  A
+ * failed write is reported by the call that wrote the queue, and the
+ * transaction is then rolled back by the caller as for any error.
+ */
+#define PEND_MAX	32
+#define LEASE_INS_COLS	14
+
+static const char lease_ins_head[] = "INSERT INTO lease (id, gen, kind, "
+    "scope, family, lo, hi, pool, tplen, block, address, pool_start, "
+    "pool_end, created) VALUES ";
+
+struct pend {
+	int64_t		 id, gen, created;
+	const char	*kind;		/* static */
+	char		*scope;		/* owned; NULL: fleet-wide */
+	int		 family, tplen;
+	bool		 has_addr, has_pool;
+	unsigned char	 lo[16], hi[16];
+	char		 pool[ADDR_STRLEN], blk[ADDR_STRLEN], addr[ADDR_STRLEN];
+	char		 ps[ADDR_STRLEN], pe[ADDR_STRLEN];
+};
+
 static bool sq_configured;
 
 struct sq {
@@ -217,6 +240,9 @@ struct sq {
 	/* the next lease id of generation id_gen, when known (0: none): a
 	 * generation added or written to in this transaction */
 	int64_t		 id_gen, id_next;
+	sqlite3_stmt	*ins1, *insn;	/* 1 and PEND_MAX rows */
+	struct pend	 pend[PEND_MAX];
+	size_t		 n_pend;
 };
 
 static struct sq *
@@ -234,10 +260,24 @@ sq_fail(struct ledger *l, const char *what)
 	    q != NULL && q->db != NULL ? sqlite3_errmsg(q->db) : "?");
 }
 
+static int	sq_flush(struct ledger *l);
+static void	sq_discard(struct sq *q);
+
+/*
+ * The prepared statement id, reset.  Queued leases are written first
+ * (or, for a rollback, dropped), except before the statements that never
+ * read them: BEGIN and the instance insert.
+ */
 static sqlite3_stmt *
 sq_stmt(struct ledger *l, enum q id)
 {
 	struct sq *q = sq_of(l);
+
+	if (id == Q_ROLLBACK)
+		sq_discard(q);
+	else if (q->n_pend != 0 && id != Q_BEGIN && id != Q_INST_ADD &&
+	    sq_flush(l) != 0)
+		return NULL;
 
 	if (q->st[id] == NULL &&
 	    sqlite3_prepare_v3(q->db, sql[id], -1, SQLITE_PREPARE_PERSISTENT,
@@ -294,27 +334,6 @@ bind_u128(sqlite3_stmt *st, int i, u128 v)
 	sqlite3_bind_blob(st, i, b, sizeof(b), SQLITE_TRANSIENT);
 }
 
-/* bind_u128() into the caller's buf, which must outlive the step (no
- * copy: for the statements of every allocation) */
-static void
-bind_u128_static(sqlite3_stmt *st, int i, u128 v, unsigned char buf[16])
-{
-	u128_be(v, buf);
-	sqlite3_bind_blob(st, i, buf, 16, SQLITE_STATIC);
-}
-
-/* An address as static text in buf (ADDR_STRLEN), or NULL. */
-static void
-bind_addr_static(sqlite3_stmt *st, int i, const struct addr *a,
-    bool with_plen, char *buf)
-{
-	if (a == NULL) {
-		sqlite3_bind_null(st, i);
-		return;
-	}
-	alloc_addr_str(a, with_plen, buf, ADDR_STRLEN);
-	sqlite3_bind_text(st, i, buf, (int)strlen(buf), SQLITE_STATIC);
-}
 
 static const char *
 col_text(sqlite3_stmt *st, int i)
@@ -584,10 +603,13 @@ sq_close(struct ledger *l)
 
 	if (q == NULL)
 		return;
+	sq_discard(q);
 	if (q->in_tx)
 		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
 	for (i = 0; i < Q__N; i++)
 		sqlite3_finalize(q->st[i]);
+	sqlite3_finalize(q->ins1);
+	sqlite3_finalize(q->insn);
 	sq_checkpoint(l, false);
 	sqlite3_close(q->db);
 	free(q);
@@ -618,7 +640,9 @@ static int
 sq_commit(struct ledger *l)
 {
 	sq_of(l)->id_gen = 0;
+	/* sq_stmt() writes the queued leases first */
 	if (sq_simple(l, Q_COMMIT, "commit") != 0) {
+		sq_discard(sq_of(l));
 		sqlite3_exec(sq_of(l)->db, "ROLLBACK", NULL, NULL, NULL);
 		sq_of(l)->in_tx = false;
 		return -1;
@@ -891,45 +915,185 @@ sq_lease_release(struct ledger *l, int64_t gen, enum lease_kind kind,
 	return sq_done(l, st, "release lease");
 }
 
+static void
+sq_discard(struct sq *q)
+{
+	size_t i;
+
+	for (i = 0; i < q->n_pend; i++)
+		free(q->pend[i].scope);
+	q->n_pend = 0;
+	q->id_gen = 0;
+}
+
+/* "INSERT ... VALUES (?, ...)" with n rows of LEASE_INS_COLS. */
+static char *
+sq_ins_sql(size_t n)
+{
+	size_t row = 2 + 2 * LEASE_INS_COLS, len, i, j;
+	char *sqltext, *p;
+
+	len = sizeof(lease_ins_head) + n * (row + 1);
+	sqltext = p = xmalloc(len);
+	p += snprintf(p, len, "%s", lease_ins_head);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			*p++ = ',';
+		*p++ = '(';
+		for (j = 0; j < LEASE_INS_COLS; j++) {
+			if (j > 0)
+				*p++ = ',';
+			*p++ = '?';
+		}
+		*p++ = ')';
+	}
+	*p = '\0';
+	return sqltext;
+}
+
+static sqlite3_stmt *
+sq_ins_stmt(struct ledger *l, size_t n)
+{
+	struct sq *q = sq_of(l);
+	sqlite3_stmt **st = n == 1 ? &q->ins1 : &q->insn;
+	char *text;
+	int rc;
+
+	if (*st == NULL) {
+		text = sq_ins_sql(n);
+		rc = sqlite3_prepare_v3(q->db, text, -1,
+		    SQLITE_PREPARE_PERSISTENT, st, NULL);
+		free(text);
+		if (rc != SQLITE_OK) {
+			sq_fail(l, "prepare");
+			return NULL;
+		}
+	}
+	sqlite3_reset(*st);
+	return *st;
+}
+
+/* Binds row pd at parameter base + 1 (its buffers outlive the step). */
+static void
+sq_bind_pend(sqlite3_stmt *st, int base, const struct pend *pd)
+{
+	sqlite3_bind_int64(st, base + 1, pd->id);
+	sqlite3_bind_int64(st, base + 2, pd->gen);
+	sqlite3_bind_text(st, base + 3, pd->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, base + 4, pd->scope != NULL ? pd->scope : "",
+	    -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, base + 5, pd->family);
+	sqlite3_bind_blob(st, base + 6, pd->lo, 16, SQLITE_STATIC);
+	sqlite3_bind_blob(st, base + 7, pd->hi, 16, SQLITE_STATIC);
+	sqlite3_bind_text(st, base + 8, pd->pool, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, base + 9, pd->tplen);
+	sqlite3_bind_text(st, base + 10, pd->blk, -1, SQLITE_STATIC);
+	if (pd->has_addr)
+		sqlite3_bind_text(st, base + 11, pd->addr, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, base + 11);
+	if (pd->has_pool) {
+		sqlite3_bind_text(st, base + 12, pd->ps, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, base + 13, pd->pe, -1, SQLITE_STATIC);
+	} else {
+		sqlite3_bind_null(st, base + 12);
+		sqlite3_bind_null(st, base + 13);
+	}
+	sqlite3_bind_int64(st, base + 14, pd->created);
+}
+
+/* Writes the queued leases: a full queue in one statement, else one
+ * statement each.  On failure nothing queued is kept. */
+static int
+sq_flush(struct ledger *l)
+{
+	struct sq *q = sq_of(l);
+	size_t i, j, n;
+	sqlite3_stmt *st;
+
+	for (i = 0; i < q->n_pend; i += n) {
+		n = q->n_pend - i == PEND_MAX ? PEND_MAX : 1;
+		if ((st = sq_ins_stmt(l, n)) == NULL) {
+			sq_discard(q);
+			return -1;
+		}
+		for (j = 0; j < n; j++)
+			sq_bind_pend(st, (int)j * LEASE_INS_COLS,
+			    &q->pend[i + j]);
+		if (sq_done(l, st, "record lease") != 0) {
+			sq_discard(q);
+			return -1;
+		}
+	}
+	for (i = 0; i < q->n_pend; i++)
+		free(q->pend[i].scope);
+	q->n_pend = 0;
+	return 0;
+}
+
+/* The id of the next lease of generation gen. */
+static int
+sq_lease_id(struct ledger *l, int64_t gen, int64_t *id)
+{
+	struct sq *q = sq_of(l);
+	sqlite3_stmt *st;
+	int rc;
+
+	/* known without a lookup when the generation was written in this
+	 * transaction (most often: added just before) */
+	if (q->id_gen == gen && q->id_next != 0) {
+		*id = q->id_next;
+	} else {
+		if ((st = sq_stmt(l, Q_LEASE_MAXID)) == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, gen);
+		rc = sqlite3_step(st);
+		*id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW)
+			return sq_fail(l, "read lease ids");
+	}
+	if (gen <= 0 || gen > INT64_MAX / 256 - 1 || *id < gen * 256 ||
+	    *id > gen * 256 + 255)
+		return ledger_fail(l, "%s: generation %lld has no lease id "
+		    "left (256 per generation)", l->where, (long long)gen);
+	return 0;
+}
+
 static int
 sq_lease_add(struct ledger *l, const struct lease *ls)
 {
 	struct sq *q = sq_of(l);
-	bool known = q->id_gen == ls->gen && q->id_next < ls->gen * 256 + 256;
-	sqlite3_stmt *st = sq_stmt(l, known ? Q_LEASE_ADD_ID : Q_LEASE_ADD);
-	char pool[ADDR_STRLEN], blk[ADDR_STRLEN], a[ADDR_STRLEN];
-	char ps[ADDR_STRLEN], pe[ADDR_STRLEN];
-	unsigned char lo[16], hi[16];
+	struct pend *pd;
+	int64_t id;
 
-	if (st == NULL)
+	if (q->n_pend == PEND_MAX && sq_flush(l) != 0)
 		return -1;
-	/* the lease's id: the next of its generation, known without a
-	 * lookup when the generation was written in this transaction */
-	if (known)
-		sqlite3_bind_int64(st, 14, q->id_next);
-	sqlite3_bind_int64(st, 1, ls->gen);
-	sqlite3_bind_text(st, 2, lease_kind_name(ls->kind), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, ls->scope != NULL ? ls->scope : "", -1,
-	    SQLITE_STATIC);
-	sqlite3_bind_int(st, 4, ls->held.family);
-	bind_u128_static(st, 5, addr_network(&ls->held), lo);
-	bind_u128_static(st, 6, addr_last(&ls->held), hi);
-	bind_addr_static(st, 7, &ls->pool, true, pool);
-	sqlite3_bind_int(st, 8, ls->tplen);
-	bind_addr_static(st, 9, &ls->held, true, blk);
-	bind_addr_static(st, 10, ls->address.family != 0 ? &ls->address :
-	    NULL, true, a);
-	bind_addr_static(st, 11, ls->has_pool ? &ls->pool_start : NULL, false,
-	    ps);
-	bind_addr_static(st, 12, ls->has_pool ? &ls->pool_end : NULL, false,
-	    pe);
-	sqlite3_bind_int64(st, 13, ls->created);
-	if (sq_done(l, st, "record lease") != 0) {
-		q->id_gen = 0;
+	if (sq_lease_id(l, ls->gen, &id) != 0)
 		return -1;
+	pd = &q->pend[q->n_pend];
+	pd->id = id;
+	pd->gen = ls->gen;
+	pd->created = ls->created;
+	pd->kind = lease_kind_name(ls->kind);
+	pd->scope = ls->scope != NULL ? xstrdup(ls->scope) : NULL;
+	pd->family = ls->held.family;
+	pd->tplen = ls->tplen;
+	u128_be(addr_network(&ls->held), pd->lo);
+	u128_be(addr_last(&ls->held), pd->hi);
+	alloc_addr_str(&ls->pool, true, pd->pool, sizeof(pd->pool));
+	alloc_addr_str(&ls->held, true, pd->blk, sizeof(pd->blk));
+	pd->has_addr = ls->address.family != 0;
+	if (pd->has_addr)
+		alloc_addr_str(&ls->address, true, pd->addr, sizeof(pd->addr));
+	pd->has_pool = ls->has_pool;
+	if (pd->has_pool) {
+		alloc_addr_str(&ls->pool_start, false, pd->ps, sizeof(pd->ps));
+		alloc_addr_str(&ls->pool_end, false, pd->pe, sizeof(pd->pe));
 	}
+	q->n_pend++;
 	q->id_gen = ls->gen;
-	q->id_next = sqlite3_last_insert_rowid(q->db) + 1;
+	q->id_next = id + 1;
 	return 0;
 }
 

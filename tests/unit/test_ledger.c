@@ -913,6 +913,143 @@ test_answer_text(void **state)
 	fleet_plan_free(&p);
 }
 
+struct lcount {
+	size_t	 n, block, wan;
+	u128	 last_block;
+	bool	 ordered;
+};
+
+static int
+lcount_cb(void *arg, const struct lease *ls)
+{
+	struct lcount *c = arg;
+
+	c->n++;
+	if (ls->kind == LEASE_BLOCK) {
+		c->block++;
+		/* fleet leases come first, by address */
+		if (c->block > 1 && addr_network(&ls->held) <= c->last_block)
+			c->ordered = false;
+		c->last_block = addr_network(&ls->held);
+	} else if (ls->kind == LEASE_WAN) {
+		c->wan++;
+		assert_string_equal(ls->scope, "dev-1");
+	}
+	return 0;
+}
+
+static struct lcount
+lcount_all(struct ledger *l)
+{
+	struct lcount c;
+
+	memset(&c, 0, sizeof(c));
+	c.ordered = true;
+	assert_int_equal(l->ops->lease_scan_all(l, lcount_cb, &c), 0);
+	return c;
+}
+
+/*
+ * The SQLite backend queues new leases and writes them many rows per
+ * statement: every read in the transaction sees the queued ones, a
+ * commit keeps them all, a rollback none, and the answers are those of
+ * one lease at a time.
+ */
+static void
+test_queued_leases(void **state)
+{
+	struct fx *x = *state;
+	struct fleet *f = load(x,
+	    "services:\n"
+	    "  - name: big\n"
+	    "    access_provided_subnet: 10.0.0.1/16\n"
+	    "    dhcp_range_template: 10.0.0.1/29\n"
+	    "    network_config:\n"
+	    "      wan_configure_network: allocated\n"
+	    "      lan_configure_network: dhcp\n"
+	    "devices:\n"
+	    "  - id: dev-1\n"
+	    "    interfaces: [eth0]\n"
+	    "    client_networks:\n"
+	    "      - name: clients\n"
+	    "        default: true\n"
+	    "        bridge: br-clients\n"
+	    "        subnet: 172.20.0.1/24\n");
+	struct device *dv = fleet_device_find(f, "dev-1");
+	struct alloc_session *s;
+	struct ledger_inst li;
+	struct inst_plan p;
+	struct lcount c;
+	char id[32], want[64];
+	char err[LEDGER_ERRLEN];
+	struct ledger *l2;
+	int i;
+
+	s = alloc_session_new(x->l, &x->d, x->now);
+	assert_int_equal(alloc_session_begin(s), 0);
+	for (i = 0; i < 70; i++) {
+		snprintf(id, sizeof(id), "i-%d", i);
+		assert_int_equal(alloc_session_instance(s, svc(f, "big"), dv,
+		    "dev-1", NULL, id, &p), 0);
+		snprintf(want, sizeof(want), "10.0.%d.%d/29", i * 8 / 256,
+		    i * 8 % 256);
+		assert_string_equal(addr_format(&p.block, id, sizeof(id)),
+		    want);
+		if (i == 40) {
+			/* 82 leases: two statements of 32 written, 18
+			 * queued; the scan sees all of them */
+			c = lcount_all(x->l);
+			assert_int_equal(c.n, 82);
+			assert_int_equal(c.block, 41);
+			assert_int_equal(c.wan, 41);
+			/* and so does reading one back */
+			assert_int_equal(x->l->ops->inst_get(x->l, "i-40",
+			    &li), 0);
+			assert_int_equal(li.n_leases, 2);
+			assert_int_equal(li.leases[0].kind, LEASE_BLOCK);
+			assert_int_equal(li.leases[1].kind, LEASE_WAN);
+			ledger_inst_fini(&li);
+		}
+	}
+	/* asking again inside the transaction: the same answer */
+	assert_int_equal(alloc_session_instance(s, svc(f, "big"), dv,
+	    "dev-1", NULL, "i-3", &p), 0);
+	assert_string_equal(addr_format(&p.block, id, sizeof(id)),
+	    "10.0.0.24/29");
+	assert_int_equal(alloc_session_commit(s), 0);
+	alloc_session_free(s);
+
+	/* another connection sees all 140 */
+	l2 = ledger_open(x->path, err, sizeof(err));
+	assert_non_null(l2);
+	c = lcount_all(l2);
+	assert_int_equal(c.n, 140);
+	assert_int_equal(c.block, 70);
+	assert_int_equal(c.wan, 70);
+	assert_true(c.ordered);
+	ledger_close(l2);
+
+	/* 40 more (a full queue written, some queued), then a rollback:
+	 * none of them is kept, and the next allocation continues */
+	s = alloc_session_new(x->l, &x->d, x->now);
+	assert_int_equal(alloc_session_begin(s), 0);
+	for (i = 70; i < 110; i++) {
+		snprintf(id, sizeof(id), "i-%d", i);
+		assert_int_equal(alloc_session_instance(s, svc(f, "big"), dv,
+		    "dev-1", NULL, id, &p), 0);
+	}
+	alloc_session_rollback(s);
+	alloc_session_free(s);
+	c = lcount_all(x->l);
+	assert_int_equal(c.n, 140);
+	assert_int_equal(gen_of(x, "i-75"), 0);
+	assert_string_equal(alloc1(x, f, "big", "dev-1", "i-70"),
+	    "{\"block\":\"10.0.2.48/29\",\"address\":\"10.0.2.49/16\","
+	    "\"dhcp_pool\":{\"start\":\"10.0.2.50\",\"end\":\"10.0.2.54\"},"
+	    "\"wan_address\":\"172.20.0.72/24\"}");
+	assert_int_equal(lcount_all(x->l).n, 142);
+}
+
 int
 main(void)
 {
@@ -955,6 +1092,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_service_changed, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_answer_text, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_queued_leases, setup,
 		    teardown),
 	};
 

@@ -24,6 +24,14 @@ void	sha256_update(struct sha256_ctx *, const void *, size_t);
 void	sha256_final(struct sha256_ctx *, uint8_t out[32]);
 /* One-shot digest of p[0..n). */
 void	sha256(const void *p, size_t n, uint8_t out[32]);
+/*
+ * The compression function in use: "portable", "x86-sha" or
+ * "armv8-sha2" (the CPU's instructions when it has them, unless the
+ * environment says EDGENET_SHA256=portable), chosen again by this call;
+ * portable != 0 switches to the portable code from now on (tests compare
+ * the two).
+ */
+const char *sha256_impl(int portable);
 /* Lower-case hex of d, NUL-terminated. */
 void	sha256_hex(const uint8_t d[32], char out[65]);
 

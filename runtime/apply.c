@@ -65,6 +65,8 @@ struct plan {
 	int				 reset;
 	int				 verify;	/* check old objects live */
 	int				 flags;
+	const char			*memo_ns;	/* ns_changed's last */
+	int				 memo_changed;
 };
 
 static int
@@ -187,10 +189,17 @@ ns_name(const char *ns)
 static int
 ns_changed(struct plan *p, const char *id)
 {
-	const struct rt_nsid *r = rt_applied_ns(p->rec, id);
+	const struct rt_nsid *r;
 
-	return r == NULL || !rt_ctx_ns_is(rt_ctx_ns(p->c, id), r->ino,
-	    r->cookie);
+	/* Asked object by object: id is the bundle's own string, shared
+	 * by all the objects of a namespace. */
+	if (id == p->memo_ns)
+		return p->memo_changed;
+	r = rt_applied_ns(p->rec, id);
+	p->memo_ns = id;
+	p->memo_changed = r == NULL || !rt_ctx_ns_is(rt_ctx_ns(p->c, id),
+	    r->ino, r->cookie);
+	return p->memo_changed;
 }
 
 /* Old objects that drifted away from the bundle are re-created: a

@@ -243,59 +243,90 @@ rt_batch_parse_line(const char *line, size_t len, int flags,
 	    (int)(t[0].n > 20 ? 20 : t[0].n), t[0].s);
 }
 
+/* Appends strings to buf (NUL-terminated); a key is made for every object
+ * of every run, so no printf here. */
+static void
+cat(char *buf, size_t len, size_t *n, int *ovf, const char *const *v)
+{
+	size_t k;
+
+	for (; *v != NULL; v++) {
+		k = strlen(*v);
+		if (*n + k >= len) {
+			*ovf = 1;
+			return;
+		}
+		memcpy(buf + *n, *v, k + 1);
+		*n += k;
+	}
+}
+#define CAT(...)	cat(buf, len, &n, &ovf, (const char *const[]){ \
+			    __VA_ARGS__, NULL })
+
 int
 rt_op_format(const struct rt_op *op, char *buf, size_t len)
 {
-	char d[64], v[64];
-	int r = -1;
+	char d[64] = "", v[64] = "";
+	const char *add;
+	size_t n = 0;
+	int ovf = 0;
 
-	rt_pfx_format(&op->dst, 1, d, sizeof(d));
-	rt_pfx_format(&op->via, 0, v, sizeof(v));
-	if (op->flags & RT_OPF_DEFAULT)
-		strcpy(d, "default");
+	if (len == 0)
+		return -1;
+	buf[0] = '\0';
+	/* Addresses only where the command has them. */
+	if (op->kind == RT_OP_ADDR || op->kind == RT_OP_ADDRDEL ||
+	    op->kind == RT_OP_ROUTE || op->kind == RT_OP_ROUTEDEL) {
+		if (op->flags & RT_OPF_DEFAULT)
+			strcpy(d, "default");
+		else
+			rt_pfx_format(&op->dst, 1, d, sizeof(d));
+	}
+	if (op->kind == RT_OP_ROUTE || op->kind == RT_OP_ROUTEDEL)
+		rt_pfx_format(&op->via, 0, v, sizeof(v));
+	add = op->kind == RT_OP_ADDR || op->kind == RT_OP_ROUTE ? "add" : "del";
 	switch (op->kind) {
 	case RT_OP_VETH:
-		r = snprintf(buf, len, "link add name %s type veth peer name "
-		    "%s netns %s", op->dev, op->arg, op->ns);
+		CAT("link add name ", op->dev, " type veth peer name ",
+		    op->arg, " netns ", op->ns);
 		break;
 	case RT_OP_BRIDGE:
-		r = snprintf(buf, len, "link add name %s type bridge", op->dev);
+		CAT("link add name ", op->dev, " type bridge");
 		break;
 	case RT_OP_MASTER:
-		r = snprintf(buf, len, "link set dev %s master %s", op->dev,
-		    op->arg);
+		CAT("link set dev ", op->dev, " master ", op->arg);
 		break;
 	case RT_OP_UP:
 	case RT_OP_DOWN:
 	case RT_OP_NOMASTER:
-		r = snprintf(buf, len, "link set dev %s %s", op->dev,
-		    op->kind == RT_OP_UP ? "up" : op->kind == RT_OP_DOWN ?
-		    "down" : "nomaster");
+		CAT("link set dev ", op->dev, " ", op->kind == RT_OP_UP ?
+		    "up" : op->kind == RT_OP_DOWN ? "down" : "nomaster");
 		break;
 	case RT_OP_LINKDEL:
-		r = snprintf(buf, len, "link del dev %s", op->dev);
+		CAT("link del dev ", op->dev);
 		break;
 	case RT_OP_ADDR:
 	case RT_OP_ADDRDEL:
-		r = snprintf(buf, len, "address %s %s dev %s%s",
-		    op->kind == RT_OP_ADDR ? "add" : "del", d, op->dev,
+		CAT("address ", add, " ", d, " dev ", op->dev,
 		    (op->flags & RT_OPF_NODAD) ? " nodad" : "");
 		break;
 	case RT_OP_ROUTE:
 	case RT_OP_ROUTEDEL:
-		r = snprintf(buf, len, "route %s %s via %s dev %s%s",
-		    op->kind == RT_OP_ROUTE ? "add" : "del", d, v, op->dev,
+		CAT("route ", add, " ", d, " via ", v, " dev ", op->dev,
 		    (op->flags & RT_OPF_ONLINK) ? " onlink" : "");
 		break;
 	case RT_OP_SYSCTL:
-		r = snprintf(buf, len, "#@ sysctl %s %s", op->key, op->val);
+		CAT("#@ sysctl ", op->key, " ", op->val);
 		break;
 	case RT_OP_DHCPC:
-		r = snprintf(buf, len, "#@ dhcp-client %s", op->dev);
+		CAT("#@ dhcp-client ", op->dev);
 		break;
+	default:
+		ovf = 1;
 	}
-	return r < 0 || (size_t)r >= len ? -1 : 0;
+	return ovf ? -1 : 0;
 }
+#undef CAT
 
 int
 rt_op_is_link_create(const struct rt_op *op)

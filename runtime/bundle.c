@@ -275,53 +275,6 @@ dir_listed(const struct rt_bundle *b, const char *rel)
 	return 0;
 }
 
-/* Refuses anything in the directory tree that the manifest does not list. */
-static int
-walk_extra(const struct rt_bundle *b, const char *root, const char *rel,
-    int depth, char *err, size_t errlen)
-{
-	char path[4096], sub[1024];
-	struct dirent *de;
-	struct stat st;
-	DIR *d;
-	int r = 0;
-
-	snprintf(path, sizeof(path), "%s%s%s", root, *rel ? "/" : "", rel);
-	if ((d = opendir(path)) == NULL)
-		return rt_errf(err, errlen, "%s: %s", path, strerror(errno));
-	while (r == 0 && (de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		if (snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "",
-		    de->d_name) >= (int)sizeof(sub)) {
-			r = rt_errf(err, errlen, "bundle: path too long");
-			break;
-		}
-		snprintf(path, sizeof(path), "%s/%s", root, sub);
-		if (lstat(path, &st) == -1) {
-			r = rt_errf(err, errlen, "%s: %s", path,
-			    strerror(errno));
-		} else if (S_ISDIR(st.st_mode)) {
-			if (depth >= 2 || !dir_listed(b, sub))
-				r = rt_errf(err, errlen, "bundle: directory "
-				    "'%s' is not in the manifest", sub);
-			else
-				r = walk_extra(b, root, sub, depth + 1, err,
-				    errlen);
-		} else if (!S_ISREG(st.st_mode)) {
-			r = rt_errf(err, errlen, "bundle: '%s' is not a "
-			    "regular file", sub);
-		} else if (strcmp(sub, "manifest.json") != 0 &&
-		    rt_bundle_file(b, sub) == NULL) {
-			r = rt_errf(err, errlen, "bundle: file '%s' is not in "
-			    "the manifest", sub);
-		}
-	}
-	closedir(d);
-	return r;
-}
-
 /* Takes data (a new buffer of len bytes) as f's contents if its size and
  * digest match the manifest; frees it otherwise. */
 static int
@@ -364,31 +317,109 @@ bundle_manifest(struct rt_bundle *b, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Reads the directory tree in one pass: every regular file the manifest
+ * lists is read (relative to its directory's descriptor, no path walked
+ * twice) and verified; anything else is refused.  rel: "" or
+ * "instances" or "instances/<id>".
+ */
+static int
+walk(struct rt_bundle *b, int dfd, const char *rel, int depth,
+    size_t *total, char *err, size_t errlen)
+{
+	char sub[1024], *data;
+	struct rt_bfile *f;
+	struct dirent *de;
+	struct stat st;
+	size_t len;
+	DIR *d;
+	int r = 0, type, fd;
+
+	if ((d = fdopendir(dfd)) == NULL) {
+		close(dfd);
+		return rt_errf(err, errlen, "bundle: %s: %s", *rel ? rel : ".",
+		    strerror(errno));
+	}
+	while (r == 0 && (de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "",
+		    de->d_name) >= (int)sizeof(sub)) {
+			r = rt_errf(err, errlen, "bundle: path too long");
+			break;
+		}
+		type = de->d_type;
+		if (type == DT_UNKNOWN) {	/* file systems without d_type */
+			if (fstatat(dirfd(d), de->d_name, &st,
+			    AT_SYMLINK_NOFOLLOW) == -1) {
+				r = rt_errf(err, errlen, "bundle: %s: %s", sub,
+				    strerror(errno));
+				break;
+			}
+			type = S_ISDIR(st.st_mode) ? DT_DIR :
+			    S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
+		}
+		if (type == DT_DIR) {
+			if (depth >= 2 || !dir_listed(b, sub))
+				r = rt_errf(err, errlen, "bundle: directory "
+				    "'%s' is not in the manifest", sub);
+			else if ((fd = openat(dirfd(d), de->d_name, O_RDONLY |
+			    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+				r = rt_errf(err, errlen, "bundle: %s: %s", sub,
+				    strerror(errno));
+			else
+				r = walk(b, fd, sub, depth + 1, total, err,
+				    errlen);
+		} else if (type != DT_REG) {
+			r = rt_errf(err, errlen, "bundle: '%s' is not a "
+			    "regular file", sub);
+		} else if (strcmp(sub, "manifest.json") == 0) {
+			continue;
+		} else if ((f = (struct rt_bfile *)rt_bundle_file(b, sub)) ==
+		    NULL) {
+			r = rt_errf(err, errlen, "bundle: file '%s' is not in "
+			    "the manifest", sub);
+		} else if (rt_file_readat(dirfd(d), de->d_name,
+		    RT_BUNDLE_FILE_MAX, &data, &len) == -1) {
+			/* O_NOFOLLOW: a symbolic link put in its place
+			 * since readdir fails here (ELOOP). */
+			r = rt_errf(err, errlen, "bundle: %s: %s", sub,
+			    strerror(errno));
+		} else
+			r = bfile_take(f, data, len, total, err, errlen);
+	}
+	closedir(d);
+	return r;
+}
+
 int
 rt_bundle_load(const char *dir, struct rt_bundle *b, char *err,
     size_t errlen)
 {
-	char path[4096], *data;
-	size_t i, total = 0, len;
+	size_t i, total = 0;
+	int dfd;
 
 	memset(b, 0, sizeof(*b));
-	snprintf(path, sizeof(path), "%s/manifest.json", dir);
-	if (rt_file_read(path, RT_BUNDLE_FILE_MAX, &b->manifest,
-	    &b->manifest_len) == -1)
-		return rt_errf(err, errlen, "%s: %s", path, strerror(errno));
-	if (bundle_manifest(b, err, errlen) == -1 ||
-	    walk_extra(b, dir, "", 0, err, errlen) == -1)
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return rt_errf(err, errlen, "%s: %s", dir, strerror(errno));
+	if (rt_file_readat(dfd, "manifest.json", RT_BUNDLE_FILE_MAX,
+	    &b->manifest, &b->manifest_len) == -1) {
+		rt_errf(err, errlen, "%s/manifest.json: %s", dir,
+		    strerror(errno));
+		close(dfd);
 		return -1;
-	for (i = 0; i < b->nfiles; i++) {
-		struct rt_bfile *f = &b->files[i];
-
-		snprintf(path, sizeof(path), "%s/%s", dir, f->path);
-		if (rt_file_read(path, RT_BUNDLE_FILE_MAX, &data, &len) == -1)
-			return rt_errf(err, errlen, "bundle: %s: %s", f->path,
-			    errno == ENOENT ? "missing" : strerror(errno));
-		if (bfile_take(f, data, len, &total, err, errlen) == -1)
-			return -1;
 	}
+	if (bundle_manifest(b, err, errlen) == -1) {
+		close(dfd);
+		return -1;
+	}
+	if (walk(b, dfd, "", 0, &total, err, errlen) == -1)
+		return -1;
+	for (i = 0; i < b->nfiles; i++)
+		if (b->files[i].data == NULL)
+			return rt_errf(err, errlen, "bundle: %s: missing",
+			    b->files[i].path);
 	return 0;
 }
 

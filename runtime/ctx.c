@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -30,10 +31,14 @@ env_long(const char *name)
 #ifndef SO_NETNS_COOKIE
 #define SO_NETNS_COOKIE	71	/* Linux 5.14, asm-generic */
 #endif
+#ifndef NS_GET_ID
+#define NS_GET_ID	_IOR(0xb7, 13, uint64_t)	/* Linux 6.18 nsfs */
+#endif
 
 /*
- * The namespace's cookie, read from a socket made inside it.  0 when the
- * kernel has no cookies (before 5.14) or the namespace cannot be
+ * The namespace's cookie: asked of nsfs (NS_GET_ID, Linux 6.18: the same
+ * number as the cookie), else read from a socket made inside it.  0 when
+ * the kernel has no cookies (before 5.14) or the namespace cannot be
  * entered: identity then falls back to the inode number.  -1 only when
  * we could not return to our own namespace.
  */
@@ -43,6 +48,8 @@ ns_cookie(struct rt_ctx *c, struct rt_ns *ns)
 	socklen_t len = sizeof(ns->cookie);
 	int s, in = ns->fd != c->homefd;
 
+	if (ioctl(ns->fd, NS_GET_ID, &ns->cookie) == 0 && ns->cookie != 0)
+		return 0;
 	ns->cookie = 0;
 	if (in && setns(ns->fd, CLONE_NEWNET) == -1)
 		return 0;
@@ -105,6 +112,7 @@ rt_ctx_fini(struct rt_ctx *c)
 		free(c->ns[i]);
 	}
 	free(c->ns);
+	c->last = NULL;
 	if (c->homefd != -1)
 		close(c->homefd);
 	c->ns = NULL;
@@ -120,9 +128,13 @@ rt_ctx_ns(struct rt_ctx *c, const char *id)
 	char path[4096];
 	size_t i;
 
+	/* Callers go object by object, and objects come namespace by
+	 * namespace. */
+	if (c->last != NULL && strcmp(c->last->id, id) == 0)
+		return c->last;
 	for (i = 0; i < c->nns; i++)
 		if (strcmp(c->ns[i]->id, id) == 0)
-			return c->ns[i];
+			return c->last = c->ns[i];
 	if ((v = realloc(c->ns, (c->nns + 1) * sizeof(*v))) == NULL ||
 	    (ns = calloc(1, sizeof(*ns))) == NULL) {
 		if (v != NULL)

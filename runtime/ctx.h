@@ -25,6 +25,7 @@ struct rt_ctx {
 	int		 homefd;	/* our own network namespace */
 	struct rt_ns	**ns;		/* stable pointers */
 	size_t		 nns;
+	struct rt_ns	*last;		/* the last one looked up */
 	struct rt_stats	 stats;
 	int		 dryrun;
 	int		 quiet;

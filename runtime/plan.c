@@ -93,18 +93,52 @@ has_id(const struct rt_bundle *b, const char *id)
 	return 0;
 }
 
+/* Keys live in chunks that never move (objects point into them). */
+struct rt_keychunk {
+	struct rt_keychunk	*next;
+	size_t			 used, cap;
+	char			 data[];
+};
+
+static const char *
+key_dup(struct rt_objset *s, const char *k, size_t n)
+{
+	struct rt_keychunk *c = s->keys;
+	char *p;
+
+	if (c == NULL || c->cap - c->used < n + 1) {
+		size_t cap = n + 1 > 16000 ? n + 1 : 16000;
+
+		if ((c = malloc(sizeof(*c) + cap)) == NULL)
+			return NULL;
+		c->next = s->keys;
+		c->used = 0;
+		c->cap = cap;
+		s->keys = c;
+	}
+	p = c->data + c->used;
+	memcpy(p, k, n + 1);
+	c->used += n + 1;
+	return p;
+}
+
 static int
-set_key(struct rt_obj *o)
+set_key(struct rt_objset *s, struct rt_obj *o)
 {
 	static const char *const names[] = { "", "nft", "dnsmasq", "env" };
-	char text[176];
+	char key[RT_IDLEN + 176];
+	size_t n = strlen(o->ns);
 
-	if (o->type == RT_OBJ_NL) {
-		if (rt_op_format(&o->op, text, sizeof(text)) == -1)
-			return -1;
-	} else
-		strcpy(text, names[o->type]);
-	return rt_strf(o->key, sizeof(o->key), "%s\t%s", o->ns, text);
+	/* "<ns>\t<what>": built by hand, it is done for every object. */
+	if (n + 2 > sizeof(key))
+		return -1;
+	memcpy(key, o->ns, n);
+	key[n++] = '\t';
+	if ((o->type == RT_OBJ_NL ? rt_op_format(&o->op, key + n,
+	    sizeof(key) - n) : rt_strf(key + n, sizeof(key) - n, "%s",
+	    names[o->type])) == -1)
+		return -1;
+	return (o->key = key_dup(s, key, strlen(key))) == NULL ? -2 : 0;
 }
 
 int
@@ -116,6 +150,7 @@ rt_objset_build(struct rt_objset *s, const struct rt_bundle *b, char *err,
 	const struct rt_bfile *f;
 	struct rt_obj *o;
 	size_t cap = 0, i, t;
+	int k;
 
 	memset(s, 0, sizeof(*s));
 	s->b = b;
@@ -147,8 +182,9 @@ rt_objset_build(struct rt_objset *s, const struct rt_bundle *b, char *err,
 		return rt_errf(err, errlen, "out of memory");
 	for (i = 0; i < s->n; i++) {
 		o = &s->v[i];
-		if (set_key(o) == -1)
-			return rt_errf(err, errlen, "object key too long");
+		if ((k = set_key(s, o)) < 0)
+			return rt_errf(err, errlen, k == -1 ? "object key too "
+			    "long" : "out of memory");
 		if (o->type == RT_OBJ_NL && o->op.kind == RT_OP_VETH &&
 		    !has_id(b, o->op.ns))
 			return rt_errf(err, errlen, "netlink.batch: veth %s "
@@ -191,6 +227,12 @@ rt_objset_copy(struct rt_objset *dst, const struct rt_objset *src)
 void
 rt_objset_free(struct rt_objset *s)
 {
+	struct rt_keychunk *c, *next;
+
+	for (c = s->keys; c != NULL; c = next) {
+		next = c->next;
+		free(c);
+	}
 	free(s->v);
 	free(s->sorted);
 	memset(s, 0, sizeof(*s));

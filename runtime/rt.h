@@ -62,6 +62,9 @@ int	rt_pfx_equal(const struct rt_pfx *, const struct rt_pfx *);
  * directory.  -1 with errno.
  */
 int	rt_file_read(const char *path, size_t max, char **out, size_t *len);
+/* The same, path relative to the directory dfd (or AT_FDCWD). */
+int	rt_file_readat(int dfd, const char *path, size_t max, char **out,
+	    size_t *len);
 int	rt_file_write_atomic(const char *path, const void *p, size_t n,
 	    unsigned mode);
 /* The same without any fsync when !sync: for files the runtime can

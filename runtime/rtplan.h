@@ -26,20 +26,24 @@ struct rt_obj {
 	unsigned		 fresh:1;	/* new: its link is created now */
 	unsigned		 stale:1;	/* old veth: peer ns replaced */
 	struct rt_obj		*match;	/* same key in the other set */
-	char			 key[RT_IDLEN + 176];
+	const char		*key;	/* "<ns>\t<what>", in the set's keys */
 };
+
+struct rt_keychunk;
 
 struct rt_objset {
 	const struct rt_bundle	*b;
 	struct rt_obj		*v;
 	size_t			 n;
 	struct rt_obj		**sorted;	/* by key */
+	struct rt_keychunk	*keys;		/* NULL in a copy: borrowed */
 };
 
 /* Objects of bundle b (every batch line parsed and checked).  0 or -1. */
 int	rt_objset_build(struct rt_objset *, const struct rt_bundle *b,
 	    char *err, size_t errlen);
-/* A copy of src (same bundle), without parsing it again.  0 or -1. */
+/* A copy of src (same bundle), without parsing it again; its keys are
+ * src's, so src must outlive it.  0 or -1. */
 int	rt_objset_copy(struct rt_objset *dst, const struct rt_objset *src);
 void	rt_objset_free(struct rt_objset *);
 struct rt_obj *rt_objset_find(const struct rt_objset *, const char *key);

@@ -142,14 +142,27 @@ rt_pfx_parse(const char *s, size_t n, int want_len, int zero_host,
 void
 rt_pfx_format(const struct rt_pfx *p, int with_len, char *buf, size_t len)
 {
-	char a[INET6_ADDRSTRLEN];
+	char a[INET6_ADDRSTRLEN + 4];
+	size_t n;
 
-	if (inet_ntop(p->family, p->a, a, sizeof(a)) == NULL)
+	if (inet_ntop(p->family, p->a, a, INET6_ADDRSTRLEN) == NULL)
 		strcpy(a, "?");
-	if (with_len)
-		snprintf(buf, len, "%s/%u", a, p->len);
-	else
-		snprintf(buf, len, "%s", a);
+	n = strlen(a);
+	if (with_len) {		/* "/" and up to three digits */
+		a[n++] = '/';
+		if (p->len >= 100)
+			a[n++] = (char)('0' + p->len / 100);
+		if (p->len >= 10)
+			a[n++] = (char)('0' + p->len / 10 % 10);
+		a[n++] = (char)('0' + p->len % 10);
+		a[n] = '\0';
+	}
+	if (len > 0) {
+		if (n >= len)
+			n = len - 1;
+		memcpy(buf, a, n);
+		buf[n] = '\0';
+	}
 }
 
 int
@@ -162,6 +175,13 @@ rt_pfx_equal(const struct rt_pfx *x, const struct rt_pfx *y)
 int
 rt_file_read(const char *path, size_t max, char **out, size_t *len)
 {
+	return rt_file_readat(AT_FDCWD, path, max, out, len);
+}
+
+int
+rt_file_readat(int dfd, const char *path, size_t max, char **out,
+    size_t *len)
+{
 	struct stat st;
 	char *p = NULL, *q;
 	size_t got = 0, cap;
@@ -169,7 +189,7 @@ rt_file_read(const char *path, size_t max, char **out, size_t *len)
 	int fd, e;
 
 	*out = NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+	if ((fd = openat(dfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
 		return -1;
 	if (fstat(fd, &st) == -1)
 		goto fail;
@@ -202,6 +222,10 @@ rt_file_read(const char *path, size_t max, char **out, size_t *len)
 			errno = EFBIG;
 			goto fail;
 		}
+		/* The size fstat gave, read: no second read to see EOF
+		 * (a file growing meanwhile is read as it was). */
+		if (st.st_size > 0 && got == (size_t)st.st_size)
+			break;
 	}
 	p[got] = '\0';
 	close(fd);

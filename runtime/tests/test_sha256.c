@@ -74,6 +74,40 @@ test_sha256_incremental(void **state)
 	}
 }
 
+/*
+ * The CPU's SHA-256 instructions (where this machine has them) and the
+ * portable code agree on every length across several block boundaries,
+ * at every alignment of the input, and on the vectors above.
+ */
+static void
+test_sha256_impls_agree(void **state)
+{
+	static uint8_t msg[4096 + 16];
+	uint8_t fast[32], port[32];
+	const char *impl;
+	size_t n, off, i;
+	uint32_t x = 12345;
+
+	for (i = 0; i < sizeof(msg); i++) {
+		x = x * 1103515245 + 12345;
+		msg[i] = (uint8_t)(x >> 16);
+	}
+	impl = sha256_impl(0);
+	print_message("sha256 implementation here: %s\n", impl);
+	for (off = 0; off < 16; off += 3)
+		for (n = 0; n <= 4096; n += n < 300 ? 1 : 61) {
+			assert_string_equal(sha256_impl(0), impl);
+			sha256(msg + off, n, fast);
+			assert_string_equal(sha256_impl(1), "portable");
+			sha256(msg + off, n, port);
+			assert_memory_equal(fast, port, 32);
+		}
+	sha256_impl(1);
+	test_sha256_vectors(state);
+	test_sha256_million_a(state);
+	sha256_impl(0);
+}
+
 int
 main(void)
 {
@@ -81,6 +115,7 @@ main(void)
 		cmocka_unit_test(test_sha256_vectors),
 		cmocka_unit_test(test_sha256_million_a),
 		cmocka_unit_test(test_sha256_incremental),
+		cmocka_unit_test(test_sha256_impls_agree),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,7 +3,8 @@
 # ports, addresses, routes, sysctls, nft tables in 51 namespaces) with
 # edgenet-apply vs the shell pair (ip -batch netlink.batch + 50 x ip -n NS
 # -batch + 51 x nft -f), each on fresh namespaces, in one run; the no-op
-# re-apply; the kernel floor (ip -batch of the device batch alone); the
+# re-apply (under GNU time, and spawned directly: its own wall and CPU
+# time); the kernel floor (ip -batch of the device batch alone); the
 # stripped size and peak RSS of edgenet-apply.
 #
 #   bench/apply/run.sh [ROUNDS] [INSTANCES]      (as root; default 5 50)
@@ -25,8 +26,15 @@ if [ -n "${RT_SANDBOX:-}" ]; then
 	runtime)
 		timed "$T/runtime.t" "$EDGENET_APPLY" --quiet --state-dir \
 		    "$T/state" "$B" || exit 1
+		# The no-op re-apply: 20 runs under GNU time (as above: its
+		# peak RSS), then 20 started directly (posix_spawn + wait4:
+		# the process's own wall and CPU time, no GNU time between).
 		for i in $(seq 1 20); do
 			timed "$T/noop.t" "$EDGENET_APPLY" --quiet \
+			    --state-dir "$T/state" "$B" || exit 1
+		done
+		for i in $(seq 1 20); do
+			timed --direct "$T/noopd.t" "$EDGENET_APPLY" --quiet \
 			    --state-dir "$T/state" "$B" || exit 1
 		done
 		"$EDGENET_APPLY" --quiet --state-dir "$T/state" --stats "$B" \
@@ -104,12 +112,14 @@ def cpu(name):
     return [float(l.split()[2]) * 1000 for l in open("%s/%s.t" % (t, name))]
 rt, rt_rss = load("runtime"); sh, _ = load("shell"); fl, _ = load("floor")
 noop, noop_rss = load("noop")
+noopd, _ = load("noopd")
 m = statistics.median
 print("instances %s: device batch %s ops, container batches %s ops, 51 nft tables" % (n, ops, nsops))
 print("| what | wall median | min | max | CPU median | runs |")
 print("|---|---|---|---|---|---|")
 for name, key, v in (("edgenet-apply, first apply", "runtime", rt), ("shell pair (ip -batch + %s ip -n -batch + %d nft -f)" % (n, int(n) + 1), "shell", sh),
-                ("kernel floor: ip -batch netlink.batch only", "floor", fl), ("edgenet-apply, no-op re-apply", "noop", noop)):
+                ("kernel floor: ip -batch netlink.batch only", "floor", fl), ("edgenet-apply, no-op re-apply (under GNU time)", "noop", noop),
+                ("edgenet-apply, no-op re-apply (spawned directly)", "noopd", noopd)):
     print("| %s | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %d |" % (name, m(v), min(v), max(v), m(cpu(key)), len(v)))
 print()
 print("ratio shell pair / edgenet-apply (first apply): %.2fx" % (m(sh) / m(rt)))

@@ -3,8 +3,23 @@
 CPU_SECONDS" to OUT (wall time measured here, peak RSS of CMD itself from
 time -f %M: the rusage of a python child would count python's pages
 copied at fork; CPU = user + system of CMD and of GNU time, which is
-small); exits with CMD's code."""
+small); exits with CMD's code.
+
+timed.py --direct OUT CMD...: CMD alone, started with posix_spawn (no
+fork of python, no GNU time in between) and reaped with wait4: wall time
+from spawn to exit and CMD's own user + system time; MAXRSS_KB is written
+as 0 (a spawned child's maxrss inherits python's at exec)."""
 import os, resource, subprocess, sys, tempfile, time
+
+if sys.argv[1] == "--direct":
+    out, argv = sys.argv[2], sys.argv[3:]
+    t = time.monotonic()
+    pid = os.posix_spawnp(argv[0], argv, os.environ)
+    _, status, ru = os.wait4(pid, 0)
+    dt = time.monotonic() - t
+    with open(out, "a") as f:
+        f.write("%.6f 0 %.6f\n" % (dt, ru.ru_utime + ru.ru_stime))
+    sys.exit(os.waitstatus_to_exitcode(status))
 
 fd, tmp = tempfile.mkstemp()
 os.close(fd)

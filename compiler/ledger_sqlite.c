@@ -17,9 +17,12 @@
  * store newer than this program is refused.
  *
  * Addresses are kept twice: as text ("10.190.0.0/24", what a human or
- * another backend reads) and, for range queries, as 16-byte big-endian
- * blobs lo/hi (SQLite compares blobs with memcmp, which is numeric order
- * for fixed-width big-endian).
+ * another backend reads) and, for range queries, as big-endian blobs
+ * lo/hi of the family's width, 4 bytes for IPv4 and 16 for IPv6 (SQLite
+ * compares blobs with memcmp, which is numeric order for fixed-width
+ * big-endian, and family comes first in every key).  Schema 1 had 16
+ * bytes for both; migration 2 cuts IPv4 ones to 4 (a fifth of the bytes
+ * a batch allocation writes).  The watermark and service blobs stay 16.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -92,6 +95,9 @@ static const char *const migrations[] = {
 	") WITHOUT ROWID;"
 	"CREATE INDEX lease_cooling ON lease(reusable_at)"
 	"  WHERE active = 1 AND released IS NOT NULL;",
+	/* 2: IPv4 lease ranges as 4-byte blobs (space_be) */
+	"UPDATE lease SET lo = substr(lo, 13, 4), hi = substr(hi, 13, 4)"
+	"  WHERE family = 4 AND length(lo) = 16;",
 };
 
 #define SCHEMA_VERSION	((int)ARRAY_SIZE(migrations))
@@ -221,7 +227,7 @@ struct pend {
 	int64_t		 id, gen, created;
 	const char	*kind;		/* static */
 	char		*scope;		/* owned; NULL: fleet-wide */
-	int		 family, tplen;
+	int		 family, tplen, width;	/* width: of lo, hi */
 	bool		 has_addr, has_pool;
 	unsigned char	 lo[16], hi[16];
 	char		 pool[ADDR_STRLEN], blk[ADDR_STRLEN], addr[ADDR_STRLEN];
@@ -323,6 +329,30 @@ be_u128(const unsigned char *p, int n)
 	for (i = 0; i < n; i++)
 		v = (v << 8) | p[i];
 	return v;
+}
+
+/* Bytes of a lease range blob (lo, hi) of family. */
+#define SPACE_LEN(fam)	((fam) == ADDR_V4 ? 4 : 16)
+
+/* v as a lease range blob of family into out; returns its length. */
+static int
+space_be(uint8_t family, u128 v, unsigned char out[16])
+{
+	unsigned char b[16];
+	int n = SPACE_LEN(family);
+
+	u128_be(v, b);
+	memcpy(out, b + 16 - n, (size_t)n);
+	return n;
+}
+
+static void
+bind_space(sqlite3_stmt *st, int i, uint8_t family, u128 v)
+{
+	unsigned char b[16];
+	int n = space_be(family, v, b);
+
+	sqlite3_bind_blob(st, i, b, n, SQLITE_TRANSIENT);
 }
 
 static void
@@ -683,7 +713,7 @@ sq_hint_freed(struct ledger *l, enum q q, int64_t a)
 	sqlite3_stmt *st;
 	unsigned char lo[16], hi[16];
 	uint8_t fam;
-	int rc;
+	int rc, w;
 
 	/* collected first: sq_hint_drop() must not run inside this scan
 	 * of the same table it deletes from (it is another table, but
@@ -696,13 +726,14 @@ sq_hint_freed(struct ledger *l, enum q q, int64_t a)
 	sqlite3_bind_int64(st, 1, a);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		fam = (uint8_t)sqlite3_column_int(st, 0);
-		if (sqlite3_column_bytes(st, 1) != 16 ||
-		    sqlite3_column_bytes(st, 2) != 16)
+		w = SPACE_LEN(fam);
+		if (sqlite3_column_bytes(st, 1) != w ||
+		    sqlite3_column_bytes(st, 2) != w)
 			continue;
-		memcpy(lo, sqlite3_column_blob(st, 1), 16);
-		memcpy(hi, sqlite3_column_blob(st, 2), 16);
-		*XPUSH(v, n, cap) = (struct freed){ fam, be_u128(lo, 16),
-		    be_u128(hi, 16) };
+		memcpy(lo, sqlite3_column_blob(st, 1), (size_t)w);
+		memcpy(hi, sqlite3_column_blob(st, 2), (size_t)w);
+		*XPUSH(v, n, cap) = (struct freed){ fam, be_u128(lo, w),
+		    be_u128(hi, w) };
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
@@ -983,8 +1014,8 @@ sq_bind_pend(sqlite3_stmt *st, int base, const struct pend *pd)
 	sqlite3_bind_text(st, base + 4, pd->scope != NULL ? pd->scope : "",
 	    -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, base + 5, pd->family);
-	sqlite3_bind_blob(st, base + 6, pd->lo, 16, SQLITE_STATIC);
-	sqlite3_bind_blob(st, base + 7, pd->hi, 16, SQLITE_STATIC);
+	sqlite3_bind_blob(st, base + 6, pd->lo, pd->width, SQLITE_STATIC);
+	sqlite3_bind_blob(st, base + 7, pd->hi, pd->width, SQLITE_STATIC);
 	sqlite3_bind_text(st, base + 8, pd->pool, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, base + 9, pd->tplen);
 	sqlite3_bind_text(st, base + 10, pd->blk, -1, SQLITE_STATIC);
@@ -1079,8 +1110,9 @@ sq_lease_add(struct ledger *l, const struct lease *ls)
 	pd->scope = ls->scope != NULL ? xstrdup(ls->scope) : NULL;
 	pd->family = ls->held.family;
 	pd->tplen = ls->tplen;
-	u128_be(addr_network(&ls->held), pd->lo);
-	u128_be(addr_last(&ls->held), pd->hi);
+	pd->width = space_be(ls->held.family, addr_network(&ls->held),
+	    pd->lo);
+	space_be(ls->held.family, addr_last(&ls->held), pd->hi);
 	alloc_addr_str(&ls->pool, true, pd->pool, sizeof(pd->pool));
 	alloc_addr_str(&ls->held, true, pd->blk, sizeof(pd->blk));
 	pd->has_addr = ls->address.family != 0;
@@ -1109,9 +1141,9 @@ sq_space_stmt(struct ledger *l, enum q id, const char *scope, uint8_t family,
 	sqlite3_bind_text(st, 1, scope != NULL ? scope : "", -1,
 	    SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 2, family);
-	bind_u128(st, 3, lo);
+	bind_space(st, 3, family, lo);
 	if (hi != NULL)
-		bind_u128(st, 4, *hi);
+		bind_space(st, 4, family, *hi);
 	return st;
 }
 
@@ -1159,18 +1191,18 @@ sq_ranges_stmt(struct ledger *l, sqlite3_stmt *st, uint8_t family,
     ledger_range_fn fn, void *arg)
 {
 	const unsigned char *a, *b;
-	int rc, r = 0;
+	int rc, r = 0, w = SPACE_LEN(family);
 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		a = sqlite3_column_blob(st, 0);
 		b = sqlite3_column_blob(st, 1);
-		if (a == NULL || b == NULL || sqlite3_column_bytes(st, 0) != 16 ||
-		    sqlite3_column_bytes(st, 1) != 16) {
+		if (a == NULL || b == NULL || sqlite3_column_bytes(st, 0) != w ||
+		    sqlite3_column_bytes(st, 1) != w) {
 			r = ledger_fail(l, "%s: a lease has a bad range",
 			    l->where);
 			break;
 		}
-		if ((r = fn(arg, family, be_u128(a, 16), be_u128(b, 16))) != 0)
+		if ((r = fn(arg, family, be_u128(a, w), be_u128(b, w))) != 0)
 			break;
 	}
 	sqlite3_reset(st);
@@ -1376,6 +1408,19 @@ sq_integrity(struct ledger *l, void (*fn)(void *, const char *), void *arg)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return sq_fail(l, "lease check");
+	if (sqlite3_prepare_v2(sq_of(l)->db, "SELECT id FROM lease WHERE "
+	    "typeof(lo) != 'blob' OR typeof(hi) != 'blob' OR "
+	    "length(lo) != length(hi) OR "
+	    "length(lo) != CASE family WHEN 4 THEN 4 ELSE 16 END", -1, &st,
+	    NULL) != SQLITE_OK)
+		return sq_fail(l, "lease range check");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		fn(arg, "a lease's range is not stored at its family's width");
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sq_fail(l, "lease range check");
 	return n;
 }
 

@@ -824,13 +824,13 @@ test_schema(void **state)
 	struct ledger *l2;
 	sqlite3 *db;
 
-	assert_int_equal(x->l->ops->schema(x->l), 1);
+	assert_int_equal(x->l->ops->schema(x->l), 2);
 	/* migrating again is a no-op */
-	assert_int_equal(ledger_sqlite_migrate(x->l, 1), 0);
+	assert_int_equal(ledger_sqlite_migrate(x->l, 2), 0);
 	/* a second connection sees the same store */
 	l2 = ledger_open(x->path, err, sizeof(err));
 	assert_non_null(l2);
-	assert_int_equal(l2->ops->schema(l2), 1);
+	assert_int_equal(l2->ops->schema(l2), 2);
 	ledger_close(l2);
 	/* a store from a newer edgenetc is refused */
 	assert_int_equal(sqlite3_open(x->path, &db), SQLITE_OK);
@@ -933,7 +933,9 @@ lcount_cb(void *arg, const struct lease *ls)
 		c->last_block = addr_network(&ls->held);
 	} else if (ls->kind == LEASE_WAN) {
 		c->wan++;
-		assert_string_equal(ls->scope, "dev-1");
+		/* held on the device */
+		assert_non_null(ls->scope);
+		assert_string_equal(ls->scope, ls->device);
 	}
 	return 0;
 }
@@ -947,6 +949,98 @@ lcount_all(struct ledger *l)
 	c.ordered = true;
 	assert_int_equal(l->ops->lease_scan_all(l, lcount_cb, &c), 0);
 	return c;
+}
+
+
+static void
+count_problem_cb(void *arg, const char *problem)
+{
+	(void)problem;
+	(*(int *)arg)++;
+}
+
+/*
+ * A schema 1 store (IPv4 ranges as 16-byte blobs) is migrated at open:
+ * its leases are read back, new allocations go after them, and the
+ * integrity check passes.
+ */
+static void
+test_migrate_v1(void **state)
+{
+	struct fx *x = *state;
+	struct fleet *f = load(x, pis_yaml);
+	struct fleet *f6 = load(x,
+	    "services:\n"
+	    "  - name: six\n"
+	    "    access_provided_subnet: fd00:1::1/48\n"
+	    "    dhcp_range_template: fd00:1::1/64\n"
+	    "    network_config: { lan_configure_network: allocated }\n");
+	char err[LEDGER_ERRLEN];
+	unsigned char b[16];
+	sqlite3_stmt *st, *up;
+	struct lcount c;
+	sqlite3 *db;
+	int n = 0, problems = 0;
+
+	assert_non_null(alloc1(x, f, "pis", "bus-1", "pis-1"));
+	assert_non_null(alloc1(x, f, "pis", "bus-1", "pis-2"));
+	assert_non_null(alloc1(x, f6, "six", "bus-1", "six-1"));
+	ledger_close(x->l);
+	/* back to schema 1: every range blob 16 bytes */
+	assert_int_equal(sqlite3_open(x->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT id, lo, hi FROM "
+	    "lease WHERE family = 4", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "UPDATE lease SET lo = ?1, "
+	    "hi = ?2 WHERE id = ?3", -1, &up, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), 0);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		assert_int_equal(sqlite3_column_bytes(st, 1), 4);
+		memset(b, 0, sizeof(b));
+		memcpy(b + 12, sqlite3_column_blob(st, 1), 4);
+		sqlite3_bind_blob(up, 1, b, 16, SQLITE_TRANSIENT);
+		memcpy(b + 12, sqlite3_column_blob(st, 2), 4);
+		sqlite3_bind_blob(up, 2, b, 16, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(up, 3, sqlite3_column_int64(st, 0));
+		assert_int_equal(sqlite3_step(up), SQLITE_DONE);
+		sqlite3_reset(up);
+		n++;
+	}
+	sqlite3_finalize(st);
+	sqlite3_finalize(up);
+	/* pis-1 and pis-2: a block and a WAN address each */
+	assert_int_equal(n, 4);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 1; COMMIT",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	x->l = ledger_open(x->path, err, sizeof(err));
+	assert_non_null(x->l);
+	assert_int_equal(x->l->ops->schema(x->l), 2);
+	assert_int_equal(x->l->ops->integrity(x->l, count_problem_cb,
+	    &problems), 0);
+	assert_int_equal(problems, 0);
+	c = lcount_all(x->l);
+	assert_int_equal(c.n, 5);
+	/* the old answers read back, new ones go past them */
+	assert_string_equal(alloc1(x, f, "pis", "bus-1", "pis-2"),
+	    "{\"block\":\"10.190.1.0/24\",\"address\":\"10.190.1.1/16\","
+	    "\"dhcp_pool\":{\"start\":\"10.190.1.2\",\"end\":"
+	    "\"10.190.1.254\"},\"wan_address\":\"172.20.0.5/24\"}");
+	assert_string_equal(alloc1(x, f, "pis", "bus-1", "pis-3"),
+	    "{\"block\":\"10.190.2.0/24\",\"address\":\"10.190.2.1/16\","
+	    "\"dhcp_pool\":{\"start\":\"10.190.2.2\",\"end\":"
+	    "\"10.190.2.254\"},\"wan_address\":\"172.20.0.7/24\"}");
+	assert_string_equal(alloc1(x, f6, "six", "bus-1", "six-2"),
+	    "{\"block\":\"fd00:1:0:1::/64\",\"address\":\"fd00:1:0:1::1/48\","
+	    "\"dhcp_pool\":null,\"wan_address\":null}");
+	/* a range stored at the wrong width is reported */
+	assert_int_equal(sqlite3_open(x->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE lease SET lo = zeroblob(16) "
+	    "WHERE id = (SELECT min(id) FROM lease WHERE family = 4)", NULL,
+	    NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(x->l->ops->integrity(x->l, count_problem_cb,
+	    &problems), 1);
 }
 
 /*
@@ -1094,6 +1188,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_answer_text, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_queued_leases, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_v1, setup,
 		    teardown),
 	};
 

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "front_graphql.h"
 #include "front_int.h"
 #include "xalloc.h"
 
@@ -144,6 +145,16 @@ struct front_stream {
 	struct diag_ctx	*d;
 };
 
+/* Frees what was mapped into f past n_svcs services and n_devs devices. */
+void
+front_drop(struct fleet *f, size_t n_svcs, size_t n_devs)
+{
+	while (f->n_svcs > n_svcs)
+		service_free(f->svcs[--f->n_svcs]);
+	while (f->n_devs > n_devs)
+		device_free(f->devs[--f->n_devs]);
+}
+
 /* Maps one streamed fleet item and frees it (front_int.h). */
 static void
 front_stream_item(void *arg, const char *listkey, struct vnode *item)
@@ -157,8 +168,9 @@ front_stream_item(void *arg, const char *listkey, struct vnode *item)
 /*
  * Parses buf (registered with d as file) and maps it into f.  file is the
  * ctx-owned path from diag_src_add().  YAML and JSON fleet documents are
- * mapped item by item as they are parsed (front_int.h).  Returns 0, or -1
- * when any error was reported on the way.
+ * mapped item by item as they are parsed (front_int.h), GraphQL documents
+ * import by import (front_graphql_load).  Returns 0, or -1 when any error
+ * was reported on the way.
  */
 static int
 front_parse(struct fleet *f, struct diag_ctx *d, const char *file,
@@ -177,8 +189,7 @@ front_parse(struct fleet *f, struct diag_ctx *d, const char *file,
 		    front_stream_item, &fs);
 		break;
 	case SYNTAX_GRAPHQL:
-		root = front_graphql_parse(d, file, buf, len, vars);
-		break;
+		return front_graphql_load(f, d, file, buf, len, vars);
 	case SYNTAX_YAML:
 	default:
 		root = front_yaml_parse_stream(d, file, buf, len,
@@ -190,10 +201,7 @@ front_parse(struct fleet *f, struct diag_ctx *d, const char *file,
 		 * A syntax error: the file holds no model, as if nothing had
 		 * streamed (the mapper's diagnostics on what did stay).
 		 */
-		while (f->n_svcs > n_svcs)
-			service_free(f->svcs[--f->n_svcs]);
-		while (f->n_devs > n_devs)
-			device_free(f->devs[--f->n_devs]);
+		front_drop(f, n_svcs, n_devs);
 		return -1;
 	}
 	front_map_document(f, d, root, syn);

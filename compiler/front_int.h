@@ -28,6 +28,13 @@ struct vnode	*front_json_parse_stream(struct diag_ctx *d, const char *file,
 int		 front_map_item(struct fleet *f, struct diag_ctx *d,
 		    const char *listkey, struct vnode *item);
 
+/*
+ * Frees the services and devices mapped into f past the first n_svcs and
+ * n_devs: a file with a syntax error holds no model (its items were mapped
+ * as they streamed, so the mapper's diagnostics on them stay).
+ */
+void		 front_drop(struct fleet *f, size_t n_svcs, size_t n_devs);
+
 /* "services" / "devices": the lists that may stream. */
 int		 front_stream_key(const char *key);
 

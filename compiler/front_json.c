@@ -41,6 +41,9 @@ struct jbuild {
 	size_t		 i, line, ls;	/* scanner: offset, line, line start */
 	front_item_fn	*fn;		/* streaming, may be NULL */
 	void		*arg;
+	/* streamed items are built in arena, rewound after each */
+	struct vnode_arena *arena;
+	struct vnode_arena *ar;		/* where nodes go now (NULL: heap) */
 	bool		 bad;		/* positions out of step: internal error */
 };
 
@@ -161,9 +164,15 @@ jb_stream(struct jbuild *b, const char *key, json_t *arr)
 
 	jb_take(b, &l);
 	list = vnode_new(VN_LIST, &l);
+	if (b->arena == NULL)
+		b->arena = vnode_arena_new();
 	json_array_foreach(arr, i, jv) {
-		if ((item = jb_walk(b, jv, 2)) != NULL)
+		b->ar = b->arena;
+		item = jb_walk(b, jv, 2);
+		b->ar = NULL;
+		if (item != NULL)
 			b->fn(b->arg, key, item);
+		vnode_arena_rewind(b->arena);
 		/* jansson's copy is done with: the model reuses its memory */
 		json_array_set_new(arr, i, json_null());
 	}
@@ -190,7 +199,7 @@ jb_walk(struct jbuild *b, json_t *j, int depth)
 	}
 	switch (json_typeof(j)) {
 	case JSON_OBJECT:
-		v = vnode_new(VN_OBJECT, &l);
+		v = vnode_anew(b->ar, VN_OBJECT, &l);
 		json_object_foreach(j, k, jv) {
 			jb_take(b, &kl);
 			if (depth == 0 && b->fn != NULL && json_is_array(jv) &&
@@ -203,7 +212,7 @@ jb_walk(struct jbuild *b, json_t *j, int depth)
 		}
 		return v;
 	case JSON_ARRAY:
-		v = vnode_new(VN_LIST, &l);
+		v = vnode_anew(b->ar, VN_LIST, &l);
 		json_array_foreach(j, i, jv) {
 			item = jb_walk(b, jv, depth + 1);
 			if (item != NULL)
@@ -211,23 +220,24 @@ jb_walk(struct jbuild *b, json_t *j, int depth)
 		}
 		return v;
 	case JSON_STRING:
-		return vnode_new_str(VN_STRING, &l, json_string_value(j),
+		return vnode_anew_str(b->ar, VN_STRING, &l,
+		    json_string_value(j),
 		    json_string_length(j));
 	case JSON_INTEGER:
 	case JSON_REAL:
 		if (jp.len == 0)
 			b->bad = true;
-		return vnode_new_str(json_is_integer(j) ? VN_INT : VN_FLOAT,
-		    &l, b->buf + jp.off, jp.len);
+		return vnode_anew_str(b->ar, json_is_integer(j) ? VN_INT :
+		    VN_FLOAT, &l, b->buf + jp.off, jp.len);
 	case JSON_TRUE:
 	case JSON_FALSE:
-		v = vnode_new_str(VN_BOOL, &l, json_is_true(j) ? "true" :
-		    "false", json_is_true(j) ? 4 : 5);
+		v = vnode_anew_str(b->ar, VN_BOOL, &l, json_is_true(j) ?
+		    "true" : "false", json_is_true(j) ? 4 : 5);
 		v->b = json_is_true(j);
 		return v;
 	case JSON_NULL:
 	default:
-		return vnode_new_str(VN_NULL, &l, "null", 4);
+		return vnode_anew_str(b->ar, VN_NULL, &l, "null", 4);
 	}
 }
 
@@ -304,6 +314,7 @@ front_json_parse_stream(struct diag_ctx *d, const char *file,
 	b.line = 1;
 	root = jb_walk(&b, j, 0);
 	json_decref(j);
+	vnode_arena_free(b.arena);
 	/* only closing brackets and blanks may follow the last token */
 	while (b.i < len && strchr(" \t\r\n}]", buf[b.i]) != NULL &&
 	    buf[b.i] != '\0')

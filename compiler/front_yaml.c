@@ -59,6 +59,11 @@ struct ybuild {
 
 	front_item_fn	*fn;		/* streaming, may be NULL */
 	void		*arg;
+	/*
+	 * Streamed items are built in this arena, rewound after each: no
+	 * malloc and free per node (see yb_arena()).
+	 */
+	struct vnode_arena *arena;
 	struct yframe	 st[YAML_MAX_DEPTH];
 	int		 depth;
 	struct vnode	*root;
@@ -167,13 +172,29 @@ yaml_bool(const char *s, size_t n)
 }
 
 /*
- * A scalar event -> vnode.  Takes the event's value buffer (libyaml
- * allocates it with malloc and frees it in yaml_event_delete, which
- * accepts NULL) to save a copy per scalar.
+ * The arena for a node made now: inside a streamed item (the root's
+ * frame streams, the list under it is open), else NULL (on the heap).
+ * Such a node ends up in the item handed to fn, or in the arena's
+ * rewind on an error path; never in a heap node.
+ */
+static struct vnode_arena *
+yb_arena(const struct ybuild *b)
+{
+	if (b->depth < 2 || !b->st[0].stream ||
+	    b->st[1].node->type != VN_LIST)
+		return NULL;
+	return b->arena;
+}
+
+/*
+ * A scalar event -> vnode.  On the heap, takes the event's value buffer
+ * (libyaml allocates it with malloc and frees it in yaml_event_delete,
+ * which accepts NULL) to save a copy per scalar; in the arena, a copy.
  */
 static struct vnode *
 yb_scalar(struct ybuild *b, yaml_event_t *ev)
 {
+	struct vnode_arena *a = yb_arena(b);
 	struct vnode *v;
 	struct loc l;
 	char *s = (char *)ev->data.scalar.value;
@@ -182,10 +203,14 @@ yb_scalar(struct ybuild *b, yaml_event_t *ev)
 	int bv;
 
 	yb_loc(b, &ev->start_mark, &l);
-	v = vnode_new(VN_SCALAR, &l);
+	v = vnode_anew(a, VN_SCALAR, &l);
+	if (a != NULL) {
+		s = vnode_arena_strdup(a, s, n);
+	} else {
+		ev->data.scalar.value = NULL;
+	}
 	v->s = s;
 	v->len = n;
-	ev->data.scalar.value = NULL;
 	if (tag != NULL && strcmp(tag, YAML_STR_TAG) == 0)
 		v->type = VN_STRING;
 	else if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
@@ -197,6 +222,14 @@ yb_scalar(struct ybuild *b, yaml_event_t *ev)
 		v->b = bv == 1;
 	}
 	return v;
+}
+
+/* A pending key is the mapping's: in its arena, or malloc'd. */
+static void
+yb_key_free(struct yframe *fr)
+{
+	if (fr->node->arena == NULL)
+		free(fr->key);
 }
 
 /* Hands a finished node to the enclosing collection (or makes it root). */
@@ -214,9 +247,11 @@ yb_attach(struct ybuild *b, struct vnode *v)
 	}
 	fr = &b->st[b->depth - 1];
 	if (fr->node->type == VN_LIST) {
-		if (b->depth == 2 && b->st[0].stream)
+		if (b->depth == 2 && b->st[0].stream) {
 			b->fn(b->arg, b->st[0].key, v);
-		else
+			/* the item is mapped: its nodes go */
+			vnode_arena_rewind(b->arena);
+		} else
 			vnode_list_add(fr->node, v);
 		return;
 	}
@@ -249,7 +284,7 @@ yb_attach(struct ybuild *b, struct vnode *v)
 	fr->stream = false;
 	if (fr->drop_value || fr->key == NULL) {
 		vnode_free(v);
-		free(fr->key);
+		yb_key_free(fr);
 	} else {
 		vnode_object_add_take(fr->node, fr->key, &fr->keyloc, v);
 	}
@@ -273,7 +308,7 @@ yb_drop(struct ybuild *b)
 		fr->key = NULL;
 	} else {
 		fr->have_key = false;
-		free(fr->key);
+		yb_key_free(fr);
 		fr->key = NULL;
 	}
 }
@@ -321,7 +356,8 @@ yb_open(struct ybuild *b, yaml_event_t *ev, enum vn_type t)
 		return diag_err(b->d, &l, "too-deep",
 		    "nesting deeper than %d levels", YAML_MAX_DEPTH);
 	memset(&b->st[b->depth], 0, sizeof(b->st[0]));
-	b->st[b->depth++].node = vnode_new(t, &l);
+	b->st[b->depth].node = vnode_anew(yb_arena(b), t, &l);
+	b->depth++;
 	return 0;
 }
 
@@ -333,7 +369,7 @@ yb_close(struct ybuild *b)
 	if (b->depth == 0)
 		return;
 	fr = &b->st[--b->depth];
-	free(fr->key);
+	yb_key_free(fr);
 	fr->key = NULL;
 	yb_attach(b, fr->node);
 }
@@ -387,7 +423,7 @@ yb_fini(struct ybuild *b)
 	while (b->depth > 0) {
 		struct yframe *fr = &b->st[--b->depth];
 
-		free(fr->key);
+		yb_key_free(fr);
 		vnode_free(fr->node);
 	}
 }
@@ -424,6 +460,8 @@ front_yaml_parse_stream(struct diag_ctx *d, const char *file,
 	b->len = len;
 	b->slow = yaml_needs_cursor(b->buf, len);
 	b->line = 1;
+	if (fn != NULL)
+		b->arena = vnode_arena_new();
 	/*
 	 * libyaml skips a UTF-8 BOM only when it guesses the encoding, and
 	 * guessing would also take UTF-16: hand it the bytes after the BOM.
@@ -449,6 +487,7 @@ front_yaml_parse_stream(struct diag_ctx *d, const char *file,
 	}
 	yaml_parser_delete(&p);
 	yb_fini(b);
+	vnode_arena_free(b->arena);
 	if (r == 0) {
 		if (b->have_root) {
 			root = b->root;

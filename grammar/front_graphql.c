@@ -24,6 +24,7 @@
 
 #include "front.h"
 #include "front_graphql.h"
+#include "front_int.h"
 #include "gq.h"
 #include "xalloc.h"
 
@@ -771,13 +772,20 @@ gq_import_field(struct gq_state *st, struct gq_op *op, struct gq_field *f)
 	if (rc != 0)
 		return;
 	a->items[slot] = NULL;
-	vnode_list_add(st->out, in);
-	if (st->fleet != NULL) {
-		/* streaming: map it now, as a list of one */
-		front_map_document(st->fleet, st->d, st->out, SYNTAX_GRAPHQL);
-		vnode_free(in);
-		st->out->n = 0;
+	if (st->fleet == NULL) {
+		vnode_list_add(st->out, in);
+		return;
 	}
+	/*
+	 * Streaming: map it now, as a list of one.  Not when this operation
+	 * had an error (syntax, say): what recovery kept of it would only
+	 * give follow-on errors.  (in is in the arena, rewound next.)
+	 */
+	if (st->n_errors != st->n_errors_op)
+		return;
+	vnode_list_add(st->out, in);
+	front_map_document(st->fleet, st->d, st->out, SYNTAX_GRAPHQL);
+	st->out->n = 0;
 }
 
 /* Operation names are unique; an anonymous operation stands alone. */
@@ -861,6 +869,7 @@ gq_operation_done(struct gq_state *st, struct gq_op *op)
 {
 	gq_operation(st, op);
 	gq_op_free(op);
+	st->n_errors_op = st->n_errors;
 	if (!st->keep_arena && st->arena != NULL)
 		vnode_arena_rewind(st->arena);
 	st->saw_var = false;
@@ -950,8 +959,12 @@ front_graphql_load(struct fleet *f, struct diag_ctx *d, const char *file,
     const char *buf, size_t len, const struct vnode *vars)
 {
 	unsigned before = d->n_err, n_errors;
+	size_t n_svcs = f->n_svcs, n_devs = f->n_devs;
 
 	vnode_free(gq_run(d, file, buf, len, vars, f, &n_errors));
+	/* as front_graphql_parse() returns no tree */
+	if (n_errors > 0)
+		front_drop(f, n_svcs, n_devs);
 	return d->n_err == before ? 0 : -1;
 }
 

@@ -138,6 +138,7 @@ struct gq_state {
 	bool		 saw_var;	/* $x in this operation */
 
 	unsigned	 n_errors;	/* lexical + syntax + semantic */
+	unsigned	 n_errors_op;	/* n_errors after the last operation */
 	bool		 gave_up;
 	struct gq_opname *ops;
 	size_t		 n_ops, cap_ops;

@@ -6,7 +6,8 @@
 #     from a /8, 1,000,000 /29 from a /8, 1,000,000 /64 from an IPv6 /32:
 #     ns and bytes per allocation, and the ratio;
 #  2. instructions per allocation (callgrind; repeatable on a busy box);
-#  3. the ledger in batch mode: allocations per second;
+#  3. the ledger in batch mode: allocations per second, and instructions
+#     per allocation (callgrind, 20,000 requests);
 #  4. one CLI alloc including process start (hyperfine): a new
 #     allocation, and reading one back.
 #
@@ -121,6 +122,16 @@ print('CPU (user+sys): median %.2f s = %.0f allocations/s per core' % (
     cpu[2], n / cpu[2]))
 print('(process start, commit with fsync and the WAL checkpoint at exit'
       ' included)')"
+if command -v valgrind >/dev/null; then
+	# instructions: exact and load-independent (20,000 requests)
+	head -n 20000 "$T/req.jsonl" >"$T/req20k.jsonl"
+	rm -f "$T"/b.db*
+	ir=$(EDGENETC_NOW=1700000000 valgrind --tool=callgrind \
+	    --callgrind-out-file=/dev/null "$EDGENETC" alloc --ledger "$T/b.db" \
+	    --spec "$T/svc.json" --batch "$T/req20k.jsonl" 2>&1 >/dev/null |
+	    sed -n 's/.*refs: *//p' | tr -d ,)
+	echo "callgrind: $((ir / 20000)) instructions per allocation (whole process / 20,000)"
+fi
 echo
 fi
 

@@ -265,6 +265,11 @@ test_block_string(void **state)
 	assert_str(gp_x(g), "", 0);
 	gp_free(g);
 
+	/* quotes and \" short of a triple quote are text as they are */
+	g = gp_value("\"\"\"a \"\" b \\\" c \\\"\" d\"\"\"");
+	assert_str(gp_x(g), "a \"\" b \\\" c \\\"\" d", 17);
+	gp_free(g);
+
 	/* a block string's lines move the position */
 	g = gp_parse("mutation { DM_import_node_service(input: { a: \"\"\"\n"
 	    "x\n\"\"\" b: ! }) }");
@@ -304,6 +309,23 @@ test_numbers(void **state)
 		assert_one_error(g, 1, 47, "invalid number");
 		gp_free(g);
 	}
+	/* an exponent sign without digits: the number ends before it */
+	g = gp_value("1.5e+");
+	assert_non_null(g);
+	assert_null(g->v);
+	assert_int_equal(g->d.n_err, 2);
+	assert_int_equal(g->d.v[0].loc.col, 47);
+	assert_non_null(strstr(g->d.v[0].msg, "invalid number '1.5e'"));
+	assert_int_equal(g->d.v[1].loc.col, 51);
+	assert_non_null(strstr(g->d.v[1].msg, "unexpected character '+'"));
+	gp_free(g);
+	/* ".." is two stray dots, not a short "..." */
+	g = gp_value("1 ..");
+	assert_int_equal(g->d.n_err, 2);
+	assert_int_equal(g->d.v[0].loc.col, 49);
+	assert_int_equal(g->d.v[1].loc.col, 50);
+	assert_non_null(strstr(g->d.v[1].msg, "unexpected character '.'"));
+	gp_free(g);
 }
 
 static void

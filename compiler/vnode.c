@@ -100,14 +100,14 @@ vnode_arena_rewind(struct vnode_arena *a)
 	a->cur = a->head;
 }
 
-void *
-vnode_arena_alloc(struct vnode_arena *a, size_t n)
+/* vnode_arena_alloc() when the current block is full: the next one. */
+static void *
+vn_alloc_slow(struct vnode_arena *a, size_t n)
 {
 	struct vn_blk *b = a->cur, *nb;
 	size_t cap;
 	char *p;
 
-	n = VN_ALIGN(n);
 	while (b == NULL || b->cap - b->used < n) {
 		if (b != NULL && b->next != NULL) {
 			/* a block kept by a rewind */
@@ -134,10 +134,32 @@ vnode_arena_alloc(struct vnode_arena *a, size_t n)
 	return p;
 }
 
+/* Inlined into this file's callers: a bump of the current block. */
+static inline void *
+vn_alloc(struct vnode_arena *a, size_t n)
+{
+	struct vn_blk *b = a->cur;
+	char *p;
+
+	n = VN_ALIGN(n);
+	if (b == NULL || b->cap - b->used < n)
+		return vn_alloc_slow(a, n);
+	p = vn_blk_data(b) + b->used;
+	b->used += n;
+	VN_UNPOISON(p, n);
+	return p;
+}
+
+void *
+vnode_arena_alloc(struct vnode_arena *a, size_t n)
+{
+	return vn_alloc(a, n);
+}
+
 char *
 vnode_arena_strdup(struct vnode_arena *a, const char *s, size_t len)
 {
-	char *p = vnode_arena_alloc(a, len + 1);
+	char *p = vn_alloc(a, len + 1);
 
 	memcpy(p, s, len);
 	p[len] = '\0';
@@ -169,7 +191,7 @@ vnode_anew(struct vnode_arena *a, enum vn_type t, const struct loc *l)
 	if (a == NULL) {
 		v = xzalloc(sizeof(*v));
 	} else {
-		v = vnode_arena_alloc(a, sizeof(*v));
+		v = vn_alloc(a, sizeof(*v));
 		memset(v, 0, sizeof(*v));
 		v->arena = a;
 	}
@@ -260,13 +282,13 @@ vn_arena_grow(struct vnode *v, bool keys)
 	char **k;
 	struct loc *kl;
 
-	items = vnode_arena_alloc(v->arena, cap * sizeof(*items));
+	items = vn_alloc(v->arena, cap * sizeof(*items));
 	if (n > 0)
 		memcpy(items, v->items, n * sizeof(*items));
 	v->items = items;
 	if (keys) {
-		k = vnode_arena_alloc(v->arena, cap * sizeof(*k));
-		kl = vnode_arena_alloc(v->arena, cap * sizeof(*kl));
+		k = vn_alloc(v->arena, cap * sizeof(*k));
+		kl = vn_alloc(v->arena, cap * sizeof(*kl));
 		if (n > 0) {
 			memcpy(k, v->keys, n * sizeof(*k));
 			memcpy(kl, v->key_locs, n * sizeof(*kl));

@@ -85,6 +85,7 @@ rt_ctx_init(struct rt_ctx *c, const char *state, const char *netns_dir)
 	memset(c, 0, sizeof(*c));
 	c->state = state;
 	c->netns_dir = netns_dir;
+	c->jfd = -1;
 	c->homefd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (c->homefd == -1)
 		return rt_errf(c->err, sizeof(c->err), "/proc/self/ns/net: %s",
@@ -113,6 +114,9 @@ rt_ctx_fini(struct rt_ctx *c)
 	}
 	free(c->ns);
 	c->last = NULL;
+	if (c->jfd != -1)
+		close(c->jfd);
+	c->jfd = -1;
 	if (c->homefd != -1)
 		close(c->homefd);
 	c->ns = NULL;

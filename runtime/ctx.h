@@ -23,6 +23,7 @@ struct rt_ctx {
 	const char	*state;		/* --state-dir */
 	const char	*netns_dir;	/* --netns-dir */
 	int		 homefd;	/* our own network namespace */
+	int		 jfd;		/* STATE/journal for appends, or -1 */
 	struct rt_ns	**ns;		/* stable pointers */
 	size_t		 nns;
 	struct rt_ns	*last;		/* the last one looked up */

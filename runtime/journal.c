@@ -20,6 +20,14 @@ jpath(const struct rt_ctx *c, char *buf, size_t len)
 	return rt_strf(buf, len, "%s/journal", c->state);
 }
 
+static void
+jfd_drop(struct rt_ctx *c)
+{
+	if (c->jfd != -1)
+		close(c->jfd);
+	c->jfd = -1;
+}
+
 int
 rt_journal_begin(struct rt_ctx *c, const char *txn, const char *newid,
     const char *oldid, const struct rt_jstep *steps, size_t n)
@@ -41,6 +49,7 @@ rt_journal_begin(struct rt_ctx *c, const char *txn, const char *newid,
 				break;
 			p += sprintf(p, "u %zu %.*s\n", i, (int)(e - q), q);
 		}
+	jfd_drop(c);
 	r = rt_state_put(c, "journal", buf, (size_t)(p - buf));
 	free(buf);
 	return r;
@@ -50,22 +59,28 @@ void
 rt_journal_done(struct rt_ctx *c, size_t k)
 {
 	char path[4096], line[32];
-	int fd, n;
+	int n;
 
-	jpath(c, path, sizeof(path));
-	if ((fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)) == -1)
-		return;
+	/* One open for the run's steps (the journal is replaced by rename
+	 * at begin, so the descriptor is dropped there and at the end). */
+	if (c->jfd == -1) {
+		jpath(c, path, sizeof(path));
+		if ((c->jfd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)) ==
+		    -1)
+			return;
+	}
 	n = snprintf(line, sizeof(line), "d %zu\n", k);
-	if (write(fd, line, (size_t)n) != n)
+	if (write(c->jfd, line, (size_t)n) != n)
 		rt_ctx_log(c, "journal: %s", strerror(errno));
-	close(fd);
 }
+
 
 void
 rt_journal_end(struct rt_ctx *c)
 {
 	char path[4096];
 
+	jfd_drop(c);
 	jpath(c, path, sizeof(path));
 	unlink(path);
 	rt_dir_fsync(c->state);

@@ -329,6 +329,11 @@ rt_mkdirs(const char *path, unsigned mode)
 		errno = ENAMETOOLONG;
 		return -1;
 	}
+	/* Usually only the last component is missing, or none. */
+	if (mkdir(path, mode) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
 	memcpy(buf, path, n + 1);
 	for (p = buf + 1; ; p++) {
 		if (*p == '/' || *p == '\0') {

@@ -510,7 +510,8 @@ out_index_read(struct emit_out *o, struct diag_ctx *d)
 		}
 		*XPUSH(o->owned, o->n_owned, o->cap_owned) = id;
 	}
-	qsort(o->owned, o->n_owned, sizeof(*o->owned), id_cmp);
+	if (o->n_owned > 1)
+		qsort(o->owned, o->n_owned, sizeof(*o->owned), id_cmp);
 	for (i = n = 0; i < o->n_owned; i++) {
 		if (n > 0 && strcmp(o->owned[n - 1], o->owned[i]) == 0)
 			free(o->owned[i]);
@@ -850,8 +851,8 @@ out_prune(struct emit_out *o, bool *changed, FILE *notes,
 	for (i = 0; i < o->n_owned; i++) {
 		const char *id = o->owned[i];
 
-		if (bsearch(&id, o->devs, o->n_devs, sizeof(*o->devs),
-		    id_cmp) != NULL)
+		if (o->n_devs > 0 && bsearch(&id, o->devs, o->n_devs,
+		    sizeof(*o->devs), id_cmp) != NULL)
 			continue;
 		if (!out_is_bundle(o->outfd, id)) {
 			if (notes != NULL && fstatat(o->outfd, id, &st,
@@ -892,12 +893,16 @@ emit_out_commit(struct emit_out *o, struct diag_ctx *d, FILE *notes)
 		return -1;
 	}
 	/* Listed first: every bundle there is and will be (never fewer). */
-	qsort(o->devs, o->n_devs, sizeof(*o->devs), id_cmp);
+	if (o->n_devs > 1)
+		qsort(o->devs, o->n_devs, sizeof(*o->devs), id_cmp);
 	n_all = o->n_owned + o->n_devs;
 	all = xzalloc((n_all + 1) * sizeof(*all));
-	memcpy(all, o->owned, o->n_owned * sizeof(*all));
-	memcpy(all + o->n_owned, o->devs, o->n_devs * sizeof(*all));
-	qsort(all, n_all, sizeof(*all), id_cmp);
+	for (i = 0; i < o->n_owned; i++)
+		all[i] = o->owned[i];
+	for (i = 0; i < o->n_devs; i++)
+		all[o->n_owned + i] = o->devs[i];
+	if (n_all > 1)
+		qsort(all, n_all, sizeof(*all), id_cmp);
 	rc = out_index_put(o, all, n_all, &changed, d);
 	free(all);
 	for (i = 0; rc == 0 && i < o->n_ids; i++) {

@@ -12,6 +12,7 @@
 #     device ids fails the compile and changes nothing
 #   - the device id .edgenetc-bundles is refused
 #   - a second compile waits for the first (OUTDIR is locked)
+#   - an input without devices removes every listed bundle
 set -eu
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 EDGENETC=${EDGENETC:-$TOP/build/edgenetc}
@@ -150,4 +151,17 @@ if command -v flock >/dev/null; then
 	[ "$e" -ge 1000 ] || fail "compile did not wait for the lock (${e} ms)"
 	[ ! -e "$O/gw-0001" ] || fail "gw-0001 not removed after the lock"
 fi
+# 8. an input without devices: every listed bundle goes, nothing else
+python3 - "$E" "$T/services.yaml" <<'EOP'
+import sys
+src = open(sys.argv[1]).read()
+open(sys.argv[2], "w").write(src[:src.index("devices:")])
+EOP
+n=$(listed | wc -w)
+[ "$n" -ge 2 ] || fail "only $n listed"
+compile "$T/services.yaml" || { cat "$T/err"; fail "compile without devices"; }
+[ "$(grep -c 'removed' "$T/err")" = "$n" ] || { cat "$T/err"; fail "not $n removals"; }
+[ ! -e "$O/bus-0042" ] && [ ! -e "$O/bus-0043" ] || fail "bundles left"
+[ -z "$(listed)" ] || fail "list not empty: $(listed)"
+foreign_same "no devices"
 echo "compile_prune: ok"

@@ -270,13 +270,14 @@ map_is_text(const struct vnode *v)
 
 /*
  * Stores a string of the tree in the model: a copy, or, for a streamed
- * item that is freed right after mapping, the tree's own buffer.
+ * item that is freed right after mapping, the tree's own buffer when it
+ * is a malloc'd one (take).
  */
 static void
-map_lstr(struct mapper *m, char **sp, size_t len, const struct loc *l,
-    struct lstr *out)
+map_lstr(char **sp, size_t len, const struct loc *l, struct lstr *out,
+    bool take)
 {
-	if (!m->take) {
+	if (!take) {
 		lstr_set(out, *sp, len, l);
 		return;
 	}
@@ -287,12 +288,26 @@ map_lstr(struct mapper *m, char **sp, size_t len, const struct loc *l,
 	*sp = NULL;
 }
 
+/* v->s can move into the model (see map_lstr). */
+static bool
+map_take(const struct mapper *m, const struct vnode *v)
+{
+	return m->take && (v->arena == NULL || v->s_heap);
+}
+
+/* Stores v's text (v->s) in out. */
+static void
+map_vstr(struct mapper *m, const struct vnode *v, struct lstr *out)
+{
+	map_lstr((char **)&v->s, v->len, &v->loc, out, map_take(m, v));
+}
+
 static int
 map_str(struct mapper *m, const struct vnode *v, struct lstr *out)
 {
 	if (!map_is_text(v))
 		return map_wrong_type(m, v, "string");
-	map_lstr(m, (char **)&v->s, v->len, &v->loc, out);
+	map_vstr(m, v, out);
 	return 0;
 }
 
@@ -495,11 +510,11 @@ map_env_value(struct mapper *m, const struct vnode *v, struct lstr *out)
 	case VN_SCALAR:
 	case VN_INT:
 	case VN_FLOAT:
-		map_lstr(m, (char **)&v->s, v->len, &v->loc, out);
+		map_vstr(m, v, out);
 		return 0;
 	case VN_BOOL:
 		if (v->s != NULL)
-			map_lstr(m, (char **)&v->s, v->len, &v->loc, out);
+			map_vstr(m, v, out);
 		else
 			lstr_set(out, v->b ? "true" : "false", v->b ? 4 : 5,
 			    &v->loc);
@@ -527,8 +542,9 @@ map_env(struct mapper *m, const struct vnode *v, struct service *s)
 		if (skip[i])
 			continue;
 		e = XPUSH(s->env, s->n_env, s->cap_env);
-		map_lstr(m, &v->keys[i], strlen(v->keys[i]), &v->key_locs[i],
-		    &e->key);
+		/* an arena object's keys are not malloc'd one by one */
+		map_lstr(&v->keys[i], strlen(v->keys[i]), &v->key_locs[i],
+		    &e->key, m->take && v->arena == NULL);
 		if (map_env_value(m, v->items[i], &e->value) < 0) {
 			lstr_clear(&e->key);
 			s->n_env--;
@@ -680,7 +696,7 @@ map_field(struct mapper *m, const struct keydef *k, const struct vnode *v,
 	case FK_WORD:
 		if (!map_is_text(v) && v->type != VN_ENUM)
 			return map_wrong_type(m, v, "string");
-		map_lstr(m, (char **)&v->s, v->len, &v->loc, field);
+		map_vstr(m, v, field);
 		return 0;
 	case FK_ADDR:
 		return map_addr(m, v, field);
@@ -906,10 +922,10 @@ front_map_item(struct fleet *f, struct diag_ctx *d, const char *listkey,
     struct vnode *item)
 {
 	/*
-	 * The caller frees item right after: its strings can move, unless
-	 * they are in an arena.
+	 * The caller frees item right after: its malloc'd strings can move
+	 * (map_take()).
 	 */
-	struct mapper m = { f, d, false, item->arena == NULL };
+	struct mapper m = { f, d, false, true };
 
 	if (strcmp(listkey, "services") == 0)
 		return map_service1(&m, item);

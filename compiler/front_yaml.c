@@ -187,9 +187,13 @@ yb_arena(const struct ybuild *b)
 }
 
 /*
- * A scalar event -> vnode.  On the heap, takes the event's value buffer
- * (libyaml allocates it with malloc and frees it in yaml_event_delete,
- * which accepts NULL) to save a copy per scalar; in the arena, a copy.
+ * A scalar event -> vnode.  Takes the event's value buffer (libyaml
+ * allocates it with malloc and frees it in yaml_event_delete, which
+ * accepts NULL) to save a copy per scalar; an arena node hands it to the
+ * arena (vnode_arena_own).  Copying it into the arena instead, and
+ * letting libyaml free it at once, costs less in instructions but much
+ * more in time: glibc's fastbin consolidation, which a free next to the
+ * top chunk sets off, then has thousands more chunks to walk.
  */
 static struct vnode *
 yb_scalar(struct ybuild *b, yaml_event_t *ev)
@@ -204,13 +208,11 @@ yb_scalar(struct ybuild *b, yaml_event_t *ev)
 
 	yb_loc(b, &ev->start_mark, &l);
 	v = vnode_anew(a, VN_SCALAR, &l);
-	if (a != NULL) {
-		s = vnode_arena_strdup(a, s, n);
-	} else {
-		ev->data.scalar.value = NULL;
-	}
 	v->s = s;
 	v->len = n;
+	ev->data.scalar.value = NULL;
+	if (a != NULL)
+		vnode_arena_own(a, v);
 	if (tag != NULL && strcmp(tag, YAML_STR_TAG) == 0)
 		v->type = VN_STRING;
 	else if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
@@ -224,7 +226,7 @@ yb_scalar(struct ybuild *b, yaml_event_t *ev)
 	return v;
 }
 
-/* A pending key is the mapping's: in its arena, or malloc'd. */
+/* A pending key is the mapping's: its arena's, or malloc'd. */
 static void
 yb_key_free(struct yframe *fr)
 {
@@ -271,7 +273,9 @@ yb_attach(struct ybuild *b, struct vnode *v)
 		} else {
 			fr->key = v->s;
 			fr->keylen = v->len;
-			v->s = NULL;
+			/* an arena node's text stays the arena's to free */
+			if (v->arena == NULL)
+				v->s = NULL;
 			/* a repeated key stays in the tree for the mapper */
 			fr->stream = b->fn != NULL && b->depth == 1 &&
 			    front_stream_key(fr->key) &&

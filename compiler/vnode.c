@@ -54,6 +54,9 @@ struct vn_blk {
 
 struct vnode_arena {
 	struct vn_blk	*head, *cur;
+	/* nodes whose s is malloc'd (vnode_arena_own) */
+	struct vnode	**owned;
+	size_t		 n_owned, cap_owned;
 };
 
 /* A block's data: 64 KB blocks less malloc's and our headers. */
@@ -64,6 +67,24 @@ static char *
 vn_blk_data(struct vn_blk *b)
 {
 	return (char *)b + VN_ALIGN(sizeof(*b));
+}
+
+/* Frees the malloc'd strings still held by owned nodes. */
+static void
+vn_owned_free(struct vnode_arena *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n_owned; i++)
+		free(a->owned[i]->s);
+	a->n_owned = 0;
+}
+
+void
+vnode_arena_own(struct vnode_arena *a, struct vnode *v)
+{
+	*XPUSH(a->owned, a->n_owned, a->cap_owned) = v;
+	v->s_heap = true;
 }
 
 struct vnode_arena *
@@ -79,6 +100,8 @@ vnode_arena_free(struct vnode_arena *a)
 
 	if (a == NULL)
 		return;
+	vn_owned_free(a);
+	free(a->owned);
 	for (b = a->head; b != NULL; b = next) {
 		next = b->next;
 		VN_UNPOISON(vn_blk_data(b), b->cap);
@@ -92,6 +115,7 @@ vnode_arena_rewind(struct vnode_arena *a)
 {
 	struct vn_blk *b, *end = a->cur != NULL ? a->cur->next : NULL;
 
+	vn_owned_free(a);
 	/* the blocks past cur were poisoned by an earlier rewind */
 	for (b = a->head; b != end; b = b->next) {
 		VN_POISON(vn_blk_data(b), b->used);

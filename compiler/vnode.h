@@ -39,6 +39,8 @@ struct vnode {
 	enum vn_type	 type;
 	bool		 b;		/* VN_BOOL */
 	bool		 arena_owner;	/* vnode_free() frees the arena */
+	/* arena node whose s is malloc'd (vnode_arena_own): it may move */
+	bool		 s_heap;
 	struct loc	 loc;		/* where the value starts */
 	char		*s;		/* scalars: owned text */
 	size_t		 len;
@@ -81,6 +83,12 @@ struct vnode	*vnode_anew(struct vnode_arena *a, enum vn_type t,
 		    const struct loc *l);
 struct vnode	*vnode_anew_str(struct vnode_arena *a, enum vn_type t,
 		    const struct loc *l, const char *s, size_t len);
+/*
+ * v (in a) holds a malloc'd s: the arena frees it when it is rewound or
+ * freed, unless it was moved out (v->s set to NULL) before.  Saves a copy
+ * of text a library already malloc'd (libyaml's scalars).
+ */
+void		 vnode_arena_own(struct vnode_arena *a, struct vnode *v);
 /* A deep copy of v in arena a (NULL: on the heap). */
 struct vnode	*vnode_copy(struct vnode_arena *a, const struct vnode *v);
 

@@ -2,8 +2,10 @@
  * libFuzzer harness: GraphQL front-end (scanner, parser, variables) +
  * mapper + checks + diagnostics printing, and the canonical printers:
  * whatever loads without errors must print as GraphQL and read back into
- * the same services (compared as canonical JSON), and the streaming load
- * (front_graphql_load) must build the same model, or the harness aborts.
+ * the same services (compared as canonical JSON), and the value tree
+ * (front_graphql_parse + front_map_document) must build the same model as
+ * the streaming load that lint uses (front_load_buf), or the harness
+ * aborts.
  * Any crash, leak, hang or sanitizer report is a bug; every input found
  * is kept in testdata/bogons/graphql/.
  */
@@ -15,7 +17,6 @@
 
 #include "check.h"
 #include "front.h"
-#include "front_graphql.h"
 #include "print.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -39,22 +40,25 @@ fuzz_print(const struct fleet *f, enum syntax syn, struct diag_ctx *d,
 	return out;
 }
 
-/* The streaming load of a clean document gives the same model. */
+/* The value tree of a clean document maps to the same model. */
 static void
-fuzz_stream(struct fleet *f, const uint8_t *data, size_t size,
+fuzz_tree(struct fleet *f, const uint8_t *data, size_t size,
     const struct vnode *vars)
 {
 	struct diag_ctx d;
 	struct fleet *g = fleet_new();
+	struct vnode *root;
 	const char *file;
 	char *want, *got;
 	int rc;
 
 	diag_init(&d);
-	file = diag_src_add(&d, "stream.graphql", NULL, 0);
-	if (front_graphql_load(g, &d, file, (const char *)data, size,
-	    vars) != 0)
+	file = diag_src_add(&d, "tree.graphql", NULL, 0);
+	root = front_graphql_parse(&d, file, (const char *)data, size, vars);
+	if (root == NULL ||
+	    front_map_document(g, &d, root, SYNTAX_GRAPHQL) != 0)
 		abort();
+	vnode_free(root);
 	want = fuzz_print(f, SYNTAX_JSON, &d, &rc);
 	got = fuzz_print(g, SYNTAX_JSON, &d, &rc);
 	if (strcmp(want, got) != 0) {
@@ -124,7 +128,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* (a GraphQL document holds no devices) */
 	if (rc == 0 && d.n_err == 0) {
 		fuzz_roundtrip(f);
-		fuzz_stream(f, data, size, vars);
+		fuzz_tree(f, data, size, vars);
 	}
 	if (rc == 0 || f->n_svcs + f->n_devs > 0)
 		check_fleet(f, &d);

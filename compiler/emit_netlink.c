@@ -83,6 +83,22 @@ nl_route_taken(const struct emit_dev *ed, size_t i, const struct addr *p,
 	return false;
 }
 
+/*
+ * An IPv6 dhcp LAN's dnsmasq sends router advertisements (emit_dnsmasq.c)
+ * on the container's LAN link, and the device's own end of that link (the
+ * access bridge, or the routed veth) hears them too: a device that does
+ * not forward IPv6 would take a default route via the container.  Its end
+ * does not listen to them.
+ */
+static void
+nl_no_ra(const struct inst_plan *ip, const char *dev, struct ebuf *out)
+{
+	if (ip->svc->lan.v == NETMODE_DHCP && ip->has_pool &&
+	    ip->has_address && ip->address.family == ADDR_V6)
+		ebuf_printf(out, "#@ sysctl net.ipv6.conf.%s.accept_ra 0\n",
+		    dev);
+}
+
 static void
 nl_device_inst(const struct emit_dev *ed, size_t i, struct ebuf *out,
     struct diag_ctx *d)
@@ -112,6 +128,8 @@ nl_device_inst(const struct emit_dev *ed, size_t i, struct ebuf *out,
 		names_bridge(&nm, (unsigned)k, br);
 		names_access(&nm, (unsigned)k, ea);
 		ebuf_printf(out, "link add name %s type bridge\n", br);
+		if (k == 0)
+			nl_no_ra(ip, br, out);
 		ebuf_printf(out, "link set dev %s up\n", br);
 		ebuf_printf(out, "link set dev %s master %s\n", port, br);
 		ebuf_printf(out, "link set dev %s up\n", port);
@@ -122,6 +140,7 @@ nl_device_inst(const struct emit_dev *ed, size_t i, struct ebuf *out,
 	if (s->n_ifs > 0)
 		return;
 	nl_veth(out, nm.lan, "lan", id);
+	nl_no_ra(ip, nm.lan, out);
 	ebuf_printf(out, "link set dev %s up\n", nm.lan);
 	if (!ip->has_address)
 		return;

@@ -116,11 +116,13 @@ lset_add_made(struct lset *s, const struct rt_obj *o)
 	return 0;
 }
 
-/* Whether a non-link object sits on a link in s. */
+/* Whether a non-link object sits on a link in s (a sysctl does when it
+ * is one interface's). */
 static int
 depends_on(const struct rt_obj *o, const struct lset *s)
 {
-	if (o->type != RT_OBJ_NL || is_link(o) || o->op.kind == RT_OP_SYSCTL)
+	if (o->type != RT_OBJ_NL || is_link(o) ||
+	    (o->op.kind == RT_OP_SYSCTL && o->op.dev[0] == '\0'))
 		return 0;
 	if (lset_has(s, o->ns, o->op.dev))
 		return 1;
@@ -582,8 +584,10 @@ preflight(struct plan *p)
 				break;
 			}
 			if (s->o->op.kind == RT_OP_SYSCTL) {
-				if (rt_ctx_sysctl(p->c, ns, s->o->op.key, NULL,
-				    s->prior, sizeof(s->prior)) == -1)
+				/* An interface made now has no value yet. */
+				if (!s->o->fresh && rt_ctx_sysctl(p->c, ns,
+				    s->o->op.key, NULL, s->prior,
+				    sizeof(s->prior)) == -1)
 					return -1;
 				break;
 			}
@@ -723,6 +727,8 @@ inverse_nl_add(struct step *s)
 	case RT_OP_BRIDGE:
 		return inv_add(s, RT_DEVNS, "nl link del dev %s", n->op.dev);
 	case RT_OP_SYSCTL:
+		if (n->fresh)
+			return 0;	/* goes with the interface */
 		return inv_add(s, n->ns, "nl #@ sysctl %s %s", n->op.key,
 		    s->prior[0] ? s->prior : "0");
 	case RT_OP_DHCPC:
@@ -838,7 +844,10 @@ fwd_nl(struct plan *p, struct step *s)
 			op.kind = RT_OP_ROUTEDEL;
 			break;
 		case RT_OP_SYSCTL:
-			return rt_ctx_sysctl(c, ns, op.key, "0", NULL, 0);
+			/* Back to the kernel's default: forwarding off, an
+			 * interface accepting router advertisements. */
+			return rt_ctx_sysctl(c, ns, op.key, op.dev[0] ? "1" :
+			    "0", NULL, 0);
 		case RT_OP_DHCPC:
 			return rt_proc_stop(c, o->ns, RT_PROC_DHCPC);
 		default:

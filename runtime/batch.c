@@ -65,6 +65,29 @@ tok_split(const char *line, size_t len, struct tok *t, char *err,
 	return n;
 }
 
+/* net.ipv6.conf.IF.accept_ra, IF an interface name without dots (the
+ * key is a path under /proc/sys with dots for slashes) and not one of
+ * the keys that speak for every interface. */
+static int
+sysctl_ifkey(const struct tok *k, char *dev)
+{
+	static const char pre[] = "net.ipv6.conf.", suf[] = ".accept_ra";
+	const size_t np = sizeof(pre) - 1, ns = sizeof(suf) - 1;
+	size_t n;
+
+	if (k->n <= np + ns || memcmp(k->s, pre, np) != 0 ||
+	    memcmp(k->s + k->n - ns, suf, ns) != 0)
+		return -1;
+	n = k->n - np - ns;
+	if (!rt_ifname_valid(k->s + np, n) || memchr(k->s + np, '.', n) !=
+	    NULL || (n == 3 && memcmp(k->s + np, "all", 3) == 0) ||
+	    (n == 7 && memcmp(k->s + np, "default", 7) == 0))
+		return -1;
+	memcpy(dev, k->s + np, n);
+	dev[n] = '\0';
+	return 0;
+}
+
 static int
 parse_pragma(struct tok *t, int n, struct rt_op *op, int flags, char *err,
     size_t errlen)
@@ -72,9 +95,11 @@ parse_pragma(struct tok *t, int n, struct rt_op *op, int flags, char *err,
 	size_t i;
 
 	if (n == 3 && tok_is(&t[0], "sysctl")) {
-		/* Only the forwarding keys the bundle format defines. */
+		/* Only the keys the bundle format defines: forwarding, and
+		 * accept_ra of one interface (which op->dev then names). */
 		if (!tok_is(&t[1], "net.ipv4.ip_forward") &&
-		    !tok_is(&t[1], "net.ipv6.conf.all.forwarding"))
+		    !tok_is(&t[1], "net.ipv6.conf.all.forwarding") &&
+		    sysctl_ifkey(&t[1], op->dev) == -1)
 			return rt_errf(err, errlen, "sysctl key '%.*s' is not "
 			    "allowed", (int)(t[1].n > 40 ? 40 : t[1].n),
 			    t[1].s);
@@ -86,6 +111,8 @@ parse_pragma(struct tok *t, int n, struct rt_op *op, int flags, char *err,
 			if (t[2].s[i] < '0' || t[2].s[i] > '9')
 				return rt_errf(err, errlen,
 				    "invalid sysctl value");
+		if (t[1].n >= sizeof(op->key))
+			return rt_errf(err, errlen, "sysctl key too long");
 		op->kind = RT_OP_SYSCTL;
 		memcpy(op->key, t[1].s, t[1].n);
 		memcpy(op->val, t[2].s, t[2].n);

@@ -211,9 +211,12 @@ rt_ctx_sysctl(struct rt_ctx *c, struct rt_ns *ns, const char *key,
 		return rt_errf(c->err, sizeof(c->err), "setns back: %s",
 		    strerror(errno));
 	}
-	if (fd == -1)
-		return rt_errf(c->err, sizeof(c->err), "%s in %s: %s", path,
-		    ns->id, strerror(e));
+	if (fd == -1) {
+		rt_errf(c->err, sizeof(c->err), "%s in %s: %s", path, ns->id,
+		    strerror(e));
+		errno = e;	/* ENOENT: no such key (an interface gone) */
+		return -1;
+	}
 	if (set != NULL) {
 		c->stats.changes++;
 		if (write(fd, set, strlen(set)) != (ssize_t)strlen(set))

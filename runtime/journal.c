@@ -149,8 +149,12 @@ undo_nl(struct rt_undo *u, struct rt_ns *ns, const char *text)
 	if (rt_batch_parse_line(text, strlen(text), RT_BATCH_INTERNAL, &op,
 	    c->err, sizeof(c->err)) != 0)
 		return -1;
-	if (op.kind == RT_OP_SYSCTL)
-		return rt_ctx_sysctl(c, ns, op.key, op.val, NULL, 0);
+	if (op.kind == RT_OP_SYSCTL) {
+		if (rt_ctx_sysctl(c, ns, op.key, op.val, NULL, 0) == 0)
+			return 0;
+		/* An interface's key: gone with its interface. */
+		return op.dev[0] != '\0' && errno == ENOENT ? 0 : -1;
+	}
 	if (op.kind == RT_OP_DHCPC)
 		return rt_proc_start(c, ns->id, RT_PROC_DHCPC, op.dev);
 	if (op.kind == RT_OP_VETH) {

@@ -114,11 +114,15 @@ rt_wait() {
 }
 
 # The shell pair for bundle $1 (what edgenet-apply replaces): ip -batch of
-# netlink.batch, ip -n ID -batch of each netns.batch, its sysctl pragmas,
-# nft -f of every *.nft.
+# netlink.batch and its sysctl pragmas, ip -n ID -batch of each
+# netns.batch and its sysctl pragmas, nft -f of every *.nft.
 rt_shell_pair() {
 	local B=$1 id f
 	ip -batch "$B/netlink.batch" || return 1
+	grep '^#@ sysctl ' "$B/netlink.batch" |
+	while read -r _ _ key val; do
+		echo "$val" > /proc/sys/"$(echo "$key" | tr . /)" || exit 1
+	done || return 1
 	for id in $(ls "$B/instances"); do
 		f=$B/instances/$id/netns.batch
 		[ -f "$f" ] && { ip -n "$id" -batch "$f" || return 1; }

@@ -78,8 +78,13 @@ def ruleset(ns):
 
 
 def sysctl(ns):
+    # forwarding, and which interfaces take router advertisements
+    # (/proc/sys/net shows the namespace this process runs in)
+    conf = "/proc/sys/net/ipv6/conf"
+    ra = {i: open(os.path.join(conf, i, "accept_ra")).read().strip()
+          for i in sorted(os.listdir(conf)) if i not in ("all", "default")}
     return [open(p).read().strip() for p in ("/proc/sys/net/ipv4/ip_forward",
-            "/proc/sys/net/ipv6/conf/all/forwarding")]
+            "/proc/sys/net/ipv6/conf/all/forwarding")] + [ra]
 
 
 def files(state):

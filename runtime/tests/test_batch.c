@@ -55,6 +55,41 @@ test_batch_accepts(void **state)
 	roundtrip("#@ dhcp-client wan", 0);
 }
 
+/* accept_ra of one interface: op->dev names it (the object sits on that
+ * link); keys that speak for all interfaces, or do not name one, are
+ * refused. */
+static void
+test_batch_ifsysctl(void **state)
+{
+	struct rt_op op;
+	char err[128];
+	const char *l = "#@ sysctl net.ipv6.conf.el1f682d78.accept_ra 0";
+
+	roundtrip(l, 0);
+	roundtrip("#@ sysctl net.ipv6.conf.eb1f682d780.accept_ra 1", 0);
+	/* the longest interface name fills the key exactly */
+	roundtrip("#@ sysctl net.ipv6.conf.abcdefghijklmno.accept_ra 0", 0);
+	roundtrip("#@ sysctl net.ipv6.conf.el1.accept_ra 2",
+	    RT_BATCH_INTERNAL);
+	assert_int_equal(rt_batch_parse_line(l, strlen(l), 0, &op, err,
+	    sizeof(err)), 0);
+	assert_string_equal(op.dev, "el1f682d78");
+	assert_string_equal(op.key, "net.ipv6.conf.el1f682d78.accept_ra");
+	l = "#@ sysctl net.ipv4.ip_forward 1";
+	assert_int_equal(rt_batch_parse_line(l, strlen(l), 0, &op, err,
+	    sizeof(err)), 0);
+	assert_string_equal(op.dev, "");
+	bad("#@ sysctl net.ipv6.conf.all.accept_ra 0", 0, "not allowed");
+	bad("#@ sysctl net.ipv6.conf.default.accept_ra 0", 0, "not allowed");
+	bad("#@ sysctl net.ipv6.conf.eth0.100.accept_ra 0", 0, "not allowed");
+	bad("#@ sysctl net.ipv6.conf..accept_ra 0", 0, "not allowed");
+	bad("#@ sysctl net.ipv6.conf.abcdefghijklmnop.accept_ra 0", 0,
+	    "not allowed");
+	bad("#@ sysctl net.ipv6.conf.el1.forwarding 1", 0, "not allowed");
+	bad("#@ sysctl net.ipv6.conf.el1.accept_ra 2", 0,
+	    "invalid sysctl value");
+}
+
 static void
 test_batch_internal_verbs(void **state)
 {
@@ -128,6 +163,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_batch_accepts),
+		cmocka_unit_test(test_batch_ifsysctl),
 		cmocka_unit_test(test_batch_internal_verbs),
 		cmocka_unit_test(test_batch_comments),
 		cmocka_unit_test(test_batch_refuses),

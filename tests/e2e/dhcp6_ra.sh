@@ -155,4 +155,53 @@ if ip -n lan2 -6 route show default | grep -q .; then
 fi
 echo "lan2: $v6iso_block on-link, no default route"
 
+# 5. The device's own end of each LAN link (here the access bridges) hears
+# the same advertisements and must not take them: accept_ra 0 there, no
+# IPv6 default route on the device (which does not forward here).
+n=0
+for br in $(sed -n 's/^#@ sysctl net\.ipv6\.conf\.\(.*\)\.accept_ra 0$/\1/p' "$B/netlink.batch"); do
+	[ "$(cat /proc/sys/net/ipv6/conf/"$br"/accept_ra)" = 0 ] ||
+	    rt_fail "device: $br accepts router advertisements"
+	n=$((n + 1))
+done
+[ "$n" = 2 ] || rt_fail "device: $n interfaces with accept_ra 0, expected 2"
+# The device hears the advertisements a little after the clients (within
+# 0.5 s in runs without accept_ra 0): watch it for 5 s.
+for i in $(seq 1 50); do
+	if ip -6 route show default | grep -q .; then
+		ip -6 route
+		rt_fail "device: took a default route from an instance's advertisement"
+	fi
+	sleep 0.1
+done
+"$EDGENET_APPLY" --state-dir "$S" --check "$B" >/dev/null ||
+    rt_fail "--check: drift after apply"
+echo "device: accept_ra 0 on both LAN bridges, no default route"
+
+# 6. The interface's setting through its life: drift found and repaired,
+# kept by a no-op re-apply, gone with the instance that made it.
+br2=$(awk '/^# / { inst = $2 } inst ~ /v6iso-1$/ && /accept_ra/ {
+    split($3, k, "."); print k[4] }' "$B/netlink.batch")
+[ -n "$br2" ] || rt_fail "no accept_ra line for v6iso-1"
+echo 1 > /proc/sys/net/ipv6/conf/"$br2"/accept_ra
+"$EDGENET_APPLY" --state-dir "$S" --check "$B" > "$RT_TMP/drift" 2>&1 &&
+    rt_fail "--check missed accept_ra 1 on $br2"
+grep -q "accept_ra" "$RT_TMP/drift" || rt_fail "drift report: $(cat "$RT_TMP/drift")"
+"$EDGENET_APPLY" --state-dir "$S" --repair --quiet "$B" || rt_fail "--repair"
+[ "$(cat /proc/sys/net/ipv6/conf/"$br2"/accept_ra)" = 0 ] ||
+    rt_fail "--repair left accept_ra on $br2"
+"$EDGENET_APPLY" --state-dir "$S" --quiet --stats "$B" 2> "$RT_TMP/stats" ||
+    rt_fail "no-op re-apply"
+grep -q "steps 0," "$RT_TMP/stats" || rt_fail "re-apply: $(cat "$RT_TMP/stats")"
+sed -i '/v6iso-1/d' "$RT_TMP/fleet.yaml"
+"$EDGENETC" compile --ledger "$RT_TMP/ledger.db" -o "$RT_TMP/out" \
+    "$RT_TMP/fleet.yaml" 2>/dev/null || rt_fail "compile without v6iso-1"
+[ "$(grep -c accept_ra "$B/netlink.batch")" = 1 ] ||
+    rt_fail "bundle without v6iso-1: $(grep accept_ra "$B/netlink.batch")"
+"$EDGENET_APPLY" --state-dir "$S" --quiet "$B" || rt_fail "apply without v6iso-1"
+[ -e /proc/sys/net/ipv6/conf/"$br2" ] && rt_fail "$br2 still there"
+"$EDGENET_APPLY" --state-dir "$S" --check "$B" >/dev/null ||
+    rt_fail "--check after removing v6iso-1"
+echo "accept_ra: drift repaired, no-op re-apply sends nothing, gone with its instance"
+
 echo "PASS"

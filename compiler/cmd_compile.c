@@ -22,6 +22,7 @@
 #include "cmd.h"
 #include "emit.h"
 #include "front.h"
+#include "front_graphql.h"
 #include "ledger.h"
 #include "plan.h"
 #include "sha256.h"
@@ -33,6 +34,7 @@ struct copts {
 	const char	*outdir;
 	const char	*device;
 	enum syntax	 syn;
+	const char	*vars;		/* --vars: GraphQL $variables */
 	bool		 json;		/* explain: --format json */
 	bool		 diag_json;	/* --diagnostics json */
 	char		**files;
@@ -45,7 +47,8 @@ compile_usage(FILE *fp, bool explain)
 	if (explain)
 		fputs("usage: edgenetc explain [--ledger PATH] --device ID "
 		    "[--format text|json]\n"
-		    "                        [--syntax S] FILE...\n"
+		    "                        [--syntax S] [--vars FILE.json] "
+		    "FILE...\n"
 		    "\n"
 		    "Prints, for one device, every decision compile makes and "
 		    "why: which\npool and block each instance gets, its "
@@ -56,7 +59,8 @@ compile_usage(FILE *fp, bool explain)
 		    fp);
 	else
 		fputs("usage: edgenetc compile [--ledger PATH] -o OUTDIR "
-		    "[--syntax S] FILE...\n"
+		    "[--syntax S]\n"
+		    "                        [--vars FILE.json] FILE...\n"
 		    "\n"
 		    "Writes one bundle per device to OUTDIR/<device-id>/ "
 		    "(docs/bundle-format.md),\nwith allocations taken from and "
@@ -68,6 +72,7 @@ compile_usage(FILE *fp, bool explain)
 	fputs("\n"
 	    "  --ledger PATH        allocation ledger (default: see stderr)\n"
 	    "  --syntax S           read every FILE as yaml, json or graphql\n"
+	    "  --vars FILE.json     values of GraphQL $variables\n"
 	    "  --diagnostics F      diagnostics as text (default) or json\n"
 	    "\n"
 	    "Exit status: 0 ok (warnings allowed), 1 errors in the input or a\n"
@@ -85,6 +90,7 @@ compile_args(int argc, char **argv, struct copts *o, bool explain)
 		{ "format", required_argument, NULL, 'f' },
 		{ "diagnostics", required_argument, NULL, 'D' },
 		{ "syntax", required_argument, NULL, 's' },
+		{ "vars", required_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -109,6 +115,9 @@ compile_args(int argc, char **argv, struct copts *o, bool explain)
 			break;
 		case 'd':
 			o->device = optarg;
+			break;
+		case 'v':
+			o->vars = optarg;
 			break;
 		case 'f':
 		case 'D':
@@ -216,18 +225,26 @@ compile_plan(struct cstate *st, const struct copts *o)
 {
 	char err[LEDGER_ERRLEN];
 	const char *where = o->ledger;
+	struct vnode *vars = NULL;
 	bool unreadable = false;
 	unsigned before;
 	int i;
 
 	diag_init(&st->d);
 	st->f = fleet_new();
+	if (o->vars != NULL) {
+		int bad = 0;
+
+		vars = front_graphql_vars_load(&st->d, o->vars, &bad);
+		unreadable = bad != 0;
+	}
 	for (i = 0; i < o->n_files; i++) {
 		before = st->d.n_err;
 		if (front_load_file(st->f, &st->d, o->files[i], o->syn,
-		    NULL) < 0 && st->d.n_err == before)
+		    vars) < 0 && st->d.n_err == before)
 			unreadable = true;
 	}
+	vnode_free(vars);
 	if (unreadable) {
 		compile_print_diags(st, o);
 		return 2;

@@ -9,10 +9,11 @@
  *   floor   the library or scanner alone: libyaml's event parser,
  *           jansson's json_loadb, the GraphQL flex scanner (tokens only)
  *   tree    the front-end: text -> vnode tree (front_*_parse)
- *   load    the whole way to the model: front_load_buf (tree + mapper)
- *   stream  GraphQL only: front_graphql_load, which maps each import as
- *           soon as it is parsed (the YAML and JSON loads stream their
- *           services and devices lists already)
+ *   load    the whole way to the model: front_load_buf, what lint and
+ *           compile run (YAML and JSON stream their services and devices
+ *           lists, GraphQL maps each import as soon as it is parsed)
+ *   stream  GraphQL only: front_graphql_load called directly (the load
+ *           stage's path without front_load_buf's copy of the buffer)
  *
  * Prints one line: syntax stage bytes median_seconds MB/s peak_rss_kB
  * base_rss_kB (peak: after the first run, the one that starts from a

@@ -682,8 +682,8 @@ batch_line(struct batch *b, struct alloc_session *s, const char *text,
 			rc = 1;
 		} else {
 			ans = answer_text(&p, svc, &rq);
-			fputs(ans, out);
-			putc('\n', out);
+			fputs_unlocked(ans, out);
+			putc_unlocked('\n', out);
 			free(ans);
 		}
 	}

@@ -215,12 +215,15 @@ static const char *const sql[Q__N] = {
  * writes it first: every read sees every lease added before it.  A
  * failed write is reported by the call that wrote the queue, and the
  * transaction is then rolled back by the caller as for any error.
+ * Hence OR FAIL: under the default ABORT a multi-row VALUES keeps a
+ * statement journal to undo its own earlier rows, for nothing, since
+ * the whole transaction goes.  The constraints are the same.
  */
 #define PEND_MAX	32
 #define LEASE_INS_COLS	14
 
-static const char lease_ins_head[] = "INSERT INTO lease (id, gen, kind, "
-    "scope, family, lo, hi, pool, tplen, block, address, pool_start, "
+static const char lease_ins_head[] = "INSERT OR FAIL INTO lease (id, gen, "
+    "kind, scope, family, lo, hi, pool, tplen, block, address, pool_start, "
     "pool_end, created) VALUES ";
 
 struct pend {

@@ -540,6 +540,46 @@ sq_busy(void *arg, int n)
 	return 1;
 }
 
+/*
+ * Puts the store in WAL mode (a no-op once it is: the mode is kept in the
+ * file).  Callers that race on a new file meet SQLITE_BUSY here without
+ * SQLite consulting the busy handler (switching the journal mode needs
+ * the file to itself), or are told the old mode: they wait as the busy
+ * handler would and ask again, up to the busy timeout.
+ */
+static int
+sq_wal(struct ledger *l)
+{
+	struct sq *q = sq_of(l);
+	sqlite3_stmt *st;
+	const unsigned char *mode;
+	int n = 0, rc, wal;
+
+	for (;;) {
+		wal = 0;
+		rc = sqlite3_prepare_v2(q->db, "PRAGMA journal_mode = WAL", -1,
+		    &st, NULL);
+		if (rc == SQLITE_OK) {
+			if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+				mode = sqlite3_column_text(st, 0);
+				wal = mode != NULL &&
+				    strcmp((const char *)mode, "wal") == 0;
+				rc = SQLITE_OK;
+			}
+			sqlite3_finalize(st);
+		}
+		if (wal)
+			return 0;
+		if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY &&
+		    (rc & 0xff) != SQLITE_LOCKED)
+			return sq_fail(l, "set WAL journal");
+		if (!sq_busy(q, n++))
+			return ledger_fail(l, "%s: set WAL journal: %s",
+			    l->where, rc != SQLITE_OK ? sqlite3_errmsg(q->db) :
+			    "the store stays in another journal mode");
+	}
+}
+
 static int
 sq_open(struct ledger *l, const char *where)
 {
@@ -581,8 +621,7 @@ sq_open(struct ledger *l, const char *where)
 	 */
 	sqlite3_file_control(q->db, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
 	sqlite3_db_config(q->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
-	if (!mem && sq_exec(l, "PRAGMA journal_mode = WAL",
-	    "set WAL journal") != 0)
+	if (!mem && sq_wal(l) != 0)
 		goto fail;
 	snprintf(buf, sizeof(buf), "PRAGMA synchronous = %s; "
 	    "PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -16384; "

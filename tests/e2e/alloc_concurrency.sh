@@ -55,8 +55,30 @@ worker() {
 	done >"$T/out.$k"
 }
 
-# create the ledger first, so that the workers race on allocations only
-"$EDGENETC" ledger --ledger "$L" show >/dev/null 2>&1 || true
+# First callers of a ledger that does not exist yet: 8 processes create
+# it at once (schema, WAL mode), 20 times over; every one must succeed.
+for ((r = 0; r < 20; r++)); do
+	rm -f "$T/new.db" "$T/new.db-wal" "$T/new.db-shm"
+	fpids=""
+	for ((k = 0; k < 8; k++)); do
+		"$EDGENETC" alloc --ledger "$T/new.db" --spec "$T/fleet.yaml" \
+		    --device "d$((k % 4))" --instance "f$r-$k" >/dev/null \
+		    2>>"$T/first.err" &
+		fpids="$fpids $!"
+	done
+	for p in $fpids; do
+		wait $p || { cat "$T/first.err" >&2;
+		    echo "round $r: a first caller failed" >&2; exit 1; }
+	done
+	"$EDGENETC" ledger --ledger "$T/new.db" verify >/dev/null ||
+	    { echo "round $r: verify" >&2; exit 1; }
+done
+echo "alloc_concurrency: 20 x 8 first callers of a new ledger, all answered"
+
+# the workers below race on allocations (the ledger exists by then)
+"$EDGENETC" alloc --ledger "$L" --spec "$T/fleet.yaml" --device d0 \
+    --instance warmup >/dev/null
+"$EDGENETC" release --ledger "$L" --instance warmup >/dev/null
 pids=""
 for ((k = 0; k < W; k++)); do
 	worker $k &

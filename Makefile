@@ -19,7 +19,16 @@ SAN		?=
 override CPPFLAGS += -D_GNU_SOURCE -DEDGENETC_VERSION='"$(VERSION)"' \
 		   -Icompiler -Icommon -Igrammar -I$(BUILD)/grammar
 ALL_CFLAGS	 = $(CFLAGS) $(WARN) $(SAN) -std=gnu11 -fno-common
+# libyaml, jansson and SQLite are linked statically by default: every
+# orchestrator `alloc` is a process start, and resolving and relocating
+# the shared SQLite costs ~0.4-0.7 ms of a 2-3.5 ms call
+# (docs/decisions.md).  STATIC_DEPS=0 links them as shared libraries.
+STATIC_DEPS	?= 1
+ifeq ($(STATIC_DEPS),1)
+COMPILER_LDLIBS	:= -Wl,-Bstatic -lyaml -ljansson -lsqlite3 -Wl,-Bdynamic -lm
+else
 COMPILER_LDLIBS	:= -lyaml -ljansson -lsqlite3 -lm
+endif
 
 COMPILER_SRCS	:= $(filter-out compiler/main.c,$(wildcard compiler/*.c)) \
 		   $(wildcard common/*.c) $(filter-out grammar/%.tab.c grammar/%.yy.c,$(wildcard grammar/*.c))

@@ -117,12 +117,11 @@ lset_add_made(struct lset *s, const struct rt_obj *o)
 }
 
 /* Whether a non-link object sits on a link in s (a sysctl does when it
- * is one interface's). */
+ * is one interface's: only those name a dev). */
 static int
 depends_on(const struct rt_obj *o, const struct lset *s)
 {
-	if (o->type != RT_OBJ_NL || is_link(o) ||
-	    (o->op.kind == RT_OP_SYSCTL && o->op.dev[0] == '\0'))
+	if (o->type != RT_OBJ_NL || is_link(o))
 		return 0;
 	if (lset_has(s, o->ns, o->op.dev))
 		return 1;

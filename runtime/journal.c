@@ -74,7 +74,6 @@ rt_journal_done(struct rt_ctx *c, size_t k)
 		rt_ctx_log(c, "journal: %s", strerror(errno));
 }
 
-
 void
 rt_journal_end(struct rt_ctx *c)
 {

@@ -707,9 +707,7 @@ emit_out_device(struct emit_out *o, const struct bundle *b,
 	size_t i, dl, lastl = 0;
 	int dfd;
 
-	if (strcmp(id, EMIT_OUT_INDEX) == 0)
-		return diag_err(d, &b->dev->id.loc, "output", "device id '%s' "
-		    "is reserved for the list of bundles in OUTDIR", id);
+	/* (A device named EMIT_OUT_INDEX was refused by compile_plan.) */
 	*XPUSH(o->devs, o->n_devs, o->cap_devs) = xstrdup(id);
 	if (out_device_same(o, b)) {
 		o->n_same++;

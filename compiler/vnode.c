@@ -190,6 +190,13 @@ vnode_arena_strdup(struct vnode_arena *a, const char *s, size_t len)
 	return p;
 }
 
+/* A copy of s in arena a, or on the heap without one. */
+static char *
+vn_strdup(struct vnode_arena *a, const char *s, size_t len)
+{
+	return a != NULL ? vnode_arena_strdup(a, s, len) : xstrndup(s, len);
+}
+
 /* ---- nodes ------------------------------------------------------------- */
 
 /* Returns a new zeroed node; caller frees with vnode_free(). */
@@ -235,7 +242,7 @@ vnode_anew_str(struct vnode_arena *a, enum vn_type t, const struct loc *l,
 		s = "";
 		len = 0;
 	}
-	v->s = a != NULL ? vnode_arena_strdup(a, s, len) : xstrndup(s, len);
+	v->s = vn_strdup(a, s, len);
 	v->len = len;
 	return v;
 }
@@ -251,8 +258,7 @@ vnode_copy(struct vnode_arena *a, const struct vnode *v)
 	c = vnode_anew(a, v->type, &v->loc);
 	c->b = v->b;
 	if (v->s != NULL) {
-		c->s = a != NULL ? vnode_arena_strdup(a, v->s, v->len) :
-		    xstrndup(v->s, v->len);
+		c->s = vn_strdup(a, v->s, v->len);
 		c->len = v->len;
 	}
 	for (i = 0; i < v->n; i++) {
@@ -342,9 +348,8 @@ void
 vnode_object_add(struct vnode *obj, const char *key, size_t keylen,
     const struct loc *keyloc, struct vnode *item)
 {
-	vnode_object_add_take(obj, obj->arena != NULL ?
-	    vnode_arena_strdup(obj->arena, key, keylen) :
-	    xstrndup(key, keylen), keyloc, item);
+	vnode_object_add_take(obj, vn_strdup(obj->arena, key, keylen), keyloc,
+	    item);
 }
 
 void

@@ -1,5 +1,5 @@
 /*
- * bench_alloc.c - the in-memory allocator (compiler/alloc.c) on the
+ * bench_alloc.c - the in-memory allocator (compiler/alloc/alloc.c) on the
  * figures of docs/performance.md: 65,536 /24 from a /8, 1,000,000 /29
  * from a /8, 1,000,000 /64 from an IPv6 /32.  Prints one JSON line per
  * case with the median ns per allocation over RUNS runs and the bytes per

@@ -1,7 +1,7 @@
 #!/bin/bash
 # bench/alloc: the figures of docs/performance.md (allocator section), in one run.
 #
-#  1. the in-memory allocator (bench_alloc.c, linking compiler/alloc.c)
+#  1. the in-memory allocator (bench_alloc.c, linking compiler/alloc/alloc.c)
 #     beside the Python ipaddress baseline (baseline.py) on 65,536 /24
 #     from a /8, 1,000,000 /29 from a /8, 1,000,000 /64 from an IPv6 /32:
 #     ns and bytes per allocation, and the ratio;
@@ -28,9 +28,7 @@ mkdir -p "$OUT"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 
-cc -O2 -g -D_GNU_SOURCE -std=gnu11 -Wall -Wextra -Werror -Icompiler \
-    -o "$OUT/bench_alloc" bench/alloc/bench_alloc.c compiler/alloc.c \
-    compiler/addr.c compiler/xalloc.c
+make -s BUILD="$BUILD" "$OUT/bench_alloc" "$OUT/alloc_ir" >&2
 
 echo "# machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo |
     cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -70,25 +68,7 @@ fi
 
 if want 2 && command -v valgrind >/dev/null; then
 	echo "## 2. instructions per allocation (callgrind, 200,000 /29 from a /8)"
-	cat >"$T/ir.c" <<'EOF'
-#include "alloc.h"
-int
-main(void)
-{
-	struct alloc_space *sp = alloc_space_new();
-	struct addr pool, out;
-	long i;
-
-	addr_parse("10.0.0.0/8", &pool, NULL);
-	for (i = 0; i < 200000; i++)
-		alloc_space_get(sp, &pool, 29, 0, ~(u128)0, &out);
-	alloc_space_free(sp);
-	return 0;
-}
-EOF
-	cc -O2 -D_GNU_SOURCE -std=gnu11 -Icompiler -o "$T/ir" "$T/ir.c" \
-	    compiler/alloc.c compiler/addr.c compiler/xalloc.c
-	ir=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$T/ir" \
+	ir=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$OUT/alloc_ir" \
 	    2>&1 | sed -n 's/.*refs: *//p' | tr -d ,)
 	echo "$((ir / 200000)) instructions per allocation (whole program / 200,000)"
 	echo

@@ -9,7 +9,7 @@
 #
 #   bench/apply/run.sh [ROUNDS] [INSTANCES]      (as root; default 5 50)
 set -u
-. "$(dirname "$0")/../../runtime/tests/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 ROUNDS=${1:-5} N=${2:-50}
 
 if [ -n "${RT_SANDBOX:-}" ]; then
@@ -21,7 +21,7 @@ if [ -n "${RT_SANDBOX:-}" ]; then
 	ip link set br-clients up
 	ip addr add 172.20.0.1/16 dev br-clients
 	for id in $ids; do ip netns add "$id"; done
-	timed() { $PY "$RT_TESTS_DIR/../../bench/apply/timed.py" "$@"; }
+	timed() { $PY "$TOP/bench/apply/timed.py" "$@"; }
 	case $what in
 	runtime)
 		timed "$T/runtime.t" "$EDGENET_APPLY" --quiet --state-dir \
@@ -91,8 +91,8 @@ PY
 if rt_compile "$RT_TMP/out" "$RT_TMP/fleet.yaml"; then
 	echo "bundle: edgenetc compile of a generated $N-instance fleet"
 else
-	$PY "$RT_TESTS_DIR/mkbundle.py" --bench "$N" "$RT_TMP/out" >/dev/null
-	echo "bundle: runtime/tests/mkbundle.py --bench $N"
+	$PY "$TOP/tests/tools/mkbundle.py" --bench "$N" "$RT_TMP/out" >/dev/null
+	echo "bundle: tests/tools/mkbundle.py --bench $N"
 fi
 ops=$(grep -c '^[a-z]' "$RT_TMP/out/bench/netlink.batch")
 nsops=$(cat "$RT_TMP"/out/bench/instances/*/netns.batch | grep -c '^[a-z]')

@@ -23,7 +23,7 @@ N=${1:-10000} RUNS=${2:-3} W=${3:-${TMPDIR:-/tmp}}
 EDGENETC=${EDGENETC:-$TOP/build/edgenetc}
 D=$(mktemp -d "$W/bench-compile.XXXXXX")
 trap 'rm -rf "$D"' EXIT
-cc -O2 -o "$D/fsfloor" "$TOP/bench/compile/fsfloor.c"
+make -s -C "$TOP" BUILD=build build/bench/fsfloor >&2
 python3 "$TOP/bench/compile/gen_fleet.py" --devices "$N" >"$D/fleet.yaml"
 
 median() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
@@ -50,9 +50,9 @@ for r in $(seq "$RUNS"); do
 		files=$(grep -c '^f' "$D/list"); dirs=$(grep -c '^d' "$D/list")
 		bytes=$(awk '$1 == "f" { s += $3 } END { print s }' "$D/list")
 	fi
-	c=$("$D/fsfloor" "$D/list" "$D/fl1")
+	c=$("$TOP/build/bench/fsfloor" "$D/list" "$D/fl1")
 	echo "$c" >>"$D/floor"
-	c2=$("$D/fsfloor" "$D/list" "$D/fl2")
+	c2=$("$TOP/build/bench/fsfloor" "$D/list" "$D/fl2")
 	t0=$(now); rm -rf "$D/fl1"; t1=$(now)
 	echo "$c2 + $t1 - $t0" | bc -l >>"$D/floor_changed"
 done

@@ -6,7 +6,7 @@
 # (ip -batch, ip -n -batch, sysctl pragmas, nft -f), --check finds no
 # drift, a re-apply sends nothing; for bus-0042 (every mode), a failure
 # injected at every step rolls back to the exact state before.
-. "$(dirname "$0")/../../runtime/tests/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 set -u
 FLEET_JSON=$TOP/testdata/fleet/fleet.json
 

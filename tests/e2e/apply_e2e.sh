@@ -11,17 +11,17 @@
 #   - sen-1's WAN gets a lease from the device's own DHCP server (the
 #     runtime's udhcpc and its hook), its routed LAN block is reachable
 #   - lxc.env sources to the exact values
-. "$(dirname "$0")/../../runtime/tests/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 rt_sandbox "$@"
 set -u
 rt_tmp
 rt_device $RT_E2E_NS
 # The bundle comes from the compiler when it is built (else by hand).
-if rt_compile "$RT_TMP/out" "$RT_TESTS_DIR/bundles/e2e.yaml"; then
-	echo "bundle: edgenetc compile runtime/tests/bundles/e2e.yaml"
+if rt_compile "$RT_TMP/out" "$TOP/testdata/bundles/e2e.yaml"; then
+	echo "bundle: edgenetc compile testdata/bundles/e2e.yaml"
 else
 	rt_bundle "$RT_TMP/out"
-	echo "bundle: runtime/tests/mkbundle.py (edgenetc compile unavailable)"
+	echo "bundle: tests/tools/mkbundle.py (edgenetc compile unavailable)"
 fi
 B=$RT_TMP/out/dev-e2e
 S=$RT_TMP/state

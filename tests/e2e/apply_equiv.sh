@@ -4,7 +4,7 @@
 # ip -n ID -batch netns.batch, the sysctl pragmas, nft -f of every *.nft.
 # Compared: normalized ip -j -d link/addr/route and nft -j list ruleset of
 # the device and every container namespace.
-. "$(dirname "$0")/../../runtime/tests/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 set -u
 if [ -n "${RT_SANDBOX:-}" ]; then
 	# Inside one sandbox: $1 = runtime|shell, $2 = scratch directory.
@@ -33,7 +33,7 @@ if [ -n "${RT_SANDBOX:-}" ]; then
 fi
 rt_can_sandbox
 rt_tmp
-rt_bundle "$RT_TMP/out" "$RT_TESTS_DIR/bundles/equiv.json"
+rt_bundle "$RT_TMP/out" "$TOP/testdata/bundles/equiv.json"
 rt_in_sandbox "$0" runtime "$RT_TMP" || rt_fail "runtime side"
 rt_in_sandbox "$0" shell "$RT_TMP" || rt_fail "shell side"
 grep -q '"eb' "$RT_TMP/shell.json" || rt_fail "empty state dump"

@@ -5,14 +5,14 @@
 # routes, rulesets, sysctls, the runtime's files and processes).  Then
 # SIGKILL at chosen steps and at random moments, --recover, and the state
 # is consistent (the old one, or the new one if the apply had committed).
-. "$(dirname "$0")/../../runtime/tests/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 rt_sandbox "$@"
 set -u
 rt_tmp
 NS="$RT_E2E_NS new-1"
 rt_device $NS
 rt_bundle "$RT_TMP/a"
-rt_bundle "$RT_TMP/b" "$RT_TESTS_DIR/bundles/e2e-b.json"
+rt_bundle "$RT_TMP/b" "$TOP/testdata/bundles/e2e-b.json"
 A=$RT_TMP/a/dev-e2e B=$RT_TMP/b/dev-e2e S=$RT_TMP/state
 apply() { "$EDGENET_APPLY" --quiet --state-dir "$S" "$@"; }
 snap() { rt_state --state "$S" $NS > "$RT_TMP/$1.json"; }

@@ -8,14 +8,14 @@
 #   - a newer bundle changes only what differs: unchanged links keep their
 #     ifindex, unchanged processes their pid; a removed instance loses its
 #     links, rules, processes and files
-. "$(dirname "$0")/../../runtime/tests/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 rt_sandbox "$@"
 set -u
 rt_tmp
 NS="$RT_E2E_NS new-1"
 rt_device $NS
 rt_bundle "$RT_TMP/a"
-rt_bundle "$RT_TMP/b" "$RT_TESTS_DIR/bundles/e2e-b.json"
+rt_bundle "$RT_TMP/b" "$TOP/testdata/bundles/e2e-b.json"
 A=$RT_TMP/a/dev-e2e B=$RT_TMP/b/dev-e2e S=$RT_TMP/state
 apply() { "$EDGENET_APPLY" --state-dir "$S" "$@"; }
 pidof_inst() { cat "$S/instances/$1/$2.pid" 2>/dev/null; }

@@ -5,7 +5,7 @@
 # interface (device and container side); a missing physical port; a
 # missing container namespace; dnsmasq configs rejected by `dnsmasq --test`,
 # by the directive list, or failing only when dnsmasq starts (rolled back).
-. "$(dirname "$0")/../../runtime/tests/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 rt_sandbox "$@"
 set -u
 rt_tmp
@@ -27,7 +27,7 @@ refuse() {
 	echo "ok  $1: $(tail -1 "$RT_TMP/err" | cut -c1-150)"
 }
 fresh() { rm -rf "$RT_TMP/t"; cp -a "$RT_TMP/a" "$RT_TMP/t"; T=$RT_TMP/t/dev-e2e; }
-remanifest() { $PY "$RT_TESTS_DIR/mkbundle.py" --manifest "$T"; }
+remanifest() { $PY "$TOP/tests/tools/mkbundle.py" --manifest "$T"; }
 
 fresh; printf 'x' >> "$T/instances/pis-1/lxc.env"
 refuse "tampered file" "instances/pis-1/lxc.env: size 96, manifest says 95 \\(tampered"

@@ -10,7 +10,7 @@
 #     reaches a peer on the client network through v6r-1
 #   - v6iso-1 (WAN disabled): its client learns the on-link prefix from the
 #     same kind of advertisement, router lifetime 0: no default route
-. "$(dirname "$0")/../../runtime/tests/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 rt_sandbox "$@"
 set -u
 rt_tmp

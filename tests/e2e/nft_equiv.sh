@@ -2,7 +2,7 @@
 # The nftables part of edgenet-apply (runtime/nft.c) against nft itself,
 # each case in fresh network namespaces (never this machine's own):
 #
-# - equivalence: for every .nft of the bundle subset (runtime/tests/nft/,
+# - equivalence: for every .nft of the bundle subset (testdata/nft/,
 #   generated big tables, and what `edgenetc compile` writes for
 #   testdata/fleet/fleet.yaml), the table after rt_nft_apply equals the
 #   table after `nft -f`: `nft -j list ruleset` and `nft --debug=netlink
@@ -19,7 +19,7 @@ TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILD=${BUILD:-build}
 TOOL=$TOP/$BUILD/rt-tools/nft_tool
 EDGENETC=${EDGENETC:-$TOP/$BUILD/edgenetc}
-CORPUS=$TOP/runtime/tests/nft
+CORPUS=$TOP/testdata/nft
 
 skip() { echo "nft_equiv: $*" >&2; exit 77; }
 command -v nft >/dev/null || skip "nft missing"

@@ -4,13 +4,13 @@
 # event parser / jansson's json_loadb on the same bytes), and measure
 # peak RSS against the input size.  Goal (issue 2): < 1 s, < 10x input.
 #
-#   bench/lint [DEVICES [SERVICES]]      (BUILD=build by default)
+#   bench/lint/run.sh [DEVICES [SERVICES]]      (BUILD=build by default)
 #
 # Prints: machine, sizes, median wall time of RUNS runs (hyperfine when
 # present), the ratio to the floor, peak RSS and RSS / input size, and
-# the time per phase (load, check, print) from bench/lint_phases.c.
+# the time per phase (load, check, print) from bench/lint/lint_phases.c.
 set -eu
-TOP=$(cd "$(dirname "$0")/.." && pwd)
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-build}
 DEV=${1:-10000}
 SVC=${2:-1000}
@@ -19,15 +19,11 @@ B="$TOP/$BUILD/bench"
 EDGENETC="$TOP/$BUILD/edgenetc"
 mkdir -p "$B"
 [ -x "$EDGENETC" ] || make -C "$TOP" BUILD="$BUILD" "$BUILD/edgenetc" >/dev/null
-make -C "$TOP" BUILD="$BUILD" "$BUILD/libedgenetc.a" >/dev/null
-CPP="-D_GNU_SOURCE -I$TOP/compiler -I$TOP/common"
-cc -O2 $CPP -o "$B/lint_phases" "$TOP/bench/lint_phases.c" \
-    "$TOP/$BUILD/libedgenetc.a" -lyaml -ljansson -lsqlite3 -lm
-cc -O2 -o "$B/lint_floor" "$TOP/bench/lint_floor.c" -lyaml -ljansson
+make -s -C "$TOP" BUILD="$BUILD" "$BUILD/bench/lint_phases" "$BUILD/bench/lint_floor" >&2
 
 for fmt in yaml json; do
 	f="$B/fleet-$DEV-$SVC.$fmt"
-	[ -s "$f" ] || python3 "$TOP/bench/gen_lint_fleet.py" --devices "$DEV" \
+	[ -s "$f" ] || python3 "$TOP/bench/lint/gen_fleet.py" --devices "$DEV" \
 	    --services "$SVC" --format "$fmt" >"$f"
 done
 

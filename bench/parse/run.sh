@@ -2,9 +2,9 @@
 # bench/parse - the three front-ends (YAML, JSON, GraphQL) on the same
 # generated fleet, in one run.
 #
-#   bench/parse [SERVICES]        (default 40000: about 10 MB of YAML)
+#   bench/parse/run.sh [SERVICES]        (default 40000: about 10 MB of YAML)
 #
-# One fleet of SERVICES node services (bench/gen_lint_fleet.py, no
+# One fleet of SERVICES node services (bench/lint/gen_fleet.py, no
 # devices: GraphQL import mutations hold services only) is written as
 # YAML by the generator, then as JSON and GraphQL by `edgenetc fmt`, so
 # the three files hold the same model.  For each syntax, three stages
@@ -20,7 +20,7 @@
 # it is also what the load row (front_load_buf) runs, after its copy of
 # the buffer.
 set -eu
-TOP=$(cd "$(dirname "$0")/.." && pwd)
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$TOP"
 BUILD=${BUILD:-build}
 N=${1:-40000}
@@ -28,7 +28,7 @@ make -s "$BUILD/edgenetc" "$BUILD/bench/parse" >&2
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 
-python3 bench/gen_lint_fleet.py --devices 0 --services "$N" --format yaml \
+python3 bench/lint/gen_fleet.py --devices 0 --services "$N" --format yaml \
     >"$T/fleet.yaml"
 "$BUILD/edgenetc" fmt --to json "$T/fleet.yaml" >"$T/fleet.json"
 "$BUILD/edgenetc" fmt --to graphql "$T/fleet.yaml" >"$T/fleet.graphql"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Lists every diagnostic code the compiler can emit: the string literal
 given as the `code` argument of diag_err/diag_warn/diag_vadd or of any
-function with a `const char *code` parameter, in compiler/ and grammar/."""
+function with a `const char *code` parameter, in compiler/*/ and grammar/."""
 import glob, re, sys
 
 def split_args(s, start):
@@ -30,7 +30,7 @@ def split_args(s, start):
         i += 1
     return args
 
-files = sorted(glob.glob("compiler/*.[chyl]") + glob.glob("grammar/*.[chyl]"))
+files = sorted(glob.glob("compiler/*/*.[chyl]") + glob.glob("grammar/*.[chyl]"))
 src = {f: open(f, errors="replace").read() for f in files}
 wrappers = {"diag_err": 2, "diag_warn": 2, "diag_vadd": 3}
 for f, s in src.items():

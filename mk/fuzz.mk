@@ -1,15 +1,13 @@
 # libFuzzer harnesses, built with clang into build-fuzz/.
-#   fuzz/fuzz_*.c     link against the compiler (libedgenetc sources)
-#   fuzz/rt_fuzz_*.c  link against the runtime objects ($(RUNTIME_LIB_SRCS),
-#                     defined by mk/runtime.mk)
+#   fuzz/fuzz_*.c     link against the compiler (COMPILER_SRCS)
+#   fuzz/rt_fuzz_*.c  link against the runtime (RUNTIME_LIB_SRCS)
 # Each harness NAME has a seed corpus in fuzz/corpus/NAME/.
 # Run one:  build-fuzz/NAME -max_total_time=30 fuzz/corpus/NAME
 FUZZ_CC		:= clang
 FUZZ_FLAGS	:= -O1 -g -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
-FUZZ_CPPFLAGS	 = -D_GNU_SOURCE -DEDGENETC_VERSION='"$(VERSION)"' -DFUZZING \
-		   -Icompiler -Icommon -Igrammar -Ibuild-fuzz/grammar -Iruntime
+FUZZ_CPPFLAGS	 = $(subst -I$(BUILD)/grammar,-Ibuild-fuzz/grammar,$(COMPILER_CPPFLAGS)) \
+		   -DFUZZING -Iruntime
 FUZZ_HARNESSES	:= $(patsubst fuzz/%.c,build-fuzz/%,$(wildcard fuzz/fuzz_*.c fuzz/rt_fuzz_*.c))
-FUZZ_GEN_SRCS	 = $(patsubst $(BUILD)/%,build-fuzz/%,$(GEN_SRCS))
 
 fuzz:
 	$(MAKE) BUILD=build-fuzz $(FUZZ_HARNESSES)

@@ -6,8 +6,8 @@
 # rt_device        the device namespace of the e2e scenario: client-network
 #                  bridges, a veth standing in for physical port eth1 with a
 #                  LAN client behind it, container namespaces, a peer.
-RT_TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-TOP=${TOP:-$(cd "$RT_TESTS_DIR/../.." && pwd)}
+TESTS_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP=${TOP:-$(cd "$TESTS_LIB_DIR/../.." && pwd)}
 BUILD=${BUILD:-build}
 EDGENET_APPLY=${EDGENET_APPLY:-$TOP/$BUILD/edgenet-apply}
 export TOP BUILD EDGENET_APPLY
@@ -82,9 +82,9 @@ rt_device() {
 }
 
 # A bundle from a spec (default: the e2e one) under $1, by hand
-# (runtime/tests/mkbundle.py).
+# (tests/tools/mkbundle.py).
 rt_bundle() {
-	$PY "$RT_TESTS_DIR/mkbundle.py" "${2:-$RT_TESTS_DIR/bundles/e2e.json}" "$1" >/dev/null
+	$PY "$TOP/tests/tools/mkbundle.py" "${2:-$TOP/testdata/bundles/e2e.json}" "$1" >/dev/null
 }
 
 # Bundles of fleet $2 under $1 from `edgenetc compile` (fresh ledger);
@@ -98,7 +98,7 @@ RT_E2E_NS="cam-1 mon-1 pis-1 sen-1"
 
 # Normalized state of the device and the given namespaces.
 rt_state() {
-	$PY "$RT_TESTS_DIR/netstate.py" "$@"
+	$PY "$TOP/tests/tools/netstate.py" "$@"
 }
 
 # Waits up to $1 tenths of a second for command "$2..." to succeed.

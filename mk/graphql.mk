@@ -1,7 +1,7 @@
-# GraphQL front-end: bison + flex generate into $(BUILD)/grammar/.
+# The GraphQL front-end: bison + flex generate into $(BUILD)/grammar/.
 #   graphql.tab.c/.h  from grammar/graphql.y
 #   graphql.yy.c/.h   from grammar/graphql.l
-# The hand-written grammar/*.c are picked up by the Makefile's wildcard.
+# The hand-written grammar/*.c are part of COMPILER_SRCS (mk/compiler.mk).
 BISON		?= bison
 FLEX		?= flex
 GQ_GEN		:= $(BUILD)/grammar
@@ -22,21 +22,13 @@ $(GQ_GEN)/graphql.yy.c: grammar/graphql.l $(GQ_GEN)/graphql.tab.h
 $(GQ_GEN)/graphql.yy.h: $(GQ_GEN)/graphql.yy.c
 	@test -f $@ || { rm -f $<; $(MAKE) $<; }
 
-# Generated objects: the Makefile lists them as $(BUILD)/grammar/*.o
-# (COMPILER_OBJS) and $(BUILD)/ut/$(BUILD)/grammar/*.o (UT_OBJS).
+# Generated code is compiled with the warnings it cannot avoid relaxed.
 GQ_GEN_CFLAGS	:= -Wno-unused-function -Wno-missing-prototypes \
 		   -Wno-sign-compare -Wno-unused-but-set-variable \
 		   -Wno-implicit-fallthrough
 
 $(GQ_GEN)/%.o: $(GQ_GEN)/%.c $(GEN_HDRS)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(GQ_GEN_CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(COMPILER_CPPFLAGS) $(CPPFLAGS) $(ALL_CFLAGS) $(GQ_GEN_CFLAGS) \
+	    -MMD -MP -c -o $@ $<
 
 $(BUILD)/ut/$(GQ_GEN)/%.o: ALL_CFLAGS += $(GQ_GEN_CFLAGS)
-
-# (The fuzz build, mk/fuzz.mk, compiles without -W flags: nothing to relax.)
-
-# bench/parse: the three front-ends on one generated fleet.
-$(BUILD)/bench/parse: bench/parse.c $(BUILD)/libedgenetc.a
-	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libedgenetc.a \
-	    $(COMPILER_LDLIBS)

@@ -675,41 +675,6 @@ alloc_lan_layout(const struct addr *blk, u128 hoff, uint8_t ifplen,
 	}
 }
 
-static char *
-put_dec(char *p, unsigned v)
-{
-	if (v >= 100)
-		*p++ = (char)('0' + v / 100);
-	if (v >= 10)
-		*p++ = (char)('0' + v / 10 % 10);
-	*p++ = (char)('0' + v % 10);
-	return p;
-}
-
-char *
-alloc_addr_str(const struct addr *a, bool with_plen, char *buf, size_t len)
-{
-	uint32_t v = (uint32_t)a->v;
-	char *p = buf;
-
-	if (a->family != ADDR_V4 || len < 20)
-		return with_plen ? addr_format(a, buf, len) :
-		    addr_format_host(a, buf, len);
-	p = put_dec(p, v >> 24);
-	*p++ = '.';
-	p = put_dec(p, (v >> 16) & 0xff);
-	*p++ = '.';
-	p = put_dec(p, (v >> 8) & 0xff);
-	*p++ = '.';
-	p = put_dec(p, v & 0xff);
-	if (with_plen) {
-		*p++ = '/';
-		p = put_dec(p, a->plen);
-	}
-	*p = '\0';
-	return buf;
-}
-
 char *
 alloc_u128_str(u128 v, char *buf, size_t len)
 {

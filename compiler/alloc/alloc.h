@@ -107,14 +107,6 @@ void	 alloc_lan_layout(const struct addr *blk, u128 hoff, uint8_t ifplen,
 	    struct addr *ifaddr, bool *has_pool, struct addr *start,
 	    struct addr *end);
 
-/*
- * addr_format() (with_plen) or addr_format_host() with a fast path for
- * IPv4: the ledger and batch answers format millions of addresses, and
- * snprintf dominated.  buf holds ADDR_STRLEN.  Returns buf.
- */
-char	*alloc_addr_str(const struct addr *a, bool with_plen, char *buf,
-	    size_t len);
-
 /* Decimal text of v into buf (at least 40 bytes); returns buf. */
 char	*alloc_u128_str(u128 v, char *buf, size_t len);
 
@@ -172,21 +164,5 @@ int	 alloc_session_fleet(struct alloc_session *s, struct fleet *f);
  */
 int	 alloc_session_release(struct alloc_session *s, const char *instance,
 	    int64_t gen, int64_t cooldown, int64_t *cur);
-
-/*
- * The answer object of SPEC 7 for one instance:
- * {"service","instance","device","block","address",
- *  "dhcp_pool":{"start","end"},"wan_address"}, null where not applicable.
- * Returns a new reference (jansson).
- */
-struct json_t *alloc_answer_json(const struct inst_plan *p,
-	    const char *service, const char *instance, const char *device);
-/*
- * The same object as compact JSON text (what json_dumps(JSON_COMPACT)
- * gives), without building it: for batch answers.  The names must be
- * validated identifiers (no escaping is done).  Returns a new string.
- */
-char	*alloc_answer_text(const struct inst_plan *p, const char *service,
-	    const char *instance, const char *device);
 
 #endif

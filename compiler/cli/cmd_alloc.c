@@ -25,6 +25,7 @@
 #include <jansson.h>
 
 #include "alloc.h"
+#include "answer.h"
 #include "check.h"
 #include "cmd.h"
 #include "front.h"
@@ -276,30 +277,6 @@ spec_resolve(struct spec *sp, const struct request *rq, struct service **svc,
 	return 0;
 }
 
-/* The answer through jansson: one request, the reference form. */
-static char *
-answer_json(const struct inst_plan *p, const struct service *svc,
-    const struct request *rq)
-{
-	json_t *o = alloc_answer_json(p, svc->name.s, rq->instance,
-	    rq->device);
-	char *s = json_dumps(o, JSON_COMPACT);
-
-	json_decref(o);
-	if (s == NULL)
-		abort();
-	return s;
-}
-
-/* The same text built directly, for batches (test_ledger checks that the
- * two agree byte for byte). */
-static char *
-answer_text(const struct inst_plan *p, const struct service *svc,
-    const struct request *rq)
-{
-	return alloc_answer_text(p, svc->name.s, rq->instance, rq->device);
-}
-
 /*
  * alloc
  */
@@ -377,7 +354,7 @@ alloc_one(const char *ledger_path, char **specs, size_t n_specs,
 		alloc_session_rollback(s);
 		goto done;
 	}
-	out = answer_json(&p, svc, rq);
+	out = alloc_answer_text(&p, svc->name.s, rq->instance, rq->device);
 	if (alloc_session_commit(s) != 0)
 		goto done;
 	rc = 0;
@@ -681,7 +658,7 @@ batch_line(struct batch *b, struct alloc_session *s, const char *text,
 			    "below)", rq.instance);
 			rc = 1;
 		} else {
-			ans = answer_text(&p, svc, &rq);
+			ans = alloc_answer_text(&p, svc->name.s, rq.instance, rq.device);
 			fputs_unlocked(ans, out);
 			putc_unlocked('\n', out);
 			free(ans);

@@ -403,7 +403,7 @@ explain_wan_rule(const struct inst_plan *ip)
 
 /* The netlink.batch lines that mention name (a host interface). */
 static json_t *
-explain_lines(const struct ebuf *batch, const char *prefix, const char *name)
+explain_lines(const struct buf *batch, const char *prefix, const char *name)
 {
 	json_t *arr = json_array();
 	const char *p = batch->p, *eol;
@@ -428,7 +428,7 @@ explain_inst(const struct emit_dev *ed, size_t i, const struct bundle *b)
 {
 	const struct inst_plan *ip = ed->ip[i];
 	const struct service *s = ip->svc;
-	const struct ebuf *batch = NULL;
+	const struct buf *batch = NULL;
 	struct inst_names nm;
 	char nb[EMIT_IFNAMSIZ], na[EMIT_IFNAMSIZ], *why;
 	json_t *o, *w, *l, *g, *arr, *files;

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "buf.h"
 #include "diag.h"
 #include "model.h"
 #include "plan.h"
@@ -26,24 +27,6 @@
 /* nftables keeps at most 128 bytes of comment. */
 #define EMIT_COMMENT_MAX	127
 #define EMIT_IFNAMSIZ		16	/* 15 characters + NUL */
-
-/* A growable byte buffer; always NUL-terminated when p != NULL. */
-struct ebuf {
-	char	*p;
-	size_t	 len, cap;
-};
-
-void	 ebuf_add(struct ebuf *b, const void *p, size_t n);
-void	 ebuf_puts(struct ebuf *b, const char *s);
-void	 ebuf_putc(struct ebuf *b, char c);
-void	 ebuf_printf(struct ebuf *b, const char *fmt, ...)
-	    __attribute__((format(printf, 2, 3)));
-/* Appends s with every byte outside [A-Za-z0-9 ._/:,+=>-] replaced by
- * '_', at most max bytes: text that can never end a comment or a line. */
-void	 ebuf_put_safe(struct ebuf *b, const char *s, size_t max);
-/* JSON string with quotes and escapes. */
-void	 ebuf_put_json(struct ebuf *b, const char *s);
-void	 ebuf_free(struct ebuf *b);
 
 /*
  * One device's instances, sorted by instance id (strcmp).  Pointers are
@@ -103,24 +86,24 @@ int	 emit_fleet_validate(const struct fleet *f, struct diag_ctx *d);
 /* Emitters ---------------------------------------------------------------- */
 
 /* emit_nft.c: host.nft (always), netns.nft (false: no rules, no file). */
-void	 emit_nft_host(const struct emit_dev *ed, struct ebuf *out);
-bool	 emit_nft_netns(const struct inst_plan *ip, struct ebuf *out);
+void	 emit_nft_host(const struct emit_dev *ed, struct buf *out);
+bool	 emit_nft_netns(const struct inst_plan *ip, struct buf *out);
 /* The client networks of a device that expose GPSd, for explain: fills
  * acc[i] (per ed->dev->nets[i]) true where the port is accepted. */
 void	 emit_gpsd_exposure(const struct emit_dev *ed, bool *acc);
 
 /* emit_dnsmasq.c: false when the instance runs no DHCP server. */
-bool	 emit_dnsmasq(const struct inst_plan *ip, struct ebuf *out);
+bool	 emit_dnsmasq(const struct inst_plan *ip, struct buf *out);
 
 /* emit_netlink.c */
-void	 emit_netlink_device(const struct emit_dev *ed, struct ebuf *out,
+void	 emit_netlink_device(const struct emit_dev *ed, struct buf *out,
 	    struct diag_ctx *d);
-void	 emit_netlink_netns(const struct inst_plan *ip, struct ebuf *out);
+void	 emit_netlink_netns(const struct inst_plan *ip, struct buf *out);
 
 /* emit_env.c: lxc.env, sorted by key; GPSd values replace the spec's. */
-void	 emit_env(const struct inst_plan *ip, struct ebuf *out);
+void	 emit_env(const struct inst_plan *ip, struct buf *out);
 /* Appends KEY='value' with the value single-quoted. */
-void	 emit_env_line(struct ebuf *out, const char *key, const char *val,
+void	 emit_env_line(struct buf *out, const char *key, const char *val,
 	    size_t len);
 /* The GPSd host address for an instance (device address on its client
  * network, or the default one); false when there is none. */
@@ -131,7 +114,7 @@ unsigned emit_gpsd_port(const struct device *dev);
 
 struct bundle_file {
 	char		*path;		/* relative, e.g. "instances/x/lxc.env" */
-	struct ebuf	 data;
+	struct buf	 data;
 	unsigned	 mode;		/* 0644 or 0600 */
 };
 
@@ -145,10 +128,9 @@ struct bundle {
 void	 emit_bundle_render(const struct emit_dev *ed, const char *inputs_hex,
 	    struct bundle *out, struct diag_ctx *d);
 void	 emit_bundle_free(struct bundle *b);
-void	 emit_allocations_json(const struct emit_dev *ed, struct ebuf *out);
-void	 emit_inst_alloc_json(const struct inst_plan *ip, struct ebuf *out);
+void	 emit_allocations_json(const struct emit_dev *ed, struct buf *out);
 void	 emit_manifest_json(const struct bundle *b, const char *inputs_hex,
-	    struct ebuf *out);
+	    struct buf *out);
 
 /* Groups a plan by device: out[i] for f->devs[i]; free with
  * emit_devs_free(). */

@@ -35,112 +35,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "answer.h"
 #include "emit.h"
 #include "sha256.h"
 #include "xalloc.h"
-
-/* ebuf ------------------------------------------------------------------- */
-
-void
-ebuf_add(struct ebuf *b, const void *p, size_t n)
-{
-	size_t want = b->len + n + 1;
-
-	if (want > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-
-		while (cap < want)
-			cap *= 2;
-		b->p = xrealloc(b->p, cap);
-		b->cap = cap;
-	}
-	if (n > 0)
-		memcpy(b->p + b->len, p, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-void
-ebuf_puts(struct ebuf *b, const char *s)
-{
-	ebuf_add(b, s, strlen(s));
-}
-
-void
-ebuf_putc(struct ebuf *b, char c)
-{
-	ebuf_add(b, &c, 1);
-}
-
-void
-ebuf_printf(struct ebuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	char small[256];
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(small, sizeof(small), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n < sizeof(small)) {
-		ebuf_add(b, small, (size_t)n);
-		return;
-	}
-	ebuf_add(b, NULL, 0);
-	while (b->cap < b->len + (size_t)n + 1) {
-		b->p = xrealloc(b->p, b->cap * 2);
-		b->cap *= 2;
-	}
-	va_start(ap, fmt);
-	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
-
-static bool
-ebuf_safe_char(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || strchr(" ._/:,+=>-", c) != NULL;
-}
-
-void
-ebuf_put_safe(struct ebuf *b, const char *s, size_t max)
-{
-	size_t i;
-
-	for (i = 0; s != NULL && s[i] != '\0' && i < max; i++)
-		ebuf_putc(b, ebuf_safe_char((unsigned char)s[i]) ? s[i] : '_');
-}
-
-void
-ebuf_put_json(struct ebuf *b, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	ebuf_putc(b, '"');
-	for (; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\') {
-			ebuf_putc(b, '\\');
-			ebuf_putc(b, (char)*p);
-		} else if (*p < 0x20 || *p == 0x7f) {
-			ebuf_printf(b, "\\u%04x", *p);
-		} else {
-			ebuf_putc(b, (char)*p);
-		}
-	}
-	ebuf_putc(b, '"');
-}
-
-void
-ebuf_free(struct ebuf *b)
-{
-	free(b->p);
-	b->p = NULL;
-	b->len = b->cap = 0;
-}
 
 /* Grouping a plan by device ------------------------------------------------ */
 
@@ -217,68 +115,20 @@ emit_devs_free(struct emit_dev *eds, size_t n)
 
 /* allocations.json and manifest.json --------------------------------------- */
 
-static void
-json_addr(struct ebuf *out, bool set, const struct addr *a, bool host)
-{
-	char buf[ADDR_STRLEN];
-
-	if (!set) {
-		ebuf_puts(out, "null");
-		return;
-	}
-	if (host)
-		addr_format_host(a, buf, sizeof(buf));
-	else
-		addr_format(a, buf, sizeof(buf));
-	ebuf_put_json(out, buf);
-}
-
 void
-emit_inst_alloc_json(const struct inst_plan *ip, struct ebuf *out)
-{
-	struct addr blk;
-
-	if (ip->has_block)
-		blk = addr_make(ip->block.family, addr_network(&ip->block),
-		    ip->block.plen);
-	ebuf_puts(out, "{\"service\": ");
-	ebuf_put_json(out, ip->svc->name.s);
-	ebuf_puts(out, ", \"instance\": ");
-	ebuf_put_json(out, ip->inst->id.s);
-	ebuf_puts(out, ", \"device\": ");
-	ebuf_put_json(out, ip->dev->id.s);
-	ebuf_puts(out, ", \"block\": ");
-	json_addr(out, ip->has_block, &blk, false);
-	ebuf_puts(out, ", \"address\": ");
-	json_addr(out, ip->has_address, &ip->address, false);
-	ebuf_puts(out, ", \"dhcp_pool\": ");
-	if (ip->has_pool) {
-		ebuf_puts(out, "{\"start\": ");
-		json_addr(out, true, &ip->pool_start, true);
-		ebuf_puts(out, ", \"end\": ");
-		json_addr(out, true, &ip->pool_end, true);
-		ebuf_puts(out, "}");
-	} else {
-		ebuf_puts(out, "null");
-	}
-	ebuf_puts(out, ", \"wan_address\": ");
-	json_addr(out, ip->has_wan, &ip->wan_address, false);
-	ebuf_puts(out, "}");
-}
-
-void
-emit_allocations_json(const struct emit_dev *ed, struct ebuf *out)
+emit_allocations_json(const struct emit_dev *ed, struct buf *out)
 {
 	size_t i;
 
-	ebuf_puts(out, "{\n  \"device\": ");
-	ebuf_put_json(out, ed->dev->id.s);
-	ebuf_puts(out, ",\n  \"instances\": [");
+	buf_puts(out, "{\n  \"device\": ");
+	buf_put_json(out, ed->dev->id.s);
+	buf_puts(out, ",\n  \"instances\": [");
 	for (i = 0; i < ed->n; i++) {
-		ebuf_puts(out, i > 0 ? ",\n    " : "\n    ");
-		emit_inst_alloc_json(ed->ip[i], out);
+		buf_puts(out, i > 0 ? ",\n    " : "\n    ");
+		alloc_answer_put(out, ed->ip[i], ed->ip[i]->svc->name.s,
+		    ed->ip[i]->inst->id.s, ed->ip[i]->dev->id.s, ANSWER_SPACED);
 	}
-	ebuf_puts(out, ed->n > 0 ? "\n  ]\n}\n" : "]\n}\n");
+	buf_puts(out, ed->n > 0 ? "\n  ]\n}\n" : "]\n}\n");
 }
 
 static int
@@ -291,13 +141,13 @@ bundle_file_cmp(const void *a, const void *b)
 
 void
 emit_manifest_json(const struct bundle *b, const char *inputs_hex,
-    struct ebuf *out)
+    struct buf *out)
 {
 	uint8_t d[SHA256_DIGEST_LEN];
 	char hex[SHA256_HEX_LEN];
 	size_t i;
 
-	ebuf_printf(out, "{\n  \"format\": 1,\n  \"tool\": \"edgenetc %s\",\n"
+	buf_printf(out, "{\n  \"format\": 1,\n  \"tool\": \"edgenetc %s\",\n"
 	    "  \"device\": \"%s\",\n  \"inputs_sha256\": \"%s\",\n"
 	    "  \"files\": [", EDGENETC_VERSION, b->dev->id.s, inputs_hex);
 	for (i = 0; i < b->n; i++) {
@@ -305,20 +155,20 @@ emit_manifest_json(const struct bundle *b, const char *inputs_hex,
 
 		sha256(bf->data.p != NULL ? bf->data.p : "", bf->data.len, d);
 		sha256_hex(d, hex);
-		ebuf_printf(out, "%s    {\"path\": \"%s\", \"sha256\": \"%s\", "
+		buf_printf(out, "%s    {\"path\": \"%s\", \"sha256\": \"%s\", "
 		    "\"size\": %zu, \"mode\": \"%04o\"}", i > 0 ? ",\n" : "\n",
 		    bf->path, hex, bf->data.len, bf->mode);
 	}
-	ebuf_puts(out, b->n > 0 ? "\n  ]\n}\n" : "]\n}\n");
+	buf_puts(out, b->n > 0 ? "\n  ]\n}\n" : "]\n}\n");
 }
 
 /* Rendering ---------------------------------------------------------------- */
 
-static struct ebuf *
+static struct buf *
 bundle_add(struct bundle *b, unsigned mode, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static struct ebuf *
+static struct buf *
 bundle_add(struct bundle *b, unsigned mode, const char *fmt, ...)
 {
 	struct bundle_file *bf;
@@ -332,7 +182,7 @@ bundle_add(struct bundle *b, unsigned mode, const char *fmt, ...)
 	bf->path = xstrdup(path);
 	bf->mode = mode;
 	/* an empty file still has a buffer, so p is never NULL */
-	ebuf_add(&bf->data, NULL, 0);
+	buf_add(&bf->data, NULL, 0);
 	return &bf->data;
 }
 
@@ -341,7 +191,7 @@ bundle_drop_last(struct bundle *b)
 {
 	b->n--;
 	free(b->v[b->n].path);
-	ebuf_free(&b->v[b->n].data);
+	buf_free(&b->v[b->n].data);
 	memset(&b->v[b->n], 0, sizeof(b->v[b->n]));
 }
 
@@ -349,7 +199,7 @@ void
 emit_bundle_render(const struct emit_dev *ed, const char *inputs_hex,
     struct bundle *b, struct diag_ctx *d)
 {
-	struct ebuf man = { 0 };
+	struct buf man = { 0 };
 	size_t i;
 
 	memset(b, 0, sizeof(*b));
@@ -373,8 +223,8 @@ emit_bundle_render(const struct emit_dev *ed, const char *inputs_hex,
 	}
 	qsort(b->v, b->n, sizeof(*b->v), bundle_file_cmp);
 	emit_manifest_json(b, inputs_hex, &man);
-	ebuf_add(bundle_add(b, 0644, "manifest.json"), man.p, man.len);
-	ebuf_free(&man);
+	buf_add(bundle_add(b, 0644, "manifest.json"), man.p, man.len);
+	buf_free(&man);
 }
 
 void
@@ -384,7 +234,7 @@ emit_bundle_free(struct bundle *b)
 
 	for (i = 0; i < b->n; i++) {
 		free(b->v[i].path);
-		ebuf_free(&b->v[i].data);
+		buf_free(&b->v[i].data);
 	}
 	free(b->v);
 	memset(b, 0, sizeof(*b));
@@ -410,7 +260,7 @@ struct emit_out {
 	size_t	 n_devs, cap_devs;
 	char	**owned;	/* devices listed in EMIT_OUT_INDEX */
 	size_t	 n_owned, cap_owned;
-	struct ebuf index;	/* its bytes as they are on disk */
+	struct buf index;	/* its bytes as they are on disk */
 	bool	 has_index;
 	bool	 has_gone;	/* OUT_GONE made */
 };
@@ -485,12 +335,12 @@ out_index_read(struct emit_out *o, struct diag_ctx *d)
 	while ((r = read(fd, buf, sizeof(buf))) > 0 ||
 	    (r < 0 && errno == EINTR))
 		if (r > 0)
-			ebuf_add(&o->index, buf, (size_t)r);
+			buf_add(&o->index, buf, (size_t)r);
 	close(fd);
 	if (r < 0)
 		return diag_err(d, NULL, "output", "%s/%s: %s", o->outdir,
 		    EMIT_OUT_INDEX, strerror(errno));
-	ebuf_add(&o->index, NULL, 0);
+	buf_add(&o->index, NULL, 0);
 	o->has_index = true;
 	end = o->index.p + o->index.len;
 	for (p = o->index.p; p < end; p = eol + 1) {
@@ -756,18 +606,18 @@ fail:
 
 /* The list as written: a header, then the ids of v (sorted), once. */
 static void
-out_index_render(char *const *v, size_t n, struct ebuf *out)
+out_index_render(char *const *v, size_t n, struct buf *out)
 {
 	size_t i;
 
-	ebuf_puts(out, "# edgenetc compile: the device bundles it wrote in "
+	buf_puts(out, "# edgenetc compile: the device bundles it wrote in "
 	    "this directory.\n# A compile removes those that are no longer "
 	    "in its input.\n");
 	for (i = 0; i < n; i++) {
 		if (i > 0 && strcmp(v[i - 1], v[i]) == 0)
 			continue;
-		ebuf_puts(out, v[i]);
-		ebuf_putc(out, '\n');
+		buf_puts(out, v[i]);
+		buf_putc(out, '\n');
 	}
 }
 
@@ -788,17 +638,17 @@ out_index_put(struct emit_out *o, char *const *v, size_t n, bool *changed,
 	out_index_render(v, n, &bf.data);
 	if (o->has_index && bf.data.len == o->index.len &&
 	    memcmp(bf.data.p, o->index.p, bf.data.len) == 0) {
-		ebuf_free(&bf.data);
+		buf_free(&bf.data);
 		return 0;
 	}
 	if (out_write_file(o->tmpfd, &bf, o->um, true) < 0 ||
 	    renameat(o->tmpfd, name, o->outfd, EMIT_OUT_INDEX) < 0) {
 		rc = diag_err(d, NULL, "output", "%s/%s: %s", o->outdir,
 		    EMIT_OUT_INDEX, strerror(errno));
-		ebuf_free(&bf.data);
+		buf_free(&bf.data);
 		return rc;
 	}
-	ebuf_free(&o->index);
+	buf_free(&o->index);
 	o->index = bf.data;
 	o->has_index = true;
 	*changed = true;
@@ -962,7 +812,7 @@ emit_out_abort(struct emit_out *o)
 	for (i = 0; i < o->n_owned; i++)
 		free(o->owned[i]);
 	free(o->owned);
-	ebuf_free(&o->index);
+	buf_free(&o->index);
 	free(o->tmpdir);
 	free(o->outdir);
 	free(o);

@@ -21,7 +21,7 @@
 #include "emit.h"
 
 bool
-emit_dnsmasq(const struct inst_plan *ip, struct ebuf *out)
+emit_dnsmasq(const struct inst_plan *ip, struct buf *out)
 {
 	const struct service *s = ip->svc;
 	char lo[ADDR_STRLEN], hi[ADDR_STRLEN], mask[ADDR_STRLEN];
@@ -42,30 +42,30 @@ emit_dnsmasq(const struct inst_plan *ip, struct ebuf *out)
 	addr_format_mask(&m, mask, sizeof(mask));
 	addr_format_host(&ip->address, rtr, sizeof(rtr));
 
-	ebuf_puts(out, "# edgenetc: DHCP server of ");
-	ebuf_put_safe(out, s->name.s, 63);
-	ebuf_putc(out, '/');
-	ebuf_put_safe(out, ip->inst->id.s, 63);
-	ebuf_putc(out, '\n');
-	ebuf_printf(out, "interface=%s\n", emit_lan_ifname(s));
-	ebuf_puts(out, "bind-interfaces\n"
+	buf_puts(out, "# edgenetc: DHCP server of ");
+	buf_put_safe(out, s->name.s, 63);
+	buf_putc(out, '/');
+	buf_put_safe(out, ip->inst->id.s, 63);
+	buf_putc(out, '\n');
+	buf_printf(out, "interface=%s\n", emit_lan_ifname(s));
+	buf_puts(out, "bind-interfaces\n"
 	    "except-interface=lo\n"
 	    "port=0\n");
-	ebuf_printf(out, "dhcp-range=%s,%s,%s,%s\n", lo, hi, mask,
+	buf_printf(out, "dhcp-range=%s,%s,%s,%s\n", lo, hi, mask,
 	    EMIT_LEASE_TIME);
 	/* DHCPv6 has no router option: IPv6 hosts learn routers from RAs. */
 	if (emit_has_wan(s) && !v6)
-		ebuf_printf(out, "dhcp-option=option:router,%s\n", rtr);
+		buf_printf(out, "dhcp-option=option:router,%s\n", rtr);
 	if (v6) {
-		ebuf_puts(out, "enable-ra\n");
+		buf_puts(out, "enable-ra\n");
 		/* interval 0: dnsmasq's default; router lifetime 0: no
 		 * default route via an instance without WAN */
 		if (!emit_has_wan(s))
-			ebuf_printf(out, "ra-param=%s,0,0\n",
+			buf_printf(out, "ra-param=%s,0,0\n",
 			    emit_lan_ifname(s));
 	}
-	ebuf_puts(out, "dhcp-authoritative\n");
-	ebuf_printf(out, "dhcp-leasefile=%s/instances/%s/dnsmasq.leases\n",
+	buf_puts(out, "dhcp-authoritative\n");
+	buf_printf(out, "dhcp-leasefile=%s/instances/%s/dnsmasq.leases\n",
 	    EMIT_STATE_DIR, ip->inst->id.s);
 	return true;
 }

@@ -16,21 +16,21 @@
 #include "xalloc.h"
 
 void
-emit_env_line(struct ebuf *out, const char *key, const char *val, size_t len)
+emit_env_line(struct buf *out, const char *key, const char *val, size_t len)
 {
 	size_t i, start = 0;
 
-	ebuf_puts(out, key);
-	ebuf_puts(out, "='");
+	buf_puts(out, key);
+	buf_puts(out, "='");
 	for (i = 0; i < len; i++) {
 		if (val[i] != '\'')
 			continue;
-		ebuf_add(out, val + start, i - start);
-		ebuf_puts(out, "'\\''");
+		buf_add(out, val + start, i - start);
+		buf_puts(out, "'\\''");
 		start = i + 1;
 	}
-	ebuf_add(out, val + start, len - start);
-	ebuf_puts(out, "'\n");
+	buf_add(out, val + start, len - start);
+	buf_puts(out, "'\n");
 }
 
 unsigned
@@ -75,7 +75,7 @@ env_ent_cmp(const void *a, const void *b)
 }
 
 void
-emit_env(const struct inst_plan *ip, struct ebuf *out)
+emit_env(const struct inst_plan *ip, struct buf *out)
 {
 	const struct service *s = ip->svc;
 	struct env_ent *v;

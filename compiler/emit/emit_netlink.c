@@ -14,19 +14,19 @@
 #include "xalloc.h"
 
 static void
-nl_comment(struct ebuf *out, const struct inst_plan *ip)
+nl_comment(struct buf *out, const struct inst_plan *ip)
 {
-	ebuf_puts(out, "# ");
-	ebuf_put_safe(out, ip->svc->name.s, 63);
-	ebuf_putc(out, '/');
-	ebuf_put_safe(out, ip->inst->id.s, 63);
-	ebuf_putc(out, '\n');
+	buf_puts(out, "# ");
+	buf_put_safe(out, ip->svc->name.s, 63);
+	buf_putc(out, '/');
+	buf_put_safe(out, ip->inst->id.s, 63);
+	buf_putc(out, '\n');
 }
 
 static void
-nl_veth(struct ebuf *out, const char *host, const char *peer, const char *ns)
+nl_veth(struct buf *out, const char *host, const char *peer, const char *ns)
 {
-	ebuf_printf(out, "link add name %s type veth peer name %s netns %s\n",
+	buf_printf(out, "link add name %s type veth peer name %s netns %s\n",
 	    host, peer, ns);
 }
 
@@ -91,16 +91,16 @@ nl_route_taken(const struct emit_dev *ed, size_t i, const struct addr *p,
  * does not listen to them.
  */
 static void
-nl_no_ra(const struct inst_plan *ip, const char *dev, struct ebuf *out)
+nl_no_ra(const struct inst_plan *ip, const char *dev, struct buf *out)
 {
 	if (ip->svc->lan.v == NETMODE_DHCP && ip->has_pool &&
 	    ip->has_address && ip->address.family == ADDR_V6)
-		ebuf_printf(out, "#@ sysctl net.ipv6.conf.%s.accept_ra 0\n",
+		buf_printf(out, "#@ sysctl net.ipv6.conf.%s.accept_ra 0\n",
 		    dev);
 }
 
 static void
-nl_device_inst(const struct emit_dev *ed, size_t i, struct ebuf *out,
+nl_device_inst(const struct emit_dev *ed, size_t i, struct buf *out,
     struct diag_ctx *d)
 {
 	const struct inst_plan *ip = ed->ip[i];
@@ -116,9 +116,9 @@ nl_device_inst(const struct emit_dev *ed, size_t i, struct ebuf *out,
 	nl_comment(out, ip);
 	if (emit_has_wan(s) && ip->wan_net != NULL) {
 		nl_veth(out, nm.wan, "wan", id);
-		ebuf_printf(out, "link set dev %s master %s\n", nm.wan,
+		buf_printf(out, "link set dev %s master %s\n", nm.wan,
 		    ip->wan_net->bridge.s);
-		ebuf_printf(out, "link set dev %s up\n", nm.wan);
+		buf_printf(out, "link set dev %s up\n", nm.wan);
 	}
 	if (!emit_has_lan(s))
 		return;
@@ -127,56 +127,56 @@ nl_device_inst(const struct emit_dev *ed, size_t i, struct ebuf *out,
 
 		names_bridge(&nm, (unsigned)k, br);
 		names_access(&nm, (unsigned)k, ea);
-		ebuf_printf(out, "link add name %s type bridge\n", br);
+		buf_printf(out, "link add name %s type bridge\n", br);
 		if (k == 0)
 			nl_no_ra(ip, br, out);
-		ebuf_printf(out, "link set dev %s up\n", br);
-		ebuf_printf(out, "link set dev %s master %s\n", port, br);
-		ebuf_printf(out, "link set dev %s up\n", port);
+		buf_printf(out, "link set dev %s up\n", br);
+		buf_printf(out, "link set dev %s master %s\n", port, br);
+		buf_printf(out, "link set dev %s up\n", port);
 		nl_veth(out, ea, s->ifs[k].label.s, id);
-		ebuf_printf(out, "link set dev %s master %s\n", ea, br);
-		ebuf_printf(out, "link set dev %s up\n", ea);
+		buf_printf(out, "link set dev %s master %s\n", ea, br);
+		buf_printf(out, "link set dev %s up\n", ea);
 	}
 	if (s->n_ifs > 0)
 		return;
 	nl_veth(out, nm.lan, "lan", id);
 	nl_no_ra(ip, nm.lan, out);
-	ebuf_printf(out, "link set dev %s up\n", nm.lan);
+	buf_printf(out, "link set dev %s up\n", nm.lan);
 	if (!ip->has_address)
 		return;
 	nl_route_prefix(ip, &p);
 	if (nl_route_taken(ed, i, &p, d))
 		return;
-	ebuf_printf(out, "route add %s via %s dev %s onlink\n",
+	buf_printf(out, "route add %s via %s dev %s onlink\n",
 	    addr_format(&p, pfx, sizeof(pfx)),
 	    addr_format_host(&ip->address, via, sizeof(via)), nm.lan);
 }
 
 void
-emit_netlink_device(const struct emit_dev *ed, struct ebuf *out,
+emit_netlink_device(const struct emit_dev *ed, struct buf *out,
     struct diag_ctx *d)
 {
 	size_t i;
 
-	ebuf_puts(out, "# edgenetc: device ");
-	ebuf_put_safe(out, ed->dev->id.s, 63);
-	ebuf_putc(out, '\n');
+	buf_puts(out, "# edgenetc: device ");
+	buf_put_safe(out, ed->dev->id.s, 63);
+	buf_putc(out, '\n');
 	for (i = 0; i < ed->n; i++)
 		nl_device_inst(ed, i, out, d);
 }
 
 static void
-nl_addr(struct ebuf *out, const struct addr *a, const char *dev)
+nl_addr(struct buf *out, const struct addr *a, const char *dev)
 {
 	char buf[ADDR_STRLEN];
 
-	ebuf_printf(out, "address add %s dev %s%s\n",
+	buf_printf(out, "address add %s dev %s%s\n",
 	    addr_format(a, buf, sizeof(buf)), dev,
 	    a->family == ADDR_V6 ? " nodad" : "");
 }
 
 void
-emit_netlink_netns(const struct inst_plan *ip, struct ebuf *out)
+emit_netlink_netns(const struct inst_plan *ip, struct buf *out)
 {
 	const struct service *s = ip->svc;
 	const char *lan = emit_lan_ifname(s);
@@ -184,35 +184,35 @@ emit_netlink_netns(const struct inst_plan *ip, struct ebuf *out)
 	size_t k;
 	bool wan = emit_has_wan(s) && ip->wan_net != NULL;
 
-	ebuf_puts(out, "# edgenetc: namespace of ");
-	ebuf_put_safe(out, s->name.s, 63);
-	ebuf_putc(out, '/');
-	ebuf_put_safe(out, ip->inst->id.s, 63);
-	ebuf_puts(out, "\nlink set dev lo up\n");
+	buf_puts(out, "# edgenetc: namespace of ");
+	buf_put_safe(out, s->name.s, 63);
+	buf_putc(out, '/');
+	buf_put_safe(out, ip->inst->id.s, 63);
+	buf_puts(out, "\nlink set dev lo up\n");
 	if (wan) {
-		ebuf_puts(out, "link set dev wan up\n");
+		buf_puts(out, "link set dev wan up\n");
 		if (s->wan.v == NETMODE_ALLOCATED && ip->has_wan)
 			nl_addr(out, &ip->wan_address, "wan");
 	}
 	if (lan != NULL) {
-		ebuf_printf(out, "link set dev %s up\n", lan);
+		buf_printf(out, "link set dev %s up\n", lan);
 		if (ip->has_address)
 			nl_addr(out, &ip->address, lan);
 		for (k = 1; k < s->n_ifs; k++)
-			ebuf_printf(out, "link set dev %s up\n",
+			buf_printf(out, "link set dev %s up\n",
 			    s->ifs[k].label.s);
 	}
 	if (wan && s->wan.v == NETMODE_ALLOCATED && ip->has_wan &&
 	    ip->has_wan_gw)
-		ebuf_printf(out, "route add default via %s dev wan\n",
+		buf_printf(out, "route add default via %s dev wan\n",
 		    addr_format_host(&ip->wan_gw, gw, sizeof(gw)));
 	if (wan && lan != NULL) {
 		if (ip->has_address && ip->address.family == ADDR_V6)
-			ebuf_puts(out,
+			buf_puts(out,
 			    "#@ sysctl net.ipv6.conf.all.forwarding 1\n");
 		else
-			ebuf_puts(out, "#@ sysctl net.ipv4.ip_forward 1\n");
+			buf_puts(out, "#@ sysctl net.ipv4.ip_forward 1\n");
 	}
 	if (wan && s->wan.v == NETMODE_DHCP)
-		ebuf_puts(out, "#@ dhcp-client wan\n");
+		buf_puts(out, "#@ dhcp-client wan\n");
 }

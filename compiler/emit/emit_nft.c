@@ -25,37 +25,37 @@
 #include "xalloc.h"
 
 static void
-nft_begin(struct ebuf *out)
+nft_begin(struct buf *out)
 {
-	ebuf_puts(out, "table inet edgenet\n"
+	buf_puts(out, "table inet edgenet\n"
 	    "delete table inet edgenet\n"
 	    "table inet edgenet {\n");
 }
 
 static void
-nft_comment(struct ebuf *out, const char *text)
+nft_comment(struct buf *out, const char *text)
 {
-	ebuf_puts(out, " comment \"");
-	ebuf_put_safe(out, text, EMIT_COMMENT_MAX);
-	ebuf_puts(out, "\"\n");
+	buf_puts(out, " comment \"");
+	buf_put_safe(out, text, EMIT_COMMENT_MAX);
+	buf_puts(out, "\"\n");
 }
 
 /* "SERVICE/INSTANCE" + suffix, as a comment. */
 static void
-nft_inst_comment(struct ebuf *out, const struct inst_plan *ip,
+nft_inst_comment(struct buf *out, const struct inst_plan *ip,
     const char *what)
 {
-	struct ebuf c = { 0 };
+	struct buf c = { 0 };
 
-	ebuf_put_safe(&c, ip->svc->name.s, 63);
-	ebuf_putc(&c, '/');
-	ebuf_put_safe(&c, ip->inst->id.s, 63);
+	buf_put_safe(&c, ip->svc->name.s, 63);
+	buf_putc(&c, '/');
+	buf_put_safe(&c, ip->inst->id.s, 63);
 	if (what != NULL) {
-		ebuf_putc(&c, ' ');
-		ebuf_puts(&c, what);
+		buf_putc(&c, ' ');
+		buf_puts(&c, what);
 	}
 	nft_comment(out, c.p);
-	ebuf_free(&c);
+	buf_free(&c);
 }
 
 /* gpsd-enabled instances attached to a client network of the device */
@@ -87,14 +87,14 @@ emit_gpsd_exposure(const struct emit_dev *ed, bool *acc)
  * " +N" naming how many were left out.
  */
 static void
-nft_gpsd_comment(const struct emit_dev *ed, unsigned port, struct ebuf *c)
+nft_gpsd_comment(const struct emit_dev *ed, unsigned port, struct buf *c)
 {
 	size_t i, left = 0, remaining = 0, need, reserve;
 
 	for (i = 0; i < ed->n; i++)
 		if (nft_gpsd_exposes(ed->ip[i]))
 			remaining++;
-	ebuf_printf(c, "gpsd %u:", port);
+	buf_printf(c, "gpsd %u:", port);
 	for (i = 0; i < ed->n; i++) {
 		const struct inst_plan *ip = ed->ip[i];
 
@@ -108,20 +108,20 @@ nft_gpsd_comment(const struct emit_dev *ed, unsigned port, struct ebuf *c)
 			left++;
 			continue;
 		}
-		ebuf_putc(c, ' ');
-		ebuf_put_safe(c, ip->svc->name.s, 63);
-		ebuf_putc(c, '/');
-		ebuf_put_safe(c, ip->inst->id.s, 63);
+		buf_putc(c, ' ');
+		buf_put_safe(c, ip->svc->name.s, 63);
+		buf_putc(c, '/');
+		buf_put_safe(c, ip->inst->id.s, 63);
 	}
 	if (left > 0)
-		ebuf_printf(c, " +%zu", left);
+		buf_printf(c, " +%zu", left);
 }
 
 void
-emit_nft_host(const struct emit_dev *ed, struct ebuf *out)
+emit_nft_host(const struct emit_dev *ed, struct buf *out)
 {
 	const struct device *dev = ed->dev;
-	struct ebuf c = { 0 };
+	struct buf c = { 0 };
 	bool *acc, any = false;
 	size_t j, n = 0;
 	unsigned port = emit_gpsd_port(dev);
@@ -133,24 +133,24 @@ emit_nft_host(const struct emit_dev *ed, struct ebuf *out)
 		any = any || acc[j];
 	if (any) {
 		nft_gpsd_comment(ed, port, &c);
-		ebuf_puts(out, "\tchain input {\n"
+		buf_puts(out, "\tchain input {\n"
 		    "\t\ttype filter hook input priority filter; "
 		    "policy accept;\n"
 		    "\t\tct state established,related accept");
 		nft_comment(out, c.p);
-		ebuf_printf(out, "\t\ttcp dport %u iifname vmap { ", port);
+		buf_printf(out, "\t\ttcp dport %u iifname vmap { ", port);
 		for (j = 0; j < dev->n_nets; j++) {
 			if (dev->nets[j].bridge.s == NULL)
 				continue;
-			ebuf_printf(out, "%s\"%s\" : %s", n++ > 0 ? ", " : "",
+			buf_printf(out, "%s\"%s\" : %s", n++ > 0 ? ", " : "",
 			    dev->nets[j].bridge.s, acc[j] ? "accept" : "drop");
 		}
-		ebuf_puts(out, " }");
+		buf_puts(out, " }");
 		nft_comment(out, c.p);
-		ebuf_puts(out, "\t}\n");
+		buf_puts(out, "\t}\n");
 	}
-	ebuf_puts(out, "}\n");
-	ebuf_free(&c);
+	buf_puts(out, "}\n");
+	buf_free(&c);
 	free(acc);
 }
 
@@ -173,7 +173,7 @@ nft_lan_block(const struct inst_plan *ip, struct addr *out)
 }
 
 bool
-emit_nft_netns(const struct inst_plan *ip, struct ebuf *out)
+emit_nft_netns(const struct inst_plan *ip, struct buf *out)
 {
 	const struct service *s = ip->svc;
 	char blk[ADDR_STRLEN];
@@ -183,31 +183,31 @@ emit_nft_netns(const struct inst_plan *ip, struct ebuf *out)
 	if (!emit_has_wan(s) || !emit_has_lan(s))
 		return false;
 	nft_begin(out);
-	ebuf_puts(out, "\tchain forward {\n"
+	buf_puts(out, "\tchain forward {\n"
 	    "\t\ttype filter hook forward priority filter; policy drop;\n"
 	    "\t\tct state established,related accept");
 	nft_inst_comment(out, ip, "established");
-	ebuf_puts(out, "\t\tct state invalid drop");
+	buf_puts(out, "\t\tct state invalid drop");
 	nft_inst_comment(out, ip, "invalid");
-	ebuf_puts(out, "\t\toifname \"wan\" iifname vmap { ");
+	buf_puts(out, "\t\toifname \"wan\" iifname vmap { ");
 	if (s->n_ifs == 0)
-		ebuf_puts(out, "\"lan\" : accept");
+		buf_puts(out, "\"lan\" : accept");
 	for (k = 0; k < s->n_ifs; k++)
-		ebuf_printf(out, "%s\"%s\" : accept", k > 0 ? ", " : "",
+		buf_printf(out, "%s\"%s\" : accept", k > 0 ? ", " : "",
 		    s->ifs[k].label.s);
-	ebuf_puts(out, " }");
+	buf_puts(out, " }");
 	nft_inst_comment(out, ip, "lan->wan");
-	ebuf_puts(out, "\t}\n");
+	buf_puts(out, "\t}\n");
 	if (s->masquerade.v && nft_lan_block(ip, &b)) {
 		addr_format(&b, blk, sizeof(blk));
-		ebuf_printf(out, "\tchain postrouting {\n"
+		buf_printf(out, "\tchain postrouting {\n"
 		    "\t\ttype nat hook postrouting priority srcnat; "
 		    "policy accept;\n"
 		    "\t\toifname \"wan\" %s saddr %s masquerade",
 		    b.family == ADDR_V6 ? "ip6" : "ip", blk);
 		nft_inst_comment(out, ip, "masquerade");
-		ebuf_puts(out, "\t}\n");
+		buf_puts(out, "\t}\n");
 	}
-	ebuf_puts(out, "}\n");
+	buf_puts(out, "}\n");
 	return true;
 }

@@ -34,7 +34,6 @@
 
 #include <sqlite3.h>
 
-#include "alloc.h"
 #include "ledger.h"
 #include "xalloc.h"
 
@@ -1155,15 +1154,15 @@ sq_lease_add(struct ledger *l, const struct lease *ls)
 	pd->width = space_be(ls->held.family, addr_network(&ls->held),
 	    pd->lo);
 	space_be(ls->held.family, addr_last(&ls->held), pd->hi);
-	alloc_addr_str(&ls->pool, true, pd->pool, sizeof(pd->pool));
-	alloc_addr_str(&ls->held, true, pd->blk, sizeof(pd->blk));
+	addr_format(&ls->pool, pd->pool, sizeof(pd->pool));
+	addr_format(&ls->held, pd->blk, sizeof(pd->blk));
 	pd->has_addr = ls->address.family != 0;
 	if (pd->has_addr)
-		alloc_addr_str(&ls->address, true, pd->addr, sizeof(pd->addr));
+		addr_format(&ls->address, pd->addr, sizeof(pd->addr));
 	pd->has_pool = ls->has_pool;
 	if (pd->has_pool) {
-		alloc_addr_str(&ls->pool_start, false, pd->ps, sizeof(pd->ps));
-		alloc_addr_str(&ls->pool_end, false, pd->pe, sizeof(pd->pe));
+		addr_format_host(&ls->pool_start, pd->ps, sizeof(pd->ps));
+		addr_format_host(&ls->pool_end, pd->pe, sizeof(pd->pe));
 	}
 	q->n_pend++;
 	q->id_gen = ls->gen;

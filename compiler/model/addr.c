@@ -263,6 +263,43 @@ addr_parse(const char *s, struct addr *out, const char **why)
 	return 0;
 }
 
+/* Decimal digits of v < 1000 at p; returns the end. */
+static char *
+addr_put_dec(char *p, unsigned v)
+{
+	if (v >= 100)
+		*p++ = (char)('0' + v / 100);
+	if (v >= 10)
+		*p++ = (char)('0' + v / 10 % 10);
+	*p++ = (char)('0' + v % 10);
+	return p;
+}
+
+/*
+ * IPv4 without printf: answers of batch allocations are formatted on
+ * the hot path.  len must hold "255.255.255.255/32".
+ */
+static char *
+addr_format_v4(const struct addr *a, bool with_plen, char *buf)
+{
+	uint32_t v = (uint32_t)a->v;
+	char *p = buf;
+
+	p = addr_put_dec(p, v >> 24);
+	*p++ = '.';
+	p = addr_put_dec(p, (v >> 16) & 0xff);
+	*p++ = '.';
+	p = addr_put_dec(p, (v >> 8) & 0xff);
+	*p++ = '.';
+	p = addr_put_dec(p, v & 0xff);
+	if (with_plen) {
+		*p++ = '/';
+		p = addr_put_dec(p, a->plen);
+	}
+	*p = '\0';
+	return buf;
+}
+
 char *
 addr_format_host(const struct addr *a, char *buf, size_t len)
 {
@@ -274,6 +311,8 @@ addr_format_host(const struct addr *a, char *buf, size_t len)
 			b[i] = (unsigned char)(a->v >> (8 * (15 - i)));
 		if (inet_ntop(AF_INET6, b, buf, (socklen_t)len) == NULL)
 			snprintf(buf, len, "?");
+	} else if (len >= sizeof("255.255.255.255/32")) {
+		addr_format_v4(a, false, buf);
 	} else {
 		uint32_t v = (uint32_t)a->v;
 
@@ -288,6 +327,8 @@ addr_format(const struct addr *a, char *buf, size_t len)
 {
 	size_t n;
 
+	if (a->family == ADDR_V4 && len >= sizeof("255.255.255.255/32"))
+		return addr_format_v4(a, true, buf);
 	addr_format_host(a, buf, len);
 	n = strlen(buf);
 	snprintf(buf + n, len - n, "/%u", a->plen);

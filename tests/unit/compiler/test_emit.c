@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "alloc.h"
+#include "answer.h"
 #include "emit.h"
 #include "model.h"
 #include "xalloc.h"
@@ -236,7 +237,7 @@ test_names_ok(void **state)
 static void
 test_env_line(void **state)
 {
-	struct ebuf b = { 0 };
+	struct buf b = { 0 };
 
 	emit_env_line(&b, "K", "it's", 4);
 	emit_env_line(&b, "E", "", 0);
@@ -244,23 +245,23 @@ test_env_line(void **state)
 	emit_env_line(&b, "N", "a\nb $(x) `y` \\z", 15);
 	assert_string_equal(b.p, "K='it'\\''s'\nE=''\nQ=''\\'''\\'''\n"
 	    "N='a\nb $(x) `y` \\z'\n");
-	ebuf_free(&b);
+	buf_free(&b);
 }
 
 static void
 test_safe_text(void **state)
 {
-	struct ebuf b = { 0 };
+	struct buf b = { 0 };
 
-	ebuf_put_safe(&b, "a\"b\\c\nd\re;f{g}", 100);
+	buf_put_safe(&b, "a\"b\\c\nd\re;f{g}", 100);
 	assert_string_equal(b.p, "a_b_c_d_e_f_g_");
-	ebuf_free(&b);
-	ebuf_put_safe(&b, "abcdef", 3);
+	buf_free(&b);
+	buf_put_safe(&b, "abcdef", 3);
 	assert_string_equal(b.p, "abc");
-	ebuf_free(&b);
-	ebuf_put_json(&b, "a\"\\\n\x01");
+	buf_free(&b);
+	buf_put_json(&b, "a\"\\\n\x01");
 	assert_string_equal(b.p, "\"a\\\"\\\\\\u000a\\u0001\"");
-	ebuf_free(&b);
+	buf_free(&b);
 }
 
 /* Each artifact ------------------------------------------------------------ */
@@ -269,7 +270,7 @@ static void
 test_env(void **state)
 {
 	struct fx *x = *state;
-	struct ebuf b = { 0 };
+	struct buf b = { 0 };
 
 	emit_env(&x->ip[0], &b);
 	assert_string_equal(b.p,
@@ -277,16 +278,16 @@ test_env(void **state)
 	    "CONFIG_GPSD_HOST='172.20.0.1'\n"
 	    "CONFIG_GPSD_PORT='2947'\n"
 	    "LOG_LEVEL='info'\n");
-	ebuf_free(&b);
+	buf_free(&b);
 	emit_env(&x->ip[1], &b);
 	assert_int_equal(b.len, 0);
-	ebuf_free(&b);
+	buf_free(&b);
 	/* the spec's own CONFIG_GPSD_PORT is replaced */
 	svc_env(x->pis, "CONFIG_GPSD_PORT", "1", 1);
 	emit_env(&x->ip[0], &b);
 	assert_non_null(strstr(b.p, "CONFIG_GPSD_PORT='2947'\n"));
 	assert_null(strstr(b.p, "='1'"));
-	ebuf_free(&b);
+	buf_free(&b);
 }
 
 static const char nft_head[] =
@@ -298,11 +299,11 @@ static void
 test_nft_host(void **state)
 {
 	struct fx *x = *state;
-	struct ebuf b = { 0 }, want = { 0 };
+	struct buf b = { 0 }, want = { 0 };
 
 	emit_nft_host(&x->ed, &b);
-	ebuf_puts(&want, nft_head);
-	ebuf_puts(&want,
+	buf_puts(&want, nft_head);
+	buf_puts(&want,
 	    "\tchain input {\n"
 	    "\t\ttype filter hook input priority filter; policy accept;\n"
 	    "\t\tct state established,related accept comment "
@@ -312,17 +313,17 @@ test_nft_host(void **state)
 	    "\t}\n"
 	    "}\n");
 	assert_string_equal(b.p, want.p);
-	ebuf_free(&b);
-	ebuf_free(&want);
+	buf_free(&b);
+	buf_free(&want);
 
 	/* no GPSd: the table is still replaced, and empty */
 	x->pis->gpsd.v = false;
 	emit_nft_host(&x->ed, &b);
-	ebuf_puts(&want, nft_head);
-	ebuf_puts(&want, "}\n");
+	buf_puts(&want, nft_head);
+	buf_puts(&want, "}\n");
 	assert_string_equal(b.p, want.p);
-	ebuf_free(&b);
-	ebuf_free(&want);
+	buf_free(&b);
+	buf_free(&want);
 }
 
 static void
@@ -332,7 +333,7 @@ test_nft_gpsd_comment_bounded(void **state)
 	struct inst_plan ips[40];
 	const struct inst_plan *pp[40];
 	struct emit_dev ed;
-	struct ebuf b = { 0 };
+	struct buf b = { 0 };
 	char *line, *c;
 	size_t i;
 
@@ -350,18 +351,18 @@ test_nft_gpsd_comment_bounded(void **state)
 		assert_true(strlen(c) - 1 <= EMIT_COMMENT_MAX);
 		assert_non_null(strstr(c, " +"));
 	}
-	ebuf_free(&b);
+	buf_free(&b);
 }
 
 static void
 test_nft_netns(void **state)
 {
 	struct fx *x = *state;
-	struct ebuf b = { 0 }, want = { 0 };
+	struct buf b = { 0 }, want = { 0 };
 
 	assert_true(emit_nft_netns(&x->ip[0], &b));
-	ebuf_puts(&want, nft_head);
-	ebuf_puts(&want,
+	buf_puts(&want, nft_head);
+	buf_puts(&want,
 	    "\tchain forward {\n"
 	    "\t\ttype filter hook forward priority filter; policy drop;\n"
 	    "\t\tct state established,related accept comment "
@@ -377,8 +378,8 @@ test_nft_netns(void **state)
 	    "\t}\n"
 	    "}\n");
 	assert_string_equal(b.p, want.p);
-	ebuf_free(&b);
-	ebuf_free(&want);
+	buf_free(&b);
+	buf_free(&want);
 
 	/* WAN disabled: no rules, no file */
 	assert_false(emit_nft_netns(&x->ip[1], &b));
@@ -387,19 +388,19 @@ test_nft_netns(void **state)
 	x->ip[0].block = A("fd00:190:0:1::/64");
 	assert_true(emit_nft_netns(&x->ip[0], &b));
 	assert_non_null(strstr(b.p, "ip6 saddr fd00:190:0:1::/64 masquerade"));
-	ebuf_free(&b);
+	buf_free(&b);
 	x->pis->masquerade.v = false;
 	assert_true(emit_nft_netns(&x->ip[0], &b));
 	assert_null(strstr(b.p, "postrouting"));
 	assert_null(strstr(b.p, "masquerade"));
-	ebuf_free(&b);
+	buf_free(&b);
 }
 
 static void
 test_dnsmasq(void **state)
 {
 	struct fx *x = *state;
-	struct ebuf b = { 0 };
+	struct buf b = { 0 };
 
 	assert_true(emit_dnsmasq(&x->ip[0], &b));
 	assert_string_equal(b.p,
@@ -413,14 +414,14 @@ test_dnsmasq(void **state)
 	    "dhcp-authoritative\n"
 	    "dhcp-leasefile=/var/lib/edgenet/instances/pis-1/"
 	    "dnsmasq.leases\n");
-	ebuf_free(&b);
+	buf_free(&b);
 	assert_false(emit_dnsmasq(&x->ip[1], &b));
 
 	/* WAN disabled: no router */
 	x->pis->wan.v = NETMODE_DISABLED;
 	assert_true(emit_dnsmasq(&x->ip[0], &b));
 	assert_null(strstr(b.p, "option:router"));
-	ebuf_free(&b);
+	buf_free(&b);
 
 	/* IPv6: prefix length no shorter than 64, no router option */
 	x->pis->wan.v = NETMODE_ALLOCATED;
@@ -431,14 +432,14 @@ test_dnsmasq(void **state)
 	assert_non_null(strstr(b.p, "dhcp-range=fd00:190::2,"
 	    "fd00:190::ffff:ffff:ffff:fffe,64,12h\n"));
 	assert_null(strstr(b.p, "option:router"));
-	ebuf_free(&b);
+	buf_free(&b);
 }
 
 static void
 test_netlink(void **state)
 {
 	struct fx *x = *state;
-	struct ebuf b = { 0 };
+	struct buf b = { 0 };
 
 	emit_netlink_device(&x->ed, &b, NULL);
 	assert_string_equal(b.p,
@@ -459,7 +460,7 @@ test_netlink(void **state)
 	    "link add name ea1f682d780 type veth peer name lan0 netns pis-1\n"
 	    "link set dev ea1f682d780 master eb1f682d780\n"
 	    "link set dev ea1f682d780 up\n");
-	ebuf_free(&b);
+	buf_free(&b);
 
 	emit_netlink_netns(&x->ip[0], &b);
 	assert_string_equal(b.p,
@@ -471,7 +472,7 @@ test_netlink(void **state)
 	    "address add 10.190.0.1/16 dev lan0\n"
 	    "route add default via 172.20.0.1 dev wan\n"
 	    "#@ sysctl net.ipv4.ip_forward 1\n");
-	ebuf_free(&b);
+	buf_free(&b);
 
 	emit_netlink_netns(&x->ip[1], &b);
 	assert_string_equal(b.p,
@@ -479,7 +480,7 @@ test_netlink(void **state)
 	    "link set dev lo up\n"
 	    "link set dev lan up\n"
 	    "address add 192.168.5.1/24 dev lan\n");
-	ebuf_free(&b);
+	buf_free(&b);
 
 	/* WAN dhcp: no address, no route, the client pragma */
 	x->pis->wan.v = NETMODE_DHCP;
@@ -487,7 +488,7 @@ test_netlink(void **state)
 	emit_netlink_netns(&x->ip[0], &b);
 	assert_null(strstr(b.p, "dev wan\n"));
 	assert_non_null(strstr(b.p, "#@ dhcp-client wan\n"));
-	ebuf_free(&b);
+	buf_free(&b);
 
 	/* IPv6 addresses get nodad, IPv6 forwarding */
 	x->ip[0].address = A("fd00:190::1/48");
@@ -496,7 +497,7 @@ test_netlink(void **state)
 	    "address add fd00:190::1/48 dev lan0 nodad\n"));
 	assert_non_null(strstr(b.p,
 	    "#@ sysctl net.ipv6.conf.all.forwarding 1\n"));
-	ebuf_free(&b);
+	buf_free(&b);
 }
 
 /* Routed LANs: no block -> host routes; the same block -> one route. */
@@ -508,7 +509,7 @@ test_netlink_route_conflict(void **state)
 	const struct inst_plan *pp[3];
 	struct instance in[3];
 	struct emit_dev ed;
-	struct ebuf b = { 0 };
+	struct buf b = { 0 };
 	struct diag_ctx d;
 	char *p;
 	size_t i;
@@ -538,7 +539,7 @@ test_netlink_route_conflict(void **state)
 		i++;
 	assert_int_equal(i, 2);
 	diag_fini(&d);
-	ebuf_free(&b);
+	buf_free(&b);
 
 	/* a shared range: the same block: the first keeps its route */
 	for (i = 0; i < 3; i++) {
@@ -555,7 +556,7 @@ test_netlink_route_conflict(void **state)
 	assert_int_equal(i, 1);
 	assert_int_equal(d.n_warn, 2);
 	diag_fini(&d);
-	ebuf_free(&b);
+	buf_free(&b);
 }
 
 /* allocations.json and manifest.json ----------------------------------------- */
@@ -564,7 +565,7 @@ static void
 test_allocations_json(void **state)
 {
 	struct fx *x = *state;
-	struct ebuf b = { 0 };
+	struct buf b = { 0 };
 	json_error_t err;
 	json_t *j, *a;
 	const char *keys[] = { "service", "instance", "device", "block",
@@ -598,20 +599,21 @@ test_allocations_json(void **state)
 	assert_true(json_is_null(json_object_get(a, "dhcp_pool")));
 	assert_true(json_is_null(json_object_get(a, "wan_address")));
 	json_decref(j);
-	ebuf_free(&b);
+	buf_free(&b);
 
-	/* the same object as alloc's answer, key for key */
+	/* the spaced form is the same object as alloc's compact answer */
 	for (i = 0; i < 2; i++) {
 		json_t *want = alloc_answer_json(&x->ip[i], x->ip[i].svc->name.s,
 		    x->ip[i].inst->id.s, x->dev->id.s);
 
-		emit_inst_alloc_json(&x->ip[i], &b);
+		alloc_answer_put(&b, &x->ip[i], x->ip[i].svc->name.s,
+		    x->ip[i].inst->id.s, x->dev->id.s, ANSWER_SPACED);
 		j = json_loadb(b.p, b.len, 0, &err);
 		assert_non_null(j);
 		assert_true(json_equal(j, want));
 		json_decref(j);
 		json_decref(want);
-		ebuf_free(&b);
+		buf_free(&b);
 	}
 }
 
@@ -620,7 +622,7 @@ test_bundle_render(void **state)
 {
 	struct fx *x = *state;
 	struct bundle bd, bd2;
-	struct ebuf *man;
+	struct buf *man;
 	json_error_t err;
 	json_t *j, *files, *fe;
 	size_t i;

@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 
 #include "alloc.h"
+#include "answer.h"
 #include "check.h"
 #include "front.h"
 #include "ledger.h"

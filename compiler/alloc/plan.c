@@ -1,0 +1,98 @@
+/*
+ * plan.c - a fleet's decisions: every instance of every device through
+ * one allocation session (plan.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "ledger.h"
+#include "xalloc.h"
+
+static int
+inst_cmp(const void *a, const void *b)
+{
+	const struct instance *x = *(const struct instance *const *)a;
+	const struct instance *y = *(const struct instance *const *)b;
+
+	return strcmp(x->id.s ? x->id.s : "", y->id.s ? y->id.s : "");
+}
+
+static int
+plan_device(struct alloc_session *s, struct device *dev,
+    struct fleet_plan *out)
+{
+	struct instance **v;
+	struct inst_plan *p;
+	size_t i;
+	int r = 0;
+
+	if (dev->n_insts == 0 || dev->id.s == NULL)
+		return 0;
+	v = xmalloc(dev->n_insts * sizeof(*v));
+	for (i = 0; i < dev->n_insts; i++)
+		v[i] = &dev->insts[i];
+	qsort(v, dev->n_insts, sizeof(*v), inst_cmp);
+	for (i = 0; i < dev->n_insts; i++) {
+		if (v[i]->svc == NULL || v[i]->id.s == NULL ||
+		    v[i]->svc->name.s == NULL)
+			continue;	/* reported by check_fleet */
+		p = XPUSH(out->v, out->n, out->cap);
+		if (alloc_session_instance(s, v[i]->svc, dev, dev->id.s, v[i],
+		    v[i]->id.s, p) != 0)
+			r = -1;
+	}
+	free(v);
+	return r;
+}
+
+int
+fleet_plan_build(struct fleet *f, struct ledger *l, struct diag_ctx *d,
+    struct fleet_plan *out)
+{
+	struct ledger *own = NULL;
+	struct alloc_session *s;
+	char err[LEDGER_ERRLEN];
+	size_t i;
+	int r = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (l == NULL) {
+		/* no ledger: decide from scratch, remember nothing */
+		if ((own = ledger_open(":memory:", err, sizeof(err))) == NULL)
+			return diag_err(d, NULL, "ledger", "ledger: %s", err);
+		l = own;
+	}
+	s = alloc_session_new(l, d, alloc_now());
+	if (alloc_session_begin(s) != 0) {
+		alloc_session_free(s);
+		ledger_close(own);
+		return -1;
+	}
+	if (alloc_session_fleet(s, f) != 0)
+		r = -1;
+	for (i = 0; i < f->n_devs && r == 0; i++)
+		if (plan_device(s, f->devs[i], out) != 0)
+			r = -1;
+	/* keep going after an error to report every exhausted pool */
+	for (; i < f->n_devs; i++)
+		(void)plan_device(s, f->devs[i], out);
+	if (r == 0)
+		r = alloc_session_commit(s);
+	else
+		alloc_session_rollback(s);
+	alloc_session_free(s);
+	ledger_close(own);
+	if (r != 0)
+		fleet_plan_free(out);
+	return r;
+}
+
+void
+fleet_plan_free(struct fleet_plan *p)
+{
+	if (p == NULL)
+		return;
+	free(p->v);
+	memset(p, 0, sizeof(*p));
+}

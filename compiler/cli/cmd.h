@@ -8,13 +8,10 @@
 
 int	cmd_lint(int argc, char **argv);	/* cmd_lint.c */
 int	cmd_alloc(int argc, char **argv);	/* cmd_alloc.c */
-int	cmd_release(int argc, char **argv);	/* cmd_alloc.c */
-int	cmd_ledger(int argc, char **argv);	/* cmd_alloc.c: show|verify */
+int	cmd_release(int argc, char **argv);	/* cmd_release.c */
+int	cmd_ledger(int argc, char **argv);	/* cmd_ledger.c: show|verify */
 int	cmd_compile(int argc, char **argv);	/* cmd_compile.c */
 int	cmd_explain(int argc, char **argv);	/* cmd_compile.c */
 int	cmd_fmt(int argc, char **argv);		/* cmd_fmt.c */
-
-/* The default ledger path when --ledger is not given (printed on stderr). */
-const char *cmd_default_ledger(void);
 
 #endif

@@ -19,6 +19,8 @@
 #include <jansson.h>
 
 #include "check.h"
+#include "emit_out.h"
+#include "cli.h"
 #include "cmd.h"
 #include "emit.h"
 #include "front.h"
@@ -264,7 +266,7 @@ compile_plan(struct cstate *st, const struct copts *o)
 		return 1;
 	}
 	if (where == NULL) {
-		where = cmd_default_ledger();
+		where = cli_default_ledger();
 		fprintf(stderr, "edgenetc %s: using ledger %s\n", o->verb,
 		    where);
 	}

@@ -36,20 +36,10 @@ struct devix {
 	size_t		 cap_told;
 };
 
-/* An instance with the device it sits on. */
-struct inst_ref {
-	struct instance	*inst;
-	struct device	*dev;
-};
-
 struct check {
 	struct fleet	*f;
 	struct diag_ctx	*d;
-	struct strmap	 svcs;		/* name -> struct service */
-	struct strmap	 devs;		/* id -> struct device */
-	struct strmap	 insts;		/* id -> struct inst_ref */
-	struct inst_ref	*refs;
-	size_t		 n_refs;
+	const struct fleet_index *idx;	/* the fleet's (model.h) */
 	const char	**svc_names;	/* for suggestions, built lazily */
 	size_t		 n_svc_names;
 	unsigned	 n_suggest;
@@ -576,43 +566,40 @@ check_service_misc(struct check *c, const struct service *s)
 }
 
 /*
- * A service name, device id or instance id: present and valid; entered
- * in m.  Returns the value m already held for a valid name (a duplicate)
- * or NULL; *stored tells whether val went in.
+ * A service name, device id or instance id: present and valid.  Returns
+ * what the fleet index holds for the name when that is another
+ * definition (obj is a duplicate), else NULL.  The index holds every
+ * name, valid or not, so references to an invalid one still resolve and
+ * one bad name gives one diagnostic, not one per reference.
  */
-static void *
+static const void *
 check_name(struct check *c, const struct lstr *ls, const struct loc *obj,
-    const char *what, const char *code, struct strmap *m, void *val,
-    bool *stored)
+    const char *what, const char *code, const struct strmap *m,
+    const void *self)
 {
-	void *prev;
+	const void *first;
 
-	*stored = false;
 	if (ls->s == NULL) {
 		diag_err(c->d, obj, "missing-field", "%s is missing", what);
 		return NULL;
 	}
-	/* entered even when invalid, so references to it resolve and one
-	 * bad name gives one diagnostic, not one per reference */
-	prev = strmap_put(m, ls->s, ls->len, val);
-	*stored = prev == NULL;
+	first = strmap_get(m, ls->s, ls->len);
 	if (!check_ident_ok(ls->s, ls->len)) {
 		diag_err(c->d, &ls->loc, code, "%s '%s' must be 1-63 of A-Z "
 		    "a-z 0-9 . _ - (and not '.' or '..')", what,
 		    check_qs(c, ls));
-		prev = NULL;
+		return NULL;
 	}
-	return prev;
+	return first == self ? NULL : first;
 }
 
 static void
 check_service(struct check *c, struct service *s)
 {
-	struct service *prev;
-	bool stored;
+	const struct service *prev;
 
 	prev = check_name(c, &s->name, &s->loc, "service name",
-	    "invalid-service-name", &c->svcs, s, &stored);
+	    "invalid-service-name", &c->idx->svcs, s);
 	if (prev != NULL)
 		diag_err(c->d, &s->name.loc, "duplicate-service",
 		    "service '%s' is defined twice (first at %s)",
@@ -736,14 +723,13 @@ check_net(struct check *c, struct device *dv, struct devix *x,
 static void
 check_device_head(struct check *c, struct device *dv, struct devix *x)
 {
-	struct device *prev;
+	const struct device *prev;
 	const struct lstr *p, *pp;
 	const char *why;
 	size_t i;
-	bool stored;
 
 	prev = check_name(c, &dv->id, &dv->loc, "device id",
-	    "invalid-device-id", &c->devs, dv, &stored);
+	    "invalid-device-id", &c->idx->devs, dv);
 	if (prev != NULL)
 		diag_err(c->d, &dv->id.loc, "duplicate-device",
 		    "device '%s' is defined twice (first at %s)",
@@ -887,17 +873,13 @@ check_instance(struct check *c, struct device *dv, struct devix *x,
     size_t idx)
 {
 	struct instance *in = &dv->insts[idx];
-	struct inst_ref *ref, *prev;
+	const struct inst_ref *prev;
 	struct client_net *cn;
-	bool stored;
 
-	ref = &c->refs[c->n_refs];
-	ref->inst = in;
-	ref->dev = dv;
 	prev = check_name(c, &in->id, &in->loc, "instance id",
-	    "invalid-instance-id", &c->insts, ref, &stored);
-	if (stored)
-		c->n_refs++;
+	    "invalid-instance-id", &c->idx->insts, NULL);
+	if (prev != NULL && prev->inst == in)
+		prev = NULL;
 	if (prev != NULL)
 		diag_err(c->d, &in->id.loc, "duplicate-instance",
 		    "instance id '%s' is used twice in the fleet (first at "
@@ -910,7 +892,7 @@ check_instance(struct check *c, struct device *dv, struct devix *x,
 		    "instance '%s' names no service", check_qs(c, &in->id));
 		return;
 	}
-	in->svc = strmap_get(&c->svcs, in->service.s, in->service.len);
+	in->svc = strmap_get(&c->idx->svcs, in->service.s, in->service.len);
 	if (in->svc == NULL) {
 		check_unknown_service(c, in);
 		return;
@@ -1052,17 +1034,12 @@ check_fleet(struct fleet *f, struct diag_ctx *d)
 {
 	struct check c;
 	unsigned errs = d->n_err;
-	size_t i, n_insts = 0;
+	size_t i;
 
 	memset(&c, 0, sizeof(c));
 	c.f = f;
 	c.d = d;
-	for (i = 0; i < f->n_devs; i++)
-		n_insts += f->devs[i]->n_insts;
-	strmap_init(&c.svcs, f->n_svcs);
-	strmap_init(&c.devs, f->n_devs);
-	strmap_init(&c.insts, n_insts);
-	c.refs = xzalloc((n_insts ? n_insts : 1) * sizeof(*c.refs));
+	c.idx = fleet_index(f);
 	strmap_init(&c.m1, 0);
 	strmap_init(&c.m2, 0);
 	strmap_init(&c.x.ports, 0);
@@ -1072,9 +1049,6 @@ check_fleet(struct fleet *f, struct diag_ctx *d)
 		check_service(&c, f->svcs[i]);
 	for (i = 0; i < f->n_devs; i++)
 		check_device(&c, f->devs[i]);
-	strmap_fini(&c.svcs);
-	strmap_fini(&c.devs);
-	strmap_fini(&c.insts);
 	strmap_fini(&c.m1);
 	strmap_fini(&c.m2);
 	strmap_fini(&c.x.ports);
@@ -1082,7 +1056,6 @@ check_fleet(struct fleet *f, struct diag_ctx *d)
 	strmap_fini(&c.x.claims);
 	free(c.x.net_of);
 	free(c.x.told);
-	free(c.refs);
 	free(c.svc_names);
 	return d->n_err > errs ? -1 : 0;
 }

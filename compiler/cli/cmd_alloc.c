@@ -38,64 +38,19 @@
 #define MAX_SPECS	64
 
 /*
- * Loaded specs: a fleet with hash indexes for requests.
+ * Loaded specs: a fleet (looked up through its index, model.h).
  */
-
-struct iref {
-	struct instance	*inst;
-	struct device	*dev;
-};
 
 struct spec {
 	struct fleet	*f;
-	struct strmap	 devs, insts, svcs;
-	struct iref	*refs;
 	bool		 ok;		/* loaded and checked */
 };
-
-static void
-spec_index(struct spec *sp)
-{
-	struct fleet *f = sp->f;
-	struct device *dv;
-	size_t i, j, n = 0;
-
-	for (i = 0; i < f->n_devs; i++)
-		n += f->devs[i]->n_insts;
-	strmap_init(&sp->devs, f->n_devs);
-	strmap_init(&sp->insts, n);
-	strmap_init(&sp->svcs, f->n_svcs);
-	sp->refs = xzalloc((n ? n : 1) * sizeof(*sp->refs));
-	n = 0;
-	for (i = 0; i < f->n_svcs; i++)
-		if (f->svcs[i]->name.s != NULL)
-			strmap_put(&sp->svcs, f->svcs[i]->name.s,
-			    f->svcs[i]->name.len, f->svcs[i]);
-	for (i = 0; i < f->n_devs; i++) {
-		dv = f->devs[i];
-		if (dv->id.s != NULL)
-			strmap_put(&sp->devs, dv->id.s, dv->id.len, dv);
-		for (j = 0; j < dv->n_insts; j++) {
-			if (dv->insts[j].id.s == NULL)
-				continue;
-			sp->refs[n].inst = &dv->insts[j];
-			sp->refs[n].dev = dv;
-			strmap_put(&sp->insts, dv->insts[j].id.s,
-			    dv->insts[j].id.len, &sp->refs[n]);
-			n++;
-		}
-	}
-}
 
 static void
 spec_free(struct spec *sp)
 {
 	if (sp == NULL)
 		return;
-	strmap_fini(&sp->devs);
-	strmap_fini(&sp->insts);
-	strmap_fini(&sp->svcs);
-	free(sp->refs);
 	fleet_free(sp->f);
 	free(sp);
 }
@@ -132,7 +87,6 @@ spec_load(struct diag_ctx *d, char **files, size_t n_files, const char *name,
 		sp->ok = true;
 		*rc = 0;
 	}
-	spec_index(sp);
 	return sp;
 }
 
@@ -150,12 +104,12 @@ static int
 spec_resolve(struct spec *sp, const struct request *rq, struct service **svc,
     struct device **dev, struct instance **inst, char *msg, size_t len)
 {
-	struct iref *ir;
+	const struct inst_ref *ir;
 
 	*svc = NULL;
 	*inst = NULL;
-	*dev = strmap_get(&sp->devs, rq->device, strlen(rq->device));
-	ir = strmap_get(&sp->insts, rq->instance, strlen(rq->instance));
+	*dev = fleet_device_find(sp->f, rq->device);
+	ir = fleet_instance_find(sp->f, rq->instance);
 	if (ir != NULL) {
 		if (strcmp(ir->dev->id.s, rq->device) != 0) {
 			snprintf(msg, len, "instance '%s' is on device '%s' in "
@@ -166,7 +120,7 @@ spec_resolve(struct spec *sp, const struct request *rq, struct service **svc,
 		*inst = ir->inst;
 	}
 	if (rq->service != NULL) {
-		*svc = strmap_get(&sp->svcs, rq->service, strlen(rq->service));
+		*svc = fleet_service_find(sp->f, rq->service);
 		if (*svc == NULL) {
 			snprintf(msg, len, "service '%s' is not in the spec",
 			    rq->service);

@@ -114,6 +114,19 @@ device_free(struct device *d)
 	free(d);
 }
 
+static void
+fleet_index_drop(struct fleet *f)
+{
+	if (f->idx == NULL)
+		return;
+	strmap_fini(&f->idx->svcs);
+	strmap_fini(&f->idx->devs);
+	strmap_fini(&f->idx->insts);
+	free(f->idx->refs);
+	free(f->idx);
+	f->idx = NULL;
+}
+
 void
 fleet_free(struct fleet *f)
 {
@@ -127,6 +140,7 @@ fleet_free(struct fleet *f)
 	for (i = 0; i < f->n_devs; i++)
 		device_free(f->devs[i]);
 	free(f->devs);
+	fleet_index_drop(f);
 	free(f);
 }
 
@@ -135,6 +149,7 @@ fleet_service_add(struct fleet *f)
 {
 	struct service *s = xzalloc(sizeof(*s));
 
+	fleet_index_drop(f);
 	*XPUSH(f->svcs, f->n_svcs, f->cap_svcs) = s;
 	return s;
 }
@@ -145,36 +160,72 @@ fleet_device_add(struct fleet *f)
 	struct device *d = xzalloc(sizeof(*d));
 
 	d->gpsd_port = 2947;
+	fleet_index_drop(f);
 	*XPUSH(f->devs, f->n_devs, f->cap_devs) = d;
 	return d;
 }
 
-struct service *
-fleet_service_find(const struct fleet *f, const char *name)
+const struct fleet_index *
+fleet_index(struct fleet *f)
 {
-	size_t i;
+	struct fleet_index *x;
+	struct device *dv;
+	struct instance *in;
+	size_t i, j, n = 0;
 
+	if (f->idx != NULL)
+		return f->idx;
+	for (i = 0; i < f->n_devs; i++)
+		n += f->devs[i]->n_insts;
+	x = f->idx = xzalloc(sizeof(*x));
+	strmap_init(&x->svcs, f->n_svcs);
+	strmap_init(&x->devs, f->n_devs);
+	strmap_init(&x->insts, n);
+	x->refs = xzalloc((n ? n : 1) * sizeof(*x->refs));
+	for (i = 0; i < f->n_svcs; i++)
+		if (f->svcs[i]->name.s != NULL)
+			(void)strmap_put(&x->svcs, f->svcs[i]->name.s,
+			    f->svcs[i]->name.len, f->svcs[i]);
+	for (i = 0; i < f->n_devs; i++) {
+		dv = f->devs[i];
+		if (dv->id.s != NULL)
+			(void)strmap_put(&x->devs, dv->id.s, dv->id.len, dv);
+		for (j = 0; j < dv->n_insts; j++) {
+			in = &dv->insts[j];
+			if (in->id.s == NULL)
+				continue;
+			x->refs[x->n_refs].inst = in;
+			x->refs[x->n_refs].dev = dv;
+			if (strmap_put(&x->insts, in->id.s, in->id.len,
+			    &x->refs[x->n_refs]) == NULL)
+				x->n_refs++;
+		}
+	}
+	return x;
+}
+
+struct service *
+fleet_service_find(struct fleet *f, const char *name)
+{
 	if (name == NULL)
 		return NULL;
-	for (i = 0; i < f->n_svcs; i++)
-		if (f->svcs[i]->name.s != NULL &&
-		    strcmp(f->svcs[i]->name.s, name) == 0)
-			return f->svcs[i];
-	return NULL;
+	return strmap_get(&fleet_index(f)->svcs, name, strlen(name));
 }
 
 struct device *
-fleet_device_find(const struct fleet *f, const char *id)
+fleet_device_find(struct fleet *f, const char *id)
 {
-	size_t i;
-
 	if (id == NULL)
 		return NULL;
-	for (i = 0; i < f->n_devs; i++)
-		if (f->devs[i]->id.s != NULL &&
-		    strcmp(f->devs[i]->id.s, id) == 0)
-			return f->devs[i];
-	return NULL;
+	return strmap_get(&fleet_index(f)->devs, id, strlen(id));
+}
+
+const struct inst_ref *
+fleet_instance_find(struct fleet *f, const char *id)
+{
+	if (id == NULL)
+		return NULL;
+	return strmap_get(&fleet_index(f)->insts, id, strlen(id));
 }
 
 /*

@@ -15,6 +15,7 @@
 
 #include "addr.h"
 #include "diag.h"
+#include "strmap.h"
 
 enum netmode {
 	NETMODE_DISABLED = 0,	/* also the default when unset */
@@ -148,11 +149,32 @@ struct device {
 	struct loc	 loc;
 };
 
+/* An instance with the device it sits on. */
+struct inst_ref {
+	struct instance	*inst;
+	struct device	*dev;
+};
+
+/*
+ * Hash indexes of a fleet by service name, device id and instance id
+ * (strmap.h), for every fleet-wide lookup (checks, allocation, CLI):
+ * every present name is entered, valid or not, and the first definition
+ * of a name wins.
+ */
+struct fleet_index {
+	struct strmap	 svcs;		/* name -> struct service */
+	struct strmap	 devs;		/* id -> struct device */
+	struct strmap	 insts;		/* id -> struct inst_ref */
+	struct inst_ref	*refs;
+	size_t		 n_refs;
+};
+
 struct fleet {
 	struct service	**svcs;		/* in input order */
 	size_t		 n_svcs, cap_svcs;
 	struct device	**devs;		/* in input order */
 	size_t		 n_devs, cap_devs;
+	struct fleet_index *idx;	/* fleet_index(); NULL until used */
 };
 
 struct fleet	*fleet_new(void);
@@ -162,9 +184,15 @@ struct device	*fleet_device_add(struct fleet *f);	/* zeroed, owned by f */
 void		 service_free(struct service *s);
 void		 device_free(struct device *d);
 
-/* Linear lookups; check.c builds hash indexes for fleet-wide work. */
-struct service	*fleet_service_find(const struct fleet *f, const char *name);
-struct device	*fleet_device_find(const struct fleet *f, const char *id);
+/*
+ * The fleet's index, built on first use once the fleet is loaded and kept
+ * until fleet_free(); adding a service or a device drops it.  Borrowed.
+ */
+const struct fleet_index *fleet_index(struct fleet *f);
+/* Lookups through the index (the first definition); NULL when absent. */
+struct service	*fleet_service_find(struct fleet *f, const char *name);
+struct device	*fleet_device_find(struct fleet *f, const char *id);
+const struct inst_ref *fleet_instance_find(struct fleet *f, const char *id);
 
 /* The client network an instance's WAN attaches to, or NULL. */
 struct client_net *device_wan_net(const struct device *d,

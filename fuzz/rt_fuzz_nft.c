@@ -13,7 +13,7 @@
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
 
-#include "nft_int.h"
+#include "nft_obj.h"
 #include "rt.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);

@@ -39,7 +39,7 @@
 #include <libnftnl/set.h>
 #include <libnftnl/udata.h>
 
-#include "nft_int.h"
+#include "nft_obj.h"
 #include "rt.h"
 
 #define NFT_TYPE_IFNAME		41	/* nft's datatype id for ifname */

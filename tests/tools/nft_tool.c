@@ -24,7 +24,7 @@
 
 #include <libnftnl/rule.h>
 
-#include "nft_int.h"
+#include "nft_obj.h"
 #include "rt.h"
 
 static int

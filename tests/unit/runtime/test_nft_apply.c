@@ -17,7 +17,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "nft_int.h"
+#include "nft_obj.h"
 #include "rt.h"
 
 static int	have_netns;

@@ -21,7 +21,7 @@
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
 
-#include "nft_int.h"
+#include "nft_obj.h"
 #include "rt.h"
 
 static const struct {

@@ -41,7 +41,7 @@
 #include <libnftnl/set.h>
 #include <libnftnl/table.h>
 
-#include "nft_int.h"
+#include "nft_obj.h"
 #include "rt.h"
 
 /* The largest nf_tables message (a set element list) plus a page. */

@@ -1,5 +1,5 @@
 /*
- * nft_int.h - what nft.c (netlink side) and nft_parse.c (the .nft subset)
+ * nft_obj.h - what nft.c (netlink side) and nft_parse.c (the .nft subset)
  * share.  Not part of the runtime's API: see nft.h.
  *
  * A struct rt_nft holds libnftnl objects ready to be put in a batch:
@@ -8,8 +8,8 @@
  * them.  Anonymous sets are named "__map%d" and referenced by set id, as
  * nft does, so the kernel picks the real name.
  */
-#ifndef EDGENET_RT_NFT_INT_H
-#define EDGENET_RT_NFT_INT_H
+#ifndef EDGENET_RT_NFT_OBJ_H
+#define EDGENET_RT_NFT_OBJ_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "bundle.h"
 #include "json.h"
 #include "sha256.h"
@@ -79,15 +80,13 @@ hex_decode(const char *s, size_t n, uint8_t out[32])
 static int
 add_id(struct rt_bundle *b, const char *id, size_t n)
 {
-	char **v;
-
 	if (b->nids > 0 && strlen(b->ids[b->nids - 1]) == n &&
 	    memcmp(b->ids[b->nids - 1], id, n) == 0)
 		return 0;	/* files are sorted: same instance */
-	if ((v = realloc(b->ids, (b->nids + 1) * sizeof(*v))) == NULL)
+	if (rt_vec_grow(&b->ids, &b->cap_ids, b->nids, 1,
+	    sizeof(*b->ids)) == -1)
 		return -1;
-	b->ids = v;
-	if ((v[b->nids] = strndup(id, n)) == NULL)
+	if ((b->ids[b->nids] = strndup(id, n)) == NULL)
 		return -1;
 	b->nids++;
 	return 0;

@@ -24,7 +24,7 @@
 
 #include <libnftnl/rule.h>
 
-#include "nft_obj.h"
+#include "nft_print.h"
 #include "rt.h"
 
 static int

@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "bundle.h"
 #include "json.h"
+#include "names.h"
 #include "sha256.h"
 
 static const char *const rt_top_files[] = {
@@ -45,7 +46,7 @@ path_valid(const char *p, size_t n, const char **id, size_t *idlen)
 	s = p + 10;
 	if ((f = memchr(s, '/', n - 10)) == NULL)
 		return 0;
-	if (!rt_id_valid(s, (size_t)(f - s)))
+	if (!names_id_valid(s, (size_t)(f - s)))
 		return 0;
 	*id = s;
 	*idlen = (size_t)(f - s);
@@ -186,7 +187,7 @@ rt_manifest_parse(const char *text, size_t len, struct rt_bundle *b,
 		goto out;
 	}
 	if ((v = rt_json_get(root, "device")) == NULL ||
-	    v->type != RT_JSON_STR || !rt_id_valid(v->s, v->slen)) {
+	    v->type != RT_JSON_STR || !names_id_valid(v->s, v->slen)) {
 		rt_errf(err, errlen, "manifest.json: bad device id");
 		goto out;
 	}

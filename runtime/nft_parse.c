@@ -39,6 +39,7 @@
 #include <libnftnl/set.h>
 #include <libnftnl/udata.h>
 
+#include "names.h"
 #include "nft_obj.h"
 #include "rt.h"
 
@@ -377,7 +378,7 @@ ifname_check(struct lex *lx, const struct tok *tk, char out[RT_IFNAMSIZ])
 		return perr(lx, tk->line, tk->col,
 		    "interface name must have 1 to %d characters",
 		    RT_IFNAMSIZ - 1);
-	if (!rt_ifname_valid(tk->s, tk->n) ||
+	if (!names_ifname_valid(tk->s, tk->n, NAMES_IF_KERNEL) ||
 	    memchr(tk->s, '*', tk->n) != NULL)
 		return perr(lx, tk->line, tk->col,
 		    "invalid interface name \"%.*s\"", (int)tk->n, tk->s);

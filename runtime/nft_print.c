@@ -16,6 +16,7 @@
 #include <libnftnl/set.h>
 #include <libnftnl/udata.h>
 
+#include "names.h"
 #include "nft_print.h"
 #include "rt.h"
 
@@ -52,7 +53,7 @@ ifname_ok(const char *d, uint32_t len)
 	const char *nul;
 
 	if (len != RT_IFNAMSIZ || (nul = memchr(d, '\0', len)) == NULL ||
-	    !rt_ifname_valid(d, (size_t)(nul - d)) ||
+	    !names_ifname_valid(d, (size_t)(nul - d), NAMES_IF_KERNEL) ||
 	    strchr(d, '*') != NULL)
 		return 0;
 	while (nul < d + len)

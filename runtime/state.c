@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "names.h"
 #include "state.h"
 
 static int
@@ -139,7 +140,7 @@ rt_applied_read(struct rt_ctx *c, struct rt_applied *a)
 			a->devns.ino = strtoull(v1, NULL, 10);
 			a->devns.cookie = strtoull(v2, NULL, 10);
 		}
-		else if (strcmp(w, "ns") == 0 && rt_id_valid(v1,
+		else if (strcmp(w, "ns") == 0 && names_id_valid(v1,
 		    strlen(v1))) {
 			if (rt_vec_grow(&a->ns, &a->cap_ns, a->nns, 1,
 			    sizeof(*a->ns)) == -1) {

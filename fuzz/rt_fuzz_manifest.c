@@ -10,6 +10,7 @@
 #include "bundle.h"
 #include "ctx.h"
 #include "json.h"
+#include "names.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -33,7 +34,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (strcmp(b.files[i - 1].path, b.files[i].path) >= 0)
 				abort();
 		for (i = 0; i < b.nids; i++)
-			if (!rt_id_valid(b.ids[i], strlen(b.ids[i])) ||
+			if (!names_id_valid(b.ids[i], strlen(b.ids[i])) ||
 			    rt_bundle_ifile(&b, b.ids[i], "lxc.env") == NULL)
 				abort();
 	}

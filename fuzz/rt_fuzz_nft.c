@@ -13,7 +13,7 @@
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
 
-#include "nft_int.h"
+#include "nft_print.h"
 #include "rt.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -24,26 +24,26 @@ static const char *const hooks[] = {
 
 /* The table as subset text. */
 static void
-print_table(const struct rt_nft *t, struct rt_nft_buf *b)
+print_table(const struct rt_nft *t, struct rt_buf *b)
 {
 	char rule[8192];
 	size_t i, k;
 
 	if (!t->present)
 		return;
-	rt_nft_buf_printf(b, "table inet edgenet {\n");
+	rt_buf_printf(b, "table inet edgenet {\n");
 	for (i = 0; i < t->n_chains; i++) {
 		const struct nftnl_chain *c = t->chains[i].o;
 		const char *name = nftnl_chain_get_str(c, NFTNL_CHAIN_NAME);
 
-		rt_nft_buf_printf(b, "chain %s {\n", name);
+		rt_buf_printf(b, "chain %s {\n", name);
 		if (nftnl_chain_is_set(c, NFTNL_CHAIN_HOOKNUM))
-			rt_nft_buf_printf(b, "type %s hook %s priority %d\n",
+			rt_buf_printf(b, "type %s hook %s priority %d\n",
 			    nftnl_chain_get_str(c, NFTNL_CHAIN_TYPE),
 			    hooks[nftnl_chain_get_u32(c, NFTNL_CHAIN_HOOKNUM)],
 			    nftnl_chain_get_s32(c, NFTNL_CHAIN_PRIO));
 		if (nftnl_chain_is_set(c, NFTNL_CHAIN_POLICY))
-			rt_nft_buf_printf(b, "policy %s\n", nftnl_chain_get_u32(c,
+			rt_buf_printf(b, "policy %s\n", nftnl_chain_get_u32(c,
 			    NFTNL_CHAIN_POLICY) ? "accept" : "drop");
 		for (k = 0; k < t->n_items; k++) {
 			if (t->items[k].kind != RT_NFT_RULE ||
@@ -52,25 +52,25 @@ print_table(const struct rt_nft *t, struct rt_nft_buf *b)
 				continue;
 			rt_nft_rule_format(t, t->items[k].o, rule,
 			    sizeof(rule));
-			rt_nft_buf_printf(b, "%s\n", rule);
+			rt_buf_printf(b, "%s\n", rule);
 		}
-		rt_nft_buf_printf(b, "}\n");
+		rt_buf_printf(b, "}\n");
 	}
-	rt_nft_buf_printf(b, "}\n");
+	rt_buf_printf(b, "}\n");
 }
 
 /* Every object as libnftnl prints it. */
 static void
-dump_table(const struct rt_nft *t, struct rt_nft_buf *b)
+dump_table(const struct rt_nft *t, struct rt_buf *b)
 {
 	static char tmp[1 << 20];
 	size_t i;
 
-	rt_nft_buf_printf(b, "present %d\n", t->present);
+	rt_buf_printf(b, "present %d\n", t->present);
 	for (i = 0; i < t->n_chains; i++) {
 		nftnl_chain_snprintf(tmp, sizeof(tmp), t->chains[i].o,
 		    NFTNL_OUTPUT_DEFAULT, 0);
-		rt_nft_buf_printf(b, "%s\n", tmp);
+		rt_buf_printf(b, "%s\n", tmp);
 	}
 	for (i = 0; i < t->n_items; i++) {
 		if (t->items[i].kind == RT_NFT_SET)
@@ -79,14 +79,14 @@ dump_table(const struct rt_nft *t, struct rt_nft_buf *b)
 		else
 			nftnl_rule_snprintf(tmp, sizeof(tmp), t->items[i].o,
 			    NFTNL_OUTPUT_DEFAULT, 0);
-		rt_nft_buf_printf(b, "%s\n", tmp);
+		rt_buf_printf(b, "%s\n", tmp);
 	}
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct rt_nft_buf text = { .p = NULL }, d1 = { .p = NULL },
+	struct rt_buf text = { .p = NULL }, d1 = { .p = NULL },
 	    d2 = { .p = NULL };
 	struct rt_nft *t, *u;
 	char err[RT_ERRLEN];
@@ -94,7 +94,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rt_nft_load(&t, (const char *)data, size, err, sizeof(err)) != 0)
 		return 0;
 	print_table(t, &text);
-	rt_nft_buf_printf(&text, "%s", "");
+	rt_buf_printf(&text, "%s", "");
 	if (text.oom || rt_nft_load(&u, text.p, text.len, err,
 	    sizeof(err)) != 0) {
 		fprintf(stderr, "printed back, does not load: %s\n%s\n", err,

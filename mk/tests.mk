@@ -33,7 +33,9 @@ $(BUILD)/rt-tests/%: tests/unit/runtime/%.c $(RT_UT_OBJS)
 	    $(RUNTIME_LDLIBS) -lcmocka
 
 # nft_tool drives the runtime's nftables code from tests/e2e/nft_equiv.sh.
-NFT_TOOL_OBJS	 = $(filter $(BUILD)/rt/runtime/nft%.o $(BUILD)/rt/runtime/util.o,$(RT_OBJS))
+NFT_TOOL_OBJS	 = $(filter $(BUILD)/rt/runtime/nft%.o $(BUILD)/rt/runtime/buf.o \
+		   $(BUILD)/rt/common/names.o \
+		   $(BUILD)/rt/runtime/util.o,$(RT_OBJS))
 
 $(BUILD)/rt-tools/nft_tool: tests/tools/nft_tool.c $(NFT_TOOL_OBJS)
 	@mkdir -p $(dir $@)

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "apply.h"
+#include "buf.h"
 #include "journal.h"
 #include "live.h"
 #include "nft.h"
@@ -50,8 +51,7 @@ struct step {
 	unsigned		 was_running:1;	/* process ran before */
 	unsigned		 lo_had_addr:1;	/* lo had 127.0.0.1 before */
 	char			 prior[12];	/* SYSCTL: value before */
-	char			*inv;		/* inverse lines */
-	size_t			 invlen, invcap;
+	struct rt_buf		 inv;		/* inverse lines */
 };
 
 struct plan {
@@ -72,16 +72,8 @@ struct plan {
 static int
 lset_add(struct lset *s, const char *ns, const char *name)
 {
-	struct lname *v;
-
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 32;
-
-		if ((v = realloc(s->v, cap * sizeof(*v))) == NULL)
-			return -1;
-		s->v = v;
-		s->cap = cap;
-	}
+	if (rt_vec_grow(&s->v, &s->cap, s->n, 1, sizeof(*s->v)) == -1)
+		return -1;
 	s->v[s->n].ns = ns;
 	s->v[s->n++].name = name;
 	return 0;
@@ -154,29 +146,13 @@ static int
 inv_add(struct step *s, const char *ns, const char *fmt, ...)
 {
 	char line[512];
-	size_t n;
 	va_list ap;
-	int k;
 
-	k = snprintf(line, sizeof(line), "%s ", ns);
 	va_start(ap, fmt);
-	vsnprintf(line + k, sizeof(line) - (size_t)k - 1, fmt, ap);
+	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	n = strlen(line);
-	line[n++] = '\n';
-	if (s->invlen + n + 1 > s->invcap) {
-		size_t cap = s->invcap + n + 256;
-		char *v = realloc(s->inv, cap);
-
-		if (v == NULL)
-			return -1;
-		s->inv = v;
-		s->invcap = cap;
-	}
-	memcpy(s->inv + s->invlen, line, n);
-	s->invlen += n;
-	s->inv[s->invlen] = '\0';
-	return 0;
+	rt_buf_printf(&s->inv, "%s %s\n", ns, line);
+	return s->inv.oom ? -1 : 0;
 }
 
 static const char *
@@ -983,7 +959,7 @@ undo_step(struct plan *p, struct rt_undo *u, struct step *s)
 		}
 		return;
 	}
-	for (q = s->inv; q != NULL && *q != '\0'; q = e + 1) {
+	for (q = s->inv.p; q != NULL && *q != '\0'; q = e + 1) {
 		if ((e = strchr(q, '\n')) == NULL)
 			break;
 		*e = '\0';
@@ -1057,7 +1033,7 @@ plan_free(struct plan *p)
 	for (i = 0; i < p->nsteps; i++) {
 		rt_nft_free(p->steps[i].nft);
 		rt_nft_free(p->steps[i].snap);
-		free(p->steps[i].inv);
+		rt_buf_free(&p->steps[i].inv);
 	}
 	free(p->steps);
 	free(p->gone.v);
@@ -1201,7 +1177,8 @@ rt_apply(struct rt_ctx *c, const struct rt_bundle *old,
 		goto out;
 	}
 	for (i = 0; i < p.nsteps; i++)
-		js[i].lines = p.steps[i].inv != NULL ? p.steps[i].inv : "";
+		js[i].lines = p.steps[i].inv.p != NULL ? p.steps[i].inv.p :
+		    "";
 	if (p.nsteps > 0 && rt_journal_begin(c, txn, new->id, old->id, js,
 	    p.nsteps) == -1)
 		goto out;

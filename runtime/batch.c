@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "batch.h"
+#include "names.h"
 
 #define MAXTOK	12
 
@@ -26,7 +27,7 @@ static int
 tok_ifname(const struct tok *t, char *dst, const char *what, char *err,
     size_t errlen)
 {
-	if (!rt_ifname_valid(t->s, t->n))
+	if (!names_ifname_valid(t->s, t->n, NAMES_IF_KERNEL))
 		return rt_errf(err, errlen, "invalid %s name '%.*s'", what,
 		    (int)(t->n > 20 ? 20 : t->n), t->s);
 	memcpy(dst, t->s, t->n);
@@ -79,8 +80,9 @@ sysctl_ifkey(const struct tok *k, char *dev)
 	    memcmp(k->s + k->n - ns, suf, ns) != 0)
 		return -1;
 	n = k->n - np - ns;
-	if (!rt_ifname_valid(k->s + np, n) || memchr(k->s + np, '.', n) !=
-	    NULL || (n == 3 && memcmp(k->s + np, "all", 3) == 0) ||
+	if (!names_ifname_valid(k->s + np, n, NAMES_IF_KERNEL) ||
+	    memchr(k->s + np, '.', n) != NULL ||
+	    (n == 3 && memcmp(k->s + np, "all", 3) == 0) ||
 	    (n == 7 && memcmp(k->s + np, "default", 7) == 0))
 		return -1;
 	memcpy(dev, k->s + np, n);
@@ -144,7 +146,7 @@ parse_link(struct tok *t, int n, struct rt_op *op, int internal, char *err,
 			if (tok_ifname(&t[8], op->arg, "peer", err,
 			    errlen) == -1)
 				return -1;
-			if (!rt_id_valid(t[10].s, t[10].n))
+			if (!names_id_valid(t[10].s, t[10].n))
 				return rt_errf(err, errlen,
 				    "invalid namespace name");
 			memcpy(op->ns, t[10].s, t[10].n);

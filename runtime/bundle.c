@@ -10,8 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "bundle.h"
 #include "json.h"
+#include "names.h"
 #include "sha256.h"
 
 static const char *const rt_top_files[] = {
@@ -44,7 +46,7 @@ path_valid(const char *p, size_t n, const char **id, size_t *idlen)
 	s = p + 10;
 	if ((f = memchr(s, '/', n - 10)) == NULL)
 		return 0;
-	if (!rt_id_valid(s, (size_t)(f - s)))
+	if (!names_id_valid(s, (size_t)(f - s)))
 		return 0;
 	*id = s;
 	*idlen = (size_t)(f - s);
@@ -79,15 +81,13 @@ hex_decode(const char *s, size_t n, uint8_t out[32])
 static int
 add_id(struct rt_bundle *b, const char *id, size_t n)
 {
-	char **v;
-
 	if (b->nids > 0 && strlen(b->ids[b->nids - 1]) == n &&
 	    memcmp(b->ids[b->nids - 1], id, n) == 0)
 		return 0;	/* files are sorted: same instance */
-	if ((v = realloc(b->ids, (b->nids + 1) * sizeof(*v))) == NULL)
+	if (rt_vec_grow(&b->ids, &b->cap_ids, b->nids, 1,
+	    sizeof(*b->ids)) == -1)
 		return -1;
-	b->ids = v;
-	if ((v[b->nids] = strndup(id, n)) == NULL)
+	if ((b->ids[b->nids] = strndup(id, n)) == NULL)
 		return -1;
 	b->nids++;
 	return 0;
@@ -187,7 +187,7 @@ rt_manifest_parse(const char *text, size_t len, struct rt_bundle *b,
 		goto out;
 	}
 	if ((v = rt_json_get(root, "device")) == NULL ||
-	    v->type != RT_JSON_STR || !rt_id_valid(v->s, v->slen)) {
+	    v->type != RT_JSON_STR || !names_id_valid(v->s, v->slen)) {
 		rt_errf(err, errlen, "manifest.json: bad device id");
 		goto out;
 	}

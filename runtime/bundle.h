@@ -31,7 +31,7 @@ struct rt_bundle {
 	struct rt_bfile	*files;		/* sorted by path */
 	size_t		 nfiles;
 	char		**ids;		/* instance ids, sorted (strcmp) */
-	size_t		 nids;
+	size_t		 nids, cap_ids;
 };
 
 /*

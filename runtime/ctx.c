@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "ctx.h"
 
 static long
@@ -120,14 +121,14 @@ rt_ctx_fini(struct rt_ctx *c)
 	if (c->homefd != -1)
 		close(c->homefd);
 	c->ns = NULL;
-	c->nns = 0;
+	c->nns = c->cap_ns = 0;
 	c->homefd = -1;
 }
 
 struct rt_ns *
 rt_ctx_ns(struct rt_ctx *c, const char *id)
 {
-	struct rt_ns **v, *ns;
+	struct rt_ns *ns;
 	struct stat st;
 	char path[4096];
 	size_t i;
@@ -139,15 +140,12 @@ rt_ctx_ns(struct rt_ctx *c, const char *id)
 	for (i = 0; i < c->nns; i++)
 		if (strcmp(c->ns[i]->id, id) == 0)
 			return c->last = c->ns[i];
-	if ((v = realloc(c->ns, (c->nns + 1) * sizeof(*v))) == NULL ||
-	    (ns = calloc(1, sizeof(*ns))) == NULL) {
-		if (v != NULL)
-			c->ns = v;
+	if (rt_vec_grow(&c->ns, &c->cap_ns, c->nns, 1, sizeof(*c->ns)) ==
+	    -1 || (ns = calloc(1, sizeof(*ns))) == NULL) {
 		rt_errf(c->err, sizeof(c->err), "out of memory");
 		return NULL;
 	}
-	c->ns = v;
-	v[c->nns++] = ns;
+	c->ns[c->nns++] = ns;
 	snprintf(ns->id, sizeof(ns->id), "%s", id);
 	if (strcmp(id, RT_DEVNS) == 0)
 		ns->fd = c->homefd;

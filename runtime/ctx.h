@@ -25,7 +25,7 @@ struct rt_ctx {
 	int		 homefd;	/* our own network namespace */
 	int		 jfd;		/* STATE/journal for appends, or -1 */
 	struct rt_ns	**ns;		/* stable pointers */
-	size_t		 nns;
+	size_t		 nns, cap_ns;
 	struct rt_ns	*last;		/* the last one looked up */
 	struct rt_stats	 stats;
 	int		 dryrun;

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "apply.h"
 #include "journal.h"
 #include "nft.h"
@@ -264,7 +265,7 @@ rt_recover(struct rt_ctx *c)
 	struct rt_undo u;
 	char path[4096], *text, *p, *e, txn[40] = "", oldid[72] = "-";
 	char **lines = NULL;
-	size_t *lstep = NULL, nl = 0, len, nsteps = 0, i;
+	size_t *lstep = NULL, nl = 0, len, nsteps = 0, i, lcap = 0, scap = 0;
 	long maxdone = -1, limit, k;
 
 	jpath(c, path, sizeof(path));
@@ -288,14 +289,9 @@ rt_recover(struct rt_ctx *c)
 			if ((long)s > maxdone)
 				maxdone = (long)s;
 		} else if (p[0] == 'u' && sscanf(p, "u %zu", &s) == 1) {
-			char **l2 = realloc(lines, (nl + 1) * sizeof(*l2));
-			size_t *s2 = realloc(lstep, (nl + 1) * sizeof(*s2));
-
-			if (l2 != NULL)
-				lines = l2;
-			if (s2 != NULL)
-				lstep = s2;
-			if (l2 == NULL || s2 == NULL) {
+			if (rt_vec_grow(&lines, &lcap, nl, 1,
+			    sizeof(*lines)) == -1 || rt_vec_grow(&lstep, &scap,
+			    nl, 1, sizeof(*lstep)) == -1) {
 				free(lines);
 				free(lstep);
 				free(text);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "live.h"
 
 struct live_ns {
@@ -21,7 +22,7 @@ struct live_ns {
 struct rt_live {
 	struct rt_ctx	*c;
 	struct live_ns	**v;
-	size_t		 n;
+	size_t		 n, cap;
 };
 
 struct rt_live *
@@ -53,18 +54,16 @@ rt_live_free(struct rt_live *l)
 static struct live_ns *
 live_ns(struct rt_live *l, const char *ns)
 {
-	struct live_ns **v, *x;
+	struct live_ns *x;
 	size_t i;
 
 	for (i = 0; i < l->n; i++)
 		if (strcmp(l->v[i]->ns, ns) == 0)
 			return l->v[i];
-	if ((v = realloc(l->v, (l->n + 1) * sizeof(*v))) == NULL)
+	if (rt_vec_grow(&l->v, &l->cap, l->n, 1, sizeof(*l->v)) == -1 ||
+	    (x = calloc(1, sizeof(*x))) == NULL)
 		return NULL;
-	l->v = v;
-	if ((x = calloc(1, sizeof(*x))) == NULL)
-		return NULL;
-	v[l->n++] = x;
+	l->v[l->n++] = x;
 	x->ns = ns;
 	if ((x->nl = rt_ctx_nl(l->c, ns)) == NULL ||
 	    rt_nl_links(x->nl, l->c->err, sizeof(l->c->err)) == -1 ||

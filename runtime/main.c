@@ -21,6 +21,7 @@
 
 #include "apply.h"
 #include "journal.h"
+#include "names.h"
 #include "nft.h"
 #include "state.h"
 
@@ -166,7 +167,8 @@ cmd_hook(struct rt_ctx *c, const char *action)
 	struct rt_op op;
 	int r = 0;
 
-	if (ifn == NULL || !rt_ifname_valid(ifn, strlen(ifn)))
+	if (ifn == NULL || !names_ifname_valid(ifn, strlen(ifn),
+	    NAMES_IF_KERNEL))
 		return 1;
 	if ((nl = rt_ctx_nl(c, RT_DEVNS)) == NULL)
 		return fail(c, "dhcp hook");

@@ -58,6 +58,31 @@ int	rt_nft_delete(int netns_fd, char *err, size_t errlen);
 int	rt_nft_diff(const struct rt_nft *t, int netns_fd, char *out,
 	    size_t outlen);
 
+/* One difference between t and the live table. */
+struct rt_nft_delta {
+	const char	*object;	/* "table inet edgenet", "chain NAME",
+					   "set NAME" */
+	const char	*text;		/* the difference in words */
+	const char	*expected;	/* the bundle's side, NULL: nothing */
+	const char	*found;		/* the live side, NULL: nothing */
+	int		 rule;		/* a rule only the bundle has (1),
+					   only the live table has (-1) */
+};
+
+/* Called for each difference; returns 0, or -1 to fail the comparison. */
+typedef int	rt_nft_delta_fn(const struct rt_nft_delta *, void *arg);
+
+/* rt_nft_diff_each flags */
+#define RT_NFT_DIFF_RULES	0x1	/* a table or chain on one side only:
+					   each of its rules too */
+
+/*
+ * rt_nft_diff with each difference given to fn (pointers valid during
+ * the call only).  Returns 0 equal, 1 drift, -1 error (message in err).
+ */
+int	rt_nft_diff_each(const struct rt_nft *t, int netns_fd, int flags,
+	    rt_nft_delta_fn *fn, void *arg, char *err, size_t errlen);
+
 /*
  * The live table inet edgenet as a new rt_nft that rt_nft_apply can
  * re-create (chains, rules, sets with their elements; stateful objects

@@ -7,22 +7,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "rtplan.h"
 
 static struct rt_obj *
 obj_push(struct rt_objset *s, size_t *cap, enum rt_obj_type type,
     const char *ns)
 {
-	struct rt_obj *v, *o;
+	struct rt_obj *o;
 
-	if (s->n == *cap) {
-		size_t c = *cap ? *cap * 2 : 64;
-
-		if ((v = realloc(s->v, c * sizeof(*v))) == NULL)
-			return NULL;
-		s->v = v;
-		*cap = c;
-	}
+	if (rt_vec_grow(&s->v, cap, s->n, 1, sizeof(*s->v)) == -1)
+		return NULL;
 	o = &s->v[s->n];
 	memset(o, 0, sizeof(*o));
 	o->type = type;

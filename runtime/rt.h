@@ -30,12 +30,6 @@ int	rt_errf(char *err, size_t errlen, const char *fmt, ...)
 int	rt_strf(char *buf, size_t len, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 
-/* [A-Za-z0-9._-]{1,63}, not "." or "..". */
-int	rt_id_valid(const char *s, size_t n);
-/* An interface name: 1..15 bytes, no '/', ':', whitespace or control
- * characters, not "." or "..". */
-int	rt_ifname_valid(const char *s, size_t n);
-
 /* Address or prefix: family AF_INET/AF_INET6, len = prefix length. */
 struct rt_pfx {
 	uint8_t	family;

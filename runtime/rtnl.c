@@ -20,6 +20,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 
+#include "buf.h"
 #include "rtnl.h"
 
 #define NLBUF	(MNL_SOCKET_BUFFER_SIZE < 16384 ? 16384 : MNL_SOCKET_BUFFER_SIZE)
@@ -136,7 +137,7 @@ link_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct link_dump *d = data;
 	struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
-	struct rt_link l, *v;
+	struct rt_link l;
 
 	if (nlh->nlmsg_type != RTM_NEWLINK ||
 	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifm))
@@ -146,15 +147,9 @@ link_cb(const struct nlmsghdr *nlh, void *data)
 	l.flags = ifm->ifi_flags;
 	l.peer_netnsid = -1;
 	mnl_attr_parse(nlh, sizeof(*ifm), link_attr_cb, &l);
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 16;
-
-		if ((v = realloc(d->v, cap * sizeof(*v))) == NULL) {
-			d->oom = 1;
-			return MNL_CB_ERROR;
-		}
-		d->v = v;
-		d->cap = cap;
+	if (rt_vec_grow(&d->v, &d->cap, d->n, 1, sizeof(*d->v)) == -1) {
+		d->oom = 1;
+		return MNL_CB_ERROR;
 	}
 	d->v[d->n++] = l;
 	return MNL_CB_OK;
@@ -278,15 +273,9 @@ arr_push(struct arr *a)
 {
 	void *v;
 
-	if (a->n == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 16;
-
-		if ((v = realloc(a->v, cap * a->sz)) == NULL) {
-			a->oom = 1;
-			return NULL;
-		}
-		a->v = v;
-		a->cap = cap;
+	if (rt_vec_grow(&a->v, &a->cap, a->n, 1, a->sz) == -1) {
+		a->oom = 1;
+		return NULL;
 	}
 	v = (char *)a->v + a->n++ * a->sz;
 	memset(v, 0, a->sz);

@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
+#include "names.h"
 #include "state.h"
 
 static int
@@ -138,15 +140,15 @@ rt_applied_read(struct rt_ctx *c, struct rt_applied *a)
 			a->devns.ino = strtoull(v1, NULL, 10);
 			a->devns.cookie = strtoull(v2, NULL, 10);
 		}
-		else if (strcmp(w, "ns") == 0 && rt_id_valid(v1,
+		else if (strcmp(w, "ns") == 0 && names_id_valid(v1,
 		    strlen(v1))) {
-			if ((ns = realloc(a->ns, (a->nns + 1) *
-			    sizeof(*ns))) == NULL) {
+			if (rt_vec_grow(&a->ns, &a->cap_ns, a->nns, 1,
+			    sizeof(*a->ns)) == -1) {
 				free(text);
 				return rt_errf(c->err, sizeof(c->err),
 				    "out of memory");
 			}
-			a->ns = ns;
+			ns = a->ns;
 			rt_strf(ns[a->nns].id, sizeof(ns->id), "%s", v1);
 			ns[a->nns].ino = strtoull(v2, NULL, 10);
 			ns[a->nns++].cookie = strtoull(v3, NULL, 10);
@@ -184,7 +186,7 @@ rt_applied_free(struct rt_applied *a)
 {
 	free(a->ns);
 	a->ns = NULL;
-	a->nns = 0;
+	a->nns = a->cap_ns = 0;
 }
 
 const struct rt_nsid *

@@ -30,7 +30,7 @@ struct rt_applied {
 	char		 txn[40];	/* the apply that wrote this record */
 	struct rt_nsid	 devns;		/* our own namespace (id unused) */
 	struct rt_nsid	*ns;
-	size_t		 nns;
+	size_t		 nns, cap_ns;
 };
 
 /* Takes STATE/lock (creating STATE).  wait: block, else give up after

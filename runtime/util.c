@@ -44,45 +44,6 @@ rt_strf(char *buf, size_t len, const char *fmt, ...)
 }
 
 int
-rt_id_valid(const char *s, size_t n)
-{
-	size_t i;
-
-	if (n < 1 || n > 63)
-		return 0;
-	if ((n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
-		return 0;
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-		    c == '-'))
-			return 0;
-	}
-	return 1;
-}
-
-int
-rt_ifname_valid(const char *s, size_t n)
-{
-	size_t i;
-
-	if (n < 1 || n >= RT_IFNAMSIZ)
-		return 0;
-	if ((n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
-		return 0;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c <= ' ' || c >= 0x7f || c == '/' || c == ':' ||
-		    c == '"' || c == '\\')
-			return 0;
-	}
-	return 1;
-}
-
-int
 rt_pfx_parse(const char *s, size_t n, int want_len, int zero_host,
     struct rt_pfx *out)
 {

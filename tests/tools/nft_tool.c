@@ -24,7 +24,7 @@
 
 #include <libnftnl/rule.h>
 
-#include "nft_int.h"
+#include "nft_print.h"
 #include "rt.h"
 
 static int

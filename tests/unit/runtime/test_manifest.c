@@ -11,6 +11,7 @@
 
 #include "bundle.h"
 #include "ctx.h"
+#include "names.h"
 
 #define H64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define F(p, m) "{\"path\": \"" p "\", \"sha256\": \"" H64 "\", \"size\": 3, " \
@@ -143,13 +144,25 @@ test_names_prefixes(void **state)
 	struct rt_pfx p;
 	char buf[64];
 
-	assert_true(rt_id_valid("bus-0042", 8));
-	assert_false(rt_id_valid("..", 2));
-	assert_false(rt_id_valid("a/b", 3));
-	assert_false(rt_id_valid("", 0));
-	assert_true(rt_ifname_valid("eb1f682d780", 11));
-	assert_false(rt_ifname_valid("0123456789abcdef", 16));
-	assert_false(rt_ifname_valid("a:b", 3));
+	assert_true(names_id_valid("bus-0042", 8));
+	assert_false(names_id_valid("..", 2));
+	assert_false(names_id_valid("a/b", 3));
+	assert_false(names_id_valid("", 0));
+	assert_true(names_ifname_valid("eb1f682d780", 11, NAMES_IF_KERNEL));
+	assert_false(names_ifname_valid("0123456789abcdef", 16,
+	    NAMES_IF_KERNEL));
+	assert_false(names_ifname_valid("a:b", 3, NAMES_IF_KERNEL));
+	/* the compiler's rule is the stricter one */
+	assert_true(names_ifname_valid("a*b", 3, NAMES_IF_KERNEL));
+	assert_false(names_ifname_valid("a*b", 3, NAMES_IF_ARTIFACT));
+	assert_string_equal(names_ifname_why("a,b", 3, NAMES_IF_ARTIFACT),
+	    "contains a quote, backslash, '#', '%', '*' or ','");
+	assert_string_equal(names_ifname_why("a b", 3, NAMES_IF_KERNEL),
+	    "contains whitespace");
+	assert_string_equal(names_ifname_why("..", 2, NAMES_IF_ARTIFACT),
+	    "'.' and '..' are not interface names");
+	assert_false(names_id_valid("a b", 3));
+	assert_true(names_id_valid("A.b_c-9", 7));
 	assert_int_equal(rt_pfx_parse("fd00:190::1/48", 14, 1, 0, &p), 0);
 	assert_int_equal(p.len, 48);
 	rt_pfx_format(&p, 1, buf, sizeof(buf));

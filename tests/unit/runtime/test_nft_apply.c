@@ -17,7 +17,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "nft_int.h"
+#include "nft_print.h"
 #include "rt.h"
 
 static int	have_netns;
@@ -374,19 +374,19 @@ test_netns_fd(void **state)
 static void
 test_big_map(void **state)
 {
-	struct rt_nft_buf b = { .p = NULL };
+	struct rt_buf b = { .p = NULL };
 	struct rt_nft *t;
 	char out[2048];
 	int i;
 
 	NEED_NETNS();
 	clean();
-	rt_nft_buf_printf(&b, "table inet edgenet {\nchain c {\n"
+	rt_buf_printf(&b, "table inet edgenet {\nchain c {\n"
 	    "iifname vmap { ");
 	for (i = 0; i < 3000; i++)
-		rt_nft_buf_printf(&b, "%s\"e%08x\" : %s", i ? ", " : "", i,
+		rt_buf_printf(&b, "%s\"e%08x\" : %s", i ? ", " : "", i,
 		    i % 2 ? "accept" : "drop");
-	rt_nft_buf_printf(&b, " }\n}\n}\n");
+	rt_buf_printf(&b, " }\n}\n}\n");
 	assert_false(b.oom);
 	t = load(b.p);
 	apply_ok(t, -1, 0);

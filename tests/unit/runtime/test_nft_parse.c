@@ -21,7 +21,7 @@
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
 
-#include "nft_int.h"
+#include "nft_print.h"
 #include "rt.h"
 
 static const struct {
@@ -233,11 +233,11 @@ wrap(const char *rule)
 static int
 dump_cb(struct nftnl_expr *e, void *data)
 {
-	struct rt_nft_buf *b = data;
+	struct rt_buf *b = data;
 	char tmp[512];
 
 	nftnl_expr_snprintf(tmp, sizeof(tmp), e, NFTNL_OUTPUT_DEFAULT, 0);
-	rt_nft_buf_printf(b, "[ %s %s]\n", nftnl_expr_get_str(e,
+	rt_buf_printf(b, "[ %s %s]\n", nftnl_expr_get_str(e,
 	    NFTNL_EXPR_NAME), tmp);
 	return 0;
 }
@@ -246,9 +246,9 @@ dump_cb(struct nftnl_expr *e, void *data)
 static char *
 exprs(const struct nftnl_rule *r)
 {
-	struct rt_nft_buf b = { .p = NULL };
+	struct rt_buf b = { .p = NULL };
 
-	rt_nft_buf_printf(&b, "%s", "");
+	rt_buf_printf(&b, "%s", "");
 	nftnl_expr_foreach((struct nftnl_rule *)r, dump_cb, &b);
 	assert_false(b.oom);
 	return b.p;

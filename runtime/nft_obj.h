@@ -1,5 +1,7 @@
 /*
- * nft_int.h - what nft.c (netlink side) and nft_parse.c (the .nft subset)
+ * nft_obj.h - the bottom layer of the nftables code: a table as libnftnl
+ * objects, what the parser (nft_parse.c), the printers (nft_print.c) and
+ * the netlink side (nft_sock.c, nft_dump.c, nft_diff.c, nft_batch.c)
  * share.  Not part of the runtime's API: see nft.h.
  *
  * A struct rt_nft holds libnftnl objects ready to be put in a batch:
@@ -8,8 +10,8 @@
  * them.  Anonymous sets are named "__map%d" and referenced by set id, as
  * nft does, so the kernel picks the real name.
  */
-#ifndef EDGENET_RT_NFT_INT_H
-#define EDGENET_RT_NFT_INT_H
+#ifndef EDGENET_RT_NFT_OBJ_H
+#define EDGENET_RT_NFT_OBJ_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -18,6 +20,8 @@
 
 #define RT_NFT_TABLE	"edgenet"
 #define RT_NFT_FAMILY	1		/* NFPROTO_INET */
+#define NFT_TYPE_IFNAME	41		/* nft's datatype id for ifname */
+#define NFT_COMMENT_MAX	128		/* nft refuses longer comments */
 
 enum rt_nft_kind {
 	RT_NFT_CHAIN,
@@ -57,24 +61,25 @@ struct rt_nft	*rt_nft_new(void);
 /* Appends an object (taken over, also on failure); returns the slot or
  * NULL on OOM. */
 struct rt_nft_obj *rt_nft_push(struct rt_nft *, enum rt_nft_kind, void *o);
+/* Frees what o holds (not o itself). */
+void	rt_nft_obj_free(struct rt_nft_obj *o);
 /* Drops every chain, set and rule (delete table). */
 void	rt_nft_clear(struct rt_nft *);
 /* The chain named name, or NULL. */
 struct rt_nft_obj *rt_nft_chain_find(const struct rt_nft *, const char *);
 /* The set with this id (NFTNL_SET_ID), or NULL. */
 const struct rt_nft_obj *rt_nft_set_find(const struct rt_nft *, uint32_t id);
+/* The set named name, or NULL. */
+const struct rt_nft_obj *rt_nft_set_find_name(const struct rt_nft *,
+	    const char *name);
 
-/* A growable text or byte buffer; oom sticks once an allocation failed. */
-struct rt_nft_buf {
-	char	*p;
-	size_t	 len, cap;
-	int	 oom;
+/* The ct states of the subset, with their bits in ct state. */
+struct rt_nft_ct_state {
+	const char	*name;
+	uint32_t	 bit;
 };
-
-int	rt_nft_buf_reserve(struct rt_nft_buf *, size_t more);
-/* Appends, always NUL-terminated when !oom. */
-void	rt_nft_buf_printf(struct rt_nft_buf *, const char *fmt, ...)
-	    __attribute__((format(printf, 2, 3)));
+#define RT_NFT_CT_STATES	4
+extern const struct rt_nft_ct_state rt_nft_ct_states[RT_NFT_CT_STATES];
 
 struct nftnl_expr;
 
@@ -86,13 +91,5 @@ struct rt_nft_exprs {
 
 /* Fills x with the expressions of rule; -1 when there are too many. */
 int	rt_nft_exprs_get(struct rt_nft_exprs *x, const void *rule);
-
-/*
- * One rule in nft's own syntax when it is in the subset (as rt_nft_load
- * reads it back), else libnftnl's expression dump.  t resolves anonymous
- * set references.  Returns the length it wanted, like snprintf.
- */
-int	rt_nft_rule_format(const struct rt_nft *t, const void *rule,
-	    char *buf, size_t len);
 
 #endif

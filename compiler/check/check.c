@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "names.h"
 #include "strmap.h"
 #include "xalloc.h"
 
@@ -52,68 +53,6 @@ struct check {
 /*
  * Name rules
  */
-
-bool
-check_ident_ok(const char *s, size_t len)
-{
-	size_t i;
-
-	if (s == NULL || len == 0 || len > NAME_MAX_)
-		return false;
-	if ((len == 1 && s[0] == '.') || (len == 2 && s[0] == '.' &&
-	    s[1] == '.'))
-		return false;
-	for (i = 0; i < len; i++) {
-		char c = s[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-		    c == '-'))
-			return false;
-	}
-	return true;
-}
-
-/*
- * The kernel's dev_valid_name(): not empty, shorter than IFNAMSIZ, not
- * "." or "..", no '/', ':' or whitespace.  We also refuse control and
- * non-ASCII bytes, quotes, backslash and '#' (names go unquoted into
- * ip -batch lines and quoted into nft rules, docs/bundle-format.md), '*'
- * and ',' (wildcard and separator to nft and dnsmasq) and '%' ("eth%d" is
- * a kernel name template): the same set as names_ifname_ok() in names.c.
- */
-const char *
-check_ifname_why(const char *s, size_t len)
-{
-	size_t i;
-
-	if (s == NULL || len == 0)
-		return "empty name";
-	if (len >= IFNAMSIZ_)
-		return "longer than 15 characters";
-	if ((len == 1 && s[0] == '.') || (len == 2 && s[0] == '.' &&
-	    s[1] == '.'))
-		return "'.' and '..' are not interface names";
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '/')
-			return "contains '/'";
-		if (c == ':')
-			return "contains ':'";
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
-		    c == '\v' || c == '\f')
-			return "contains whitespace";
-		if (c < 0x20 || c == 0x7f)
-			return "contains a control character";
-		if (c >= 0x80)
-			return "contains a non-ASCII byte";
-		if (strchr("\"'\\#%*,", c) != NULL)
-			return "contains a quote, backslash, '#', '%', '*' or "
-			    "','";
-	}
-	return NULL;
-}
 
 bool
 check_env_key_ok(const char *s, size_t len)
@@ -406,7 +345,7 @@ check_service_modes(struct check *c, const struct service *s)
 		diag_warn(c->d, &s->wan_network.loc, "wan-network-unused",
 		    "wan_network has no effect: wan_configure_network is "
 		    "disabled");
-	if (s->wan_network.s != NULL && !check_ident_ok(s->wan_network.s,
+	if (s->wan_network.s != NULL && !names_id_valid(s->wan_network.s,
 	    s->wan_network.len))
 		diag_err(c->d, &s->wan_network.loc, "invalid-network-name",
 		    "wan_network '%s' is not a valid client network name "
@@ -446,8 +385,8 @@ check_service_ifs(struct check *c, const struct service *s)
 		if (ai->name.s == NULL) {
 			diag_err(c->d, &ai->loc, "missing-field",
 			    "access interface has no name");
-		} else if ((why = check_ifname_why(ai->name.s,
-		    ai->name.len)) != NULL) {
+		} else if ((why = names_ifname_why(ai->name.s,
+		    ai->name.len, NAMES_IF_ARTIFACT)) != NULL) {
 			diag_err(c->d, &ai->name.loc, "invalid-ifname",
 			    "access interface name '%s' is not a valid "
 			    "interface name: %s", check_qs(c, &ai->name), why);
@@ -463,8 +402,8 @@ check_service_ifs(struct check *c, const struct service *s)
 			diag_err(c->d, &ai->loc, "missing-field",
 			    "access interface has no label (its name inside "
 			    "the container)");
-		} else if ((why = check_ifname_why(ai->label.s,
-		    ai->label.len)) != NULL) {
+		} else if ((why = names_ifname_why(ai->label.s,
+		    ai->label.len, NAMES_IF_ARTIFACT)) != NULL) {
 			diag_err(c->d, &ai->label.loc, "invalid-label",
 			    "label '%s' is not a valid interface name: %s",
 			    check_qs(c, &ai->label), why);
@@ -584,7 +523,7 @@ check_name(struct check *c, const struct lstr *ls, const struct loc *obj,
 		return NULL;
 	}
 	first = strmap_get(m, ls->s, ls->len);
-	if (!check_ident_ok(ls->s, ls->len)) {
+	if (!names_id_valid(ls->s, ls->len)) {
 		diag_err(c->d, &ls->loc, code, "%s '%s' must be 1-63 of A-Z "
 		    "a-z 0-9 . _ - (and not '.' or '..')", what,
 		    check_qs(c, ls));
@@ -666,7 +605,7 @@ check_net(struct check *c, struct device *dv, struct devix *x,
 	if (cn->name.s == NULL)
 		diag_err(c->d, &cn->loc, "missing-field",
 		    "client network has no name");
-	else if (!check_ident_ok(cn->name.s, cn->name.len))
+	else if (!names_id_valid(cn->name.s, cn->name.len))
 		diag_err(c->d, &cn->name.loc, "invalid-network-name",
 		    "client network name '%s' must be 1-63 of A-Z a-z 0-9 . "
 		    "_ -", check_qs(c, &cn->name));
@@ -687,7 +626,7 @@ check_net(struct check *c, struct device *dv, struct devix *x,
 			x->def = cn;
 	}
 	if (cn->bridge.s != NULL) {
-		if ((why = check_ifname_why(cn->bridge.s, cn->bridge.len)) !=
+		if ((why = names_ifname_why(cn->bridge.s, cn->bridge.len, NAMES_IF_ARTIFACT)) !=
 		    NULL)
 			diag_err(c->d, &cn->bridge.loc, "invalid-ifname",
 			    "bridge '%s' is not a valid interface name: %s",
@@ -743,7 +682,7 @@ check_device_head(struct check *c, struct device *dv, struct devix *x)
 		    "gpsd port %u is not in 1..65535", dv->gpsd_port);
 	for (i = 0; i < dv->ifaces.n; i++) {
 		p = &dv->ifaces.v[i];
-		if ((why = check_ifname_why(p->s, p->len)) != NULL)
+		if ((why = names_ifname_why(p->s, p->len, NAMES_IF_ARTIFACT)) != NULL)
 			diag_err(c->d, &p->loc, "invalid-ifname",
 			    "port '%s' is not a valid interface name: %s",
 			    check_qs(c, p), why);
@@ -798,7 +737,7 @@ check_inst_ports(struct check *c, struct device *dv, struct devix *x,
 	for (i = 0; i < s->n_ifs; i++) {
 		ai = &s->ifs[i];
 		if (ai->name.s == NULL ||
-		    check_ifname_why(ai->name.s, ai->name.len) != NULL)
+		    names_ifname_why(ai->name.s, ai->name.len, NAMES_IF_ARTIFACT) != NULL)
 			continue;	/* reported on the service */
 		if (strmap_get(&x->ports, ai->name.s, ai->name.len) == NULL) {
 			diag_err(c->d, &in->loc, "unknown-port",

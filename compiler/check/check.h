@@ -23,13 +23,6 @@ int	check_fleet(struct fleet *f, struct diag_ctx *d);
  * Name rules, shared with whoever needs them (emitters, mapper).  Each
  * takes the string with its length (the input may hold NUL bytes).
  */
-/* Service names, device and instance ids: [A-Za-z0-9._-]{1,63}, not "."
- * or "..". */
-bool	check_ident_ok(const char *s, size_t len);
-/* A Linux interface name usable in our bundles (kernel dev_valid_name()
- * plus printable ASCII without quotes, backslash, '#', '%', '*', ',').
- * NULL when valid, else a static reason. */
-const char *check_ifname_why(const char *s, size_t len);
 /* A POSIX shell variable name: [A-Za-z_][A-Za-z0-9_]*. */
 bool	check_env_key_ok(const char *s, size_t len);
 /* amd64 | armhf | arm64 */

@@ -19,6 +19,7 @@
 #include "answer.h"
 #include "check.h"
 #include "cli.h"
+#include "names.h"
 #include "fsutil.h"
 #include "front.h"
 #include "ledger.h"
@@ -76,7 +77,7 @@ cli_open_ledger(const char *verb, const char *path)
 bool
 cli_id_ok(const char *verb, const char *what, const char *s)
 {
-	if (s != NULL && check_ident_ok(s, strlen(s)))
+	if (s != NULL && names_id_valid(s, strlen(s)))
 		return true;
 	fprintf(stderr, "edgenetc %s: %s '%s' must be 1-63 of "
 	    "A-Z a-z 0-9 . _ -\n", verb, what, s != NULL ? s : "");

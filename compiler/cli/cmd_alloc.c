@@ -31,6 +31,7 @@
 #include "fsutil.h"
 #include "front.h"
 #include "ledger.h"
+#include "names.h"
 #include "strmap.h"
 #include "xalloc.h"
 
@@ -373,7 +374,7 @@ breq_set(struct batch *b, struct breq *rq, const char *key, size_t klen,
 			goto dup;
 		if (i == 2 && val == NULL && obj != NULL && json_is_null(obj))
 			return 0;	/* "service": null */
-		if (val == NULL || !check_ident_ok(val, vlen)) {
+		if (val == NULL || !names_id_valid(val, vlen)) {
 			batch_err(b, "\"%s\" must be a name of 1-63 of A-Z a-z "
 			    "0-9 . _ -", names[i]);
 			return 2;

@@ -54,14 +54,6 @@ void	 names_bridge(const struct inst_names *n, unsigned k,
 	    char out[EMIT_IFNAMSIZ]);
 void	 names_access(const struct inst_names *n, unsigned k,
 	    char out[EMIT_IFNAMSIZ]);
-/*
- * True when s can be written as an interface name into every artifact
- * without quoting: 1-15 bytes of printable ASCII without whitespace, quotes,
- * backslash, '#', '*', ',', '%', '/' or ':', and not "." or "..".
- */
-bool	 names_ifname_ok(const char *s);
-/* Device and instance ids: 1-63 of [A-Za-z0-9._-], not "." or "..". */
-bool	 names_id_ok(const char *s);
 /* True for a shell identifier [A-Za-z_][A-Za-z0-9_]*. */
 bool	 names_env_key_ok(const char *s);
 
@@ -76,7 +68,7 @@ const char *emit_lan_ifname(const struct service *s);
 /*
  * Checks everything the emitters will write for the instances of every
  * device in f before anything is allocated: every name is safe
- * (names_ifname_ok), host names do not collide with each other or with
+ * (names_ifname_valid, NAMES_IF_ARTIFACT), host names do not collide with each other or with
  * the device's ports and bridges, container names are unique in their
  * namespace, there are at most 16 access interfaces, env keys are shell
  * identifiers and values hold no NUL.  Returns 0, or -1 with errors in d.

@@ -35,6 +35,7 @@
 
 #include "emit_out.h"
 #include "fsutil.h"
+#include "names.h"
 #include "xalloc.h"
 
 /* Names in the temporary directory that no device id can take ('+' is
@@ -112,7 +113,7 @@ out_index_read(struct emit_out *o, struct diag_ctx *d)
 		if (eol == p || *p == '#')
 			continue;
 		id = xstrndup(p, (size_t)(eol - p));
-		if (strlen(id) != (size_t)(eol - p) || !names_id_ok(id) ||
+		if (strlen(id) != (size_t)(eol - p) || !names_id_valid(id, strlen(id)) ||
 		    strcmp(id, EMIT_OUT_INDEX) == 0) {
 			free(id);
 			return diag_err(d, NULL, "output", "%s/%s:%u: not a "

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "emit.h"
+#include "names.h"
 #include "xalloc.h"
 
 struct nameref {
@@ -48,7 +49,8 @@ static int
 names_need_safe(struct diag_ctx *d, const struct loc *l, const char *s,
     const char *what)
 {
-	if (names_ifname_ok(s))
+	if (s != NULL &&
+	    names_ifname_valid(s, strlen(s), NAMES_IF_ARTIFACT))
 		return 0;
 	return diag_err(d, l, "unsafe-name",
 	    "%s cannot be written into the bundle: interface names are 1-15 "
@@ -159,7 +161,7 @@ names_check_device(const struct device *dev, struct diag_ctx *d)
 
 		if (s == NULL)
 			continue;
-		if (!names_id_ok(in->id.s)) {
+		if (in->id.s == NULL || !names_id_valid(in->id.s, in->id.len)) {
 			rc = diag_err(d, &in->id.loc, "unsafe-name",
 			    "instance id cannot name a namespace or a "
 			    "directory: ids are 1-63 characters of "
@@ -207,7 +209,8 @@ emit_fleet_validate(const struct fleet *f, struct diag_ctx *d)
 	for (i = 0; i < f->n_devs; i++) {
 		const struct device *dev = f->devs[i];
 
-		if (!names_id_ok(dev->id.s)) {
+		if (dev->id.s == NULL ||
+		    !names_id_valid(dev->id.s, dev->id.len)) {
 			rc = diag_err(d, &dev->id.loc, "unsafe-name",
 			    "device id cannot be a bundle directory: ids are "
 			    "1-63 characters of [A-Za-z0-9._-], not '.' or "

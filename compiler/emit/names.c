@@ -59,43 +59,6 @@ names_access(const struct inst_names *n, unsigned k, char out[EMIT_IFNAMSIZ])
 }
 
 /* 1..max bytes of [A-Za-z0-9] and extra, not "." or "..". */
-static bool
-names_chars_ok(const char *s, size_t max, const char *extra)
-{
-	size_t i, n;
-
-	if (s == NULL)
-		return false;
-	n = strlen(s);
-	if (n == 0 || n > max || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
-		return false;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || strchr(extra, c) != NULL))
-			return false;
-	}
-	return true;
-}
-
-bool
-names_ifname_ok(const char *s)
-{
-	/* Printable ASCII that means nothing to ip -batch (quotes, '#',
-	 * backslash), nft strings ('"', '\\', '*' is a wildcard), dnsmasq
-	 * (',' separates a list, '*' is a wildcard) or the kernel ('/',
-	 * ':', and '%' which makes "eth%d" a template for a new name). */
-	return names_chars_ok(s, EMIT_IFNAMSIZ - 1,
-	    "!$&()+-.;<=>?@[]^_`{|}~");
-}
-
-bool
-names_id_ok(const char *s)
-{
-	return names_chars_ok(s, 63, "._-");
-}
-
 bool
 names_env_key_ok(const char *s)
 {

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "check.h"
+#include "names.h"
 #include "model.h"
 #include "xalloc.h"
 
@@ -681,7 +682,7 @@ test_ident_rules(void **state)
 
 	for (i = 0; i < ARRAY_SIZE(ident_cases); i++) {
 		print_message("case %zu\n", i);
-		assert_int_equal(check_ident_ok(ident_cases[i].s,
+		assert_int_equal(names_id_valid(ident_cases[i].s,
 		    ident_cases[i].len), ident_cases[i].ok);
 	}
 }
@@ -728,8 +729,8 @@ test_ifname_rules(void **state)
 
 	for (i = 0; i < ARRAY_SIZE(ifname_cases); i++) {
 		print_message("case %zu\n", i);
-		assert_int_equal(check_ifname_why(ifname_cases[i].s,
-		    ifname_cases[i].len) == NULL, ifname_cases[i].ok);
+		assert_int_equal(names_ifname_why(ifname_cases[i].s,
+		    ifname_cases[i].len, NAMES_IF_ARTIFACT) == NULL, ifname_cases[i].ok);
 	}
 }
 

@@ -16,6 +16,7 @@
 #include "alloc.h"
 #include "answer.h"
 #include "emit.h"
+#include "names.h"
 #include "model.h"
 #include "xalloc.h"
 
@@ -217,14 +218,15 @@ test_names_ok(void **state)
 	size_t i;
 
 	for (i = 0; good[i] != NULL; i++)
-		assert_true(names_ifname_ok(good[i]));
+		assert_true(names_ifname_valid(good[i], strlen(good[i]), NAMES_IF_ARTIFACT));
 	for (i = 0; bad[i] != NULL; i++)
-		assert_false(names_ifname_ok(bad[i]));
-	assert_true(names_id_ok("bus-0042"));
-	assert_true(names_id_ok("a.b_c"));
-	assert_false(names_id_ok(".."));
-	assert_false(names_id_ok("a/b"));
-	assert_false(names_id_ok("a b"));
+		assert_false(names_ifname_valid(bad[i], strlen(bad[i]),
+		    NAMES_IF_ARTIFACT));
+	assert_true(names_id_valid("bus-0042", 8));
+	assert_true(names_id_valid("a.b_c", 5));
+	assert_false(names_id_valid("..", 2));
+	assert_false(names_id_valid("a/b", 3));
+	assert_false(names_id_valid("a b", 3));
 	assert_true(names_env_key_ok("_A1"));
 	assert_false(names_env_key_ok("1A"));
 	assert_false(names_env_key_ok("A-B"));

@@ -738,6 +738,9 @@ inverse_nl_add(struct step *s)
 	case RT_OP_ROUTE:
 		op.kind = RT_OP_ROUTEDEL;
 		break;
+	case RT_OP_ALIAS:
+		op.alias[0] = '\0';	/* ours only on links we make */
+		break;
 	default:
 		return 0;
 	}
@@ -817,6 +820,9 @@ fwd_nl(struct plan *p, struct step *s)
 			break;
 		case RT_OP_ROUTE:
 			op.kind = RT_OP_ROUTEDEL;
+			break;
+		case RT_OP_ALIAS:
+			op.alias[0] = '\0';
 			break;
 		case RT_OP_SYSCTL:
 			/* Back to the kernel's default: forwarding off, an

@@ -25,6 +25,7 @@
 #include "nft.h"
 #include "report.h"
 #include "state.h"
+#include "suggest.h"
 
 /* Exit statuses (--help, README) */
 #define EXIT_DRIFT	1	/* --check found drift */
@@ -114,52 +115,28 @@ help(void)
 	    "when an apply fails), 3 usage error.\n", stdout);
 }
 
-/* Levenshtein distance of a (n bytes) and b, capped at 9. */
-static size_t
-distance(const char *a, size_t n, const char *b)
-{
-	size_t m = strlen(b), i, j, d[32], prev, t;
-
-	if (n > 30 || m > 30)
-		return 9;
-	for (j = 0; j <= m; j++)
-		d[j] = j;
-	for (i = 1; i <= n; i++) {
-		prev = d[0];
-		d[0] = i;
-		for (j = 1; j <= m; j++) {
-			t = d[j];
-			d[j] = a[i - 1] == b[j - 1] ? prev : 1 + (prev <
-			    d[j] ? (prev < d[j - 1] ? prev : d[j - 1]) :
-			    (d[j] < d[j - 1] ? d[j] : d[j - 1]));
-			prev = t;
-		}
-	}
-	return d[m] > 9 ? 9 : d[m];
-}
-
 /* An unknown option: one line, and the closest known one as a hint. */
 static int
 bad_option(const char *arg, size_t n)
 {
-	size_t i, best = NOPTS, d, bd = 3;
+	const char *names[NOPTS], *pick;
+	char word[64];
+	size_t i;
 
 	fprintf(stderr, "edgenet-apply: unknown option '%.*s'\n", (int)n,
 	    arg);
-	for (i = 0; i < NOPTS; i++) {
-		d = distance(arg + 2, n - 2, opts[i].name);
-		/* a prefix (getopt would have taken it) or a typo */
-		if (n > 3 && d > 2 && strncmp(opts[i].name, arg + 2,
-		    n - 2) == 0)
-			d = 2;
-		if (d < bd) {
-			bd = d;
-			best = i;
-		}
-	}
-	if (best < NOPTS)
+	rt_strf(word, sizeof(word), "%.*s", (int)(n - 2), arg + 2);
+	for (i = 0; i < NOPTS; i++)
+		names[i] = opts[i].name;
+	/* a typo, else the option a prefix abbreviates (getopt would
+	 * have taken it) */
+	if ((pick = suggest_nearest(word, names, NOPTS)) == NULL)
+		for (i = 0; i < NOPTS && pick == NULL; i++)
+			if (n > 3 && strncmp(names[i], word, n - 2) == 0)
+				pick = names[i];
+	if (pick != NULL)
 		fprintf(stderr, "edgenet-apply: did you mean '--%s'? (see "
-		    "--help)\n", opts[best].name);
+		    "--help)\n", pick);
 	else
 		fputs("edgenet-apply: see --help\n", stderr);
 	return EXIT_USAGE;

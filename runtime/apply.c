@@ -27,6 +27,7 @@
 #include "journal.h"
 #include "live.h"
 #include "nft.h"
+#include "report.h"
 #include "rtplan.h"
 
 struct lname {
@@ -738,6 +739,9 @@ inverse_nl_add(struct step *s)
 	case RT_OP_ROUTE:
 		op.kind = RT_OP_ROUTEDEL;
 		break;
+	case RT_OP_ALIAS:
+		op.alias[0] = '\0';	/* ours only on links we make */
+		break;
 	default:
 		return 0;
 	}
@@ -817,6 +821,9 @@ fwd_nl(struct plan *p, struct step *s)
 			break;
 		case RT_OP_ROUTE:
 			op.kind = RT_OP_ROUTEDEL;
+			break;
+		case RT_OP_ALIAS:
+			op.alias[0] = '\0';
 			break;
 		case RT_OP_SYSCTL:
 			/* Back to the kernel's default: forwarding off, an
@@ -968,15 +975,46 @@ undo_step(struct plan *p, struct rt_undo *u, struct step *s)
 	}
 }
 
+static const char *const step_verb[] = { "keep", "add", "remove", "change",
+    "restart" };
+
+static const char *
+step_object(const struct step *s)
+{
+	const char *k = strchr(s->o->key, '\t');
+
+	return k != NULL ? k + 1 : s->o->key;
+}
+
 static void
 step_describe(const struct step *s, char *buf, size_t len)
 {
-	static const char *const verb[] = { "keep", "add", "remove", "change",
-	    "restart" };
-	const char *k = strchr(s->o->key, '\t');
+	rt_strf(buf, len, "%s %s: %s", step_verb[s->kind], ns_name(s->o->ns),
+	    step_object(s));
+}
 
-	rt_strf(buf, len, "%s %s: %s", verb[s->kind], ns_name(s->o->ns),
-	    k != NULL ? k + 1 : s->o->key);
+/* The rules an nft step adds and removes, from the live table. */
+static int
+print_rule(const struct rt_nft_delta *x, void *arg)
+{
+	if (x->rule != 0)
+		rt_report_rule(arg, x->rule > 0, x->object + 6, x->rule > 0 ?
+		    x->expected : x->found);
+	return 0;
+}
+
+static void
+print_step(struct plan *p, const struct step *s)
+{
+	struct rt_ns *ns = rt_ctx_ns(p->c, s->o->ns);
+	char err[RT_ERRLEN];
+
+	rt_report_step(p->c->report, step_verb[s->kind], s->o->ns,
+	    step_object(s));
+	if (s->o->type == RT_OBJ_NFT && ns != NULL && ns->fd != -1)
+		rt_nft_diff_each(s->kind == RT_DEL ? NULL : s->nft, ns->fd,
+		    RT_NFT_DIFF_RULES, print_rule, p->c->report, err,
+		    sizeof(err));
 }
 
 static int
@@ -1147,6 +1185,8 @@ rt_apply(struct rt_ctx *c, const struct rt_bundle *old,
 	if (mark_absent(&p, dev) == -1 || plan_states(&p) == -1 ||
 	    plan_steps(&p) == -1 || preflight(&p) == -1)
 		goto out;
+	if (flags & RT_APPLY_PRINT)
+		rt_report_begin(c->report, new->id, "steps");
 	for (i = 0; i < p.nsteps; i++) {
 		struct step *s = &p.steps[i];
 
@@ -1155,11 +1195,11 @@ rt_apply(struct rt_ctx *c, const struct rt_bundle *old,
 			perr(&p, "out of memory");
 			goto out;
 		}
-		if (flags & RT_APPLY_PRINT) {
-			step_describe(s, what, sizeof(what));
-			printf("%s\n", what);
-		}
+		if (flags & RT_APPLY_PRINT)
+			print_step(&p, s);
 	}
+	if (flags & RT_APPLY_PRINT)
+		rt_report_end(c->report);
 	if (flags & RT_APPLY_DRYRUN) {
 		r = 0;
 		goto out;

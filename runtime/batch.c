@@ -35,23 +35,41 @@ tok_ifname(const struct tok *t, char *dst, const char *what, char *err,
 	return 0;
 }
 
+/*
+ * Splits at single spaces.  A token that starts with '"' runs to the next
+ * '"' (spaces included) and must end the line: the alias of `link set`,
+ * which holds no quote, backslash or '#' (ip -batch reads '#' as a
+ * comment even between quotes).
+ */
 static int
 tok_split(const char *line, size_t len, struct tok *t, char *err,
     size_t errlen)
 {
 	size_t i, start = 0;
-	int n = 0;
+	int n = 0, q = 0;
 
 	for (i = 0; i <= len; i++) {
-		if (i < len && line[i] != ' ') {
-			unsigned char c = (unsigned char)line[i];
-
-			if (c < 0x21 || c >= 0x7f)
-				return rt_errf(err, errlen,
-				    "column %zu: control, tab or non-ASCII byte",
-				    i + 1);
+		if (i == start && i < len && line[i] == '"')
+			q = 1;
+		else if (q && i < len && line[i] == '"') {
+			if (i + 1 != len)
+				return rt_errf(err, errlen, "column %zu: a quoted "
+				    "string ends the line", i + 2);
+			q = 0;
 			continue;
 		}
+		if (i < len && (line[i] != ' ' || q)) {
+			unsigned char c = (unsigned char)line[i];
+
+			if (c < (q ? 0x20 : 0x21) || c >= 0x7f || (q &&
+			    (c == '\\' || c == '#' || c == '\'')))
+				return rt_errf(err, errlen,
+				    "column %zu: control, tab, non-ASCII byte%s",
+				    i + 1, q ? ", quote, backslash or '#'" : "");
+			continue;
+		}
+		if (q)
+			return rt_errf(err, errlen, "unterminated string");
 		if (i == start)
 			return rt_errf(err, errlen,
 			    "column %zu: empty token (tokens are separated by "
@@ -170,6 +188,17 @@ parse_link(struct tok *t, int n, struct rt_op *op, int internal, char *err,
 			op->kind = RT_OP_NOMASTER;
 			return 0;
 		}
+	}
+	if (n == 6 && tok_is(&t[1], "set") && tok_is(&t[2], "dev") &&
+	    tok_is(&t[4], "alias") && t[5].s[0] == '"') {
+		/* "edgenet ID ROLE": one space between words */
+		if (t[5].n < (internal ? 2 : 3) || t[5].n > RT_ALIASLEN + 1 ||
+		    t[5].s[1] == ' ' || t[5].s[t[5].n - 2] == ' ' ||
+		    memmem(t[5].s, t[5].n, "  ", 2) != NULL)
+			return rt_errf(err, errlen, "invalid alias");
+		op->kind = RT_OP_ALIAS;
+		memcpy(op->alias, t[5].s + 1, t[5].n - 2);
+		return tok_ifname(&t[3], op->dev, "link", err, errlen);
 	}
 	if (n == 6 && tok_is(&t[1], "set") && tok_is(&t[2], "dev") &&
 	    tok_is(&t[4], "master")) {
@@ -324,6 +353,9 @@ rt_op_format(const struct rt_op *op, char *buf, size_t len)
 		break;
 	case RT_OP_MASTER:
 		CAT("link set dev ", op->dev, " master ", op->arg);
+		break;
+	case RT_OP_ALIAS:
+		CAT("link set dev ", op->dev, " alias \"", op->alias, "\"");
 		break;
 	case RT_OP_UP:
 	case RT_OP_DOWN:

@@ -14,6 +14,7 @@ enum rt_op_kind {
 	RT_OP_VETH,	/* link add name DEV type veth peer name ARG netns NS */
 	RT_OP_BRIDGE,	/* link add name DEV type bridge */
 	RT_OP_MASTER,	/* link set dev DEV master ARG */
+	RT_OP_ALIAS,	/* link set dev DEV alias "ALIAS" (IFLA_IFALIAS) */
 	RT_OP_UP,	/* link set dev DEV up */
 	RT_OP_ADDR,	/* address add DST dev DEV [nodad] */
 	RT_OP_ROUTE,	/* route add DST|default via VIA dev DEV [onlink] */
@@ -31,11 +32,14 @@ enum rt_op_kind {
 #define RT_OPF_ONLINK	0x02
 #define RT_OPF_DEFAULT	0x04	/* route: DST is the default route */
 
+#define RT_ALIASLEN	96	/* an alias: 1..95 characters + NUL */
+
 struct rt_op {
 	enum rt_op_kind	kind;
 	unsigned	flags;
 	char		dev[RT_IFNAMSIZ];
 	char		arg[RT_IFNAMSIZ];	/* veth peer, master */
+	char		alias[RT_ALIASLEN];	/* "" clears (internal) */
 	char		ns[RT_IDLEN];		/* veth peer's namespace */
 	char		key[40];		/* sysctl key */
 	char		val[12];		/* sysctl value */
@@ -53,7 +57,7 @@ int	rt_batch_parse_line(const char *line, size_t len, int flags,
 	    struct rt_op *op, char *err, size_t errlen);
 /* Canonical text of op (the syntax it was parsed from); -1 if too long. */
 int	rt_op_format(const struct rt_op *op, char *buf, size_t len);
-/* Whether op may change kernel state that rt_op_format describes. */
+/* Whether op creates a link. */
 int	rt_op_is_link_create(const struct rt_op *op);
 
 #endif

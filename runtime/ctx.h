@@ -30,6 +30,7 @@ struct rt_ctx {
 	struct rt_stats	 stats;
 	int		 dryrun;
 	int		 quiet;
+	struct rt_report *report;	/* --check, --dry-run output */
 	long		 step;		/* steps started in this run */
 	long		 fail_step;	/* EDGENET_FAIL_STEP */
 	long		 kill_step;	/* EDGENET_KILL_STEP */

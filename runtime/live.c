@@ -133,6 +133,11 @@ rt_live_nl(struct rt_live *l, const struct rt_obj *o, char *why,
 		rt_strf(why, len, "master is %s", m != NULL ? m->name :
 		    "none");
 		return 0;
+	case RT_OP_ALIAS:
+		if (strcmp(d->alias, op->alias) == 0)
+			return 1;
+		rt_strf(why, len, "alias is '%s'", d->alias);
+		return 0;
 	case RT_OP_UP:
 		if (d->flags & IFF_UP)
 			return 1;

@@ -1,5 +1,6 @@
 /*
- * main.c - edgenet-apply: apply one device bundle atomically (SPEC 6).
+ * main.c - edgenet-apply: apply one device bundle atomically
+ * (docs/bundle-format.md).  `edgenet-apply --help` lists every option.
  *
  *   edgenet-apply [options] BUNDLE_DIR       apply
  *   edgenet-apply [options] --check BUNDLE_DIR
@@ -9,7 +10,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,22 +23,123 @@
 #include "journal.h"
 #include "names.h"
 #include "nft.h"
+#include "report.h"
 #include "state.h"
+#include "suggest.h"
+
+/* Exit statuses (--help, README) */
+#define EXIT_DRIFT	1	/* --check found drift */
+#define EXIT_FAILED	2	/* the operation failed */
+#define EXIT_USAGE	3	/* bad options or arguments */
 
 enum mode {
 	M_APPLY, M_CHECK, M_DRYRUN, M_ROLLBACK, M_RECOVER, M_CONFIRM_OK,
-	M_WATCH, M_HOOK
+	M_WATCH, M_HOOK,
+	/* options that are not modes */
+	O_STATE, O_NETNS, O_CONFIRM, O_FORMAT, O_STATS, O_REPAIR, O_QUIET,
+	O_HELP, O_VERSION
 };
+
+static const struct opt {
+	const char	*name;
+	const char	*arg;	/* NULL: takes no value */
+	enum mode	 id;
+	const char	*help;
+} opts[] = {
+	{ "check", NULL, M_CHECK, "compare the live state with BUNDLE_DIR, "
+	    "change nothing" },
+	{ "dry-run", NULL, M_DRYRUN, "print the steps an apply of BUNDLE_DIR "
+	    "would take\n(nft steps: the rules added and removed), change "
+	    "nothing" },
+	{ "repair", NULL, O_REPAIR, "re-apply checking every live object\n"
+	    "(default: trust the record of the bundle applied)" },
+	{ "confirm", "SECONDS", O_CONFIRM, "revert unless --confirm-ok comes "
+	    "within SECONDS\n(1..86400; default: no confirmation)" },
+	{ "confirm-ok", NULL, M_CONFIRM_OK, "keep the bundle applied with "
+	    "--confirm" },
+	{ "rollback", NULL, M_ROLLBACK, "apply the previous bundle again" },
+	{ "recover", NULL, M_RECOVER, "finish or undo an interrupted apply "
+	    "(run at boot)" },
+	{ "format", "text|json", O_FORMAT, "output of --check and --dry-run "
+	    "(default: text)" },
+	{ "state-dir", "DIR", O_STATE, "journal, applied bundles, instance "
+	    "files\n(default: /var/lib/edgenet)" },
+	{ "netns-dir", "DIR", O_NETNS, "container namespaces, DIR/ID "
+	    "(default: /run/netns)" },
+	{ "stats", NULL, O_STATS, "print what the run sent and started, on "
+	    "stderr\n(default: off)" },
+	{ "quiet", NULL, O_QUIET, "no \"no drift\" message (default: off)" },
+	{ "help", NULL, O_HELP, "this text (also -h)" },
+	{ "version", NULL, O_VERSION, "the version" },
+	{ "confirm-watch", NULL, M_WATCH, "(internal) the process that "
+	    "reverts a --confirm\nin time" },
+	{ "dhcp-hook", "ACTION", M_HOOK, "(internal) busybox udhcpc's "
+	    "script, run in the container" },
+};
+#define NOPTS	(sizeof(opts) / sizeof(opts[0]))
 
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: edgenet-apply [--state-dir DIR] [--netns-dir DIR] "
-	    "[--stats] [--quiet]\n"
-	    "           [--check | --dry-run | [--repair] [--confirm SECONDS]] "
-	    "BUNDLE_DIR\n"
-	    "       edgenet-apply [--state-dir DIR] [--netns-dir DIR] "
-	    "--rollback | --recover | --confirm-ok\n");
+	fputs("usage: edgenet-apply [OPTION...] [--check | --dry-run | "
+	    "--repair |\n"
+	    "                     --confirm SECONDS] BUNDLE_DIR\n"
+	    "       edgenet-apply [OPTION...] --rollback | --recover | "
+	    "--confirm-ok\n", f);
+}
+
+static void
+help(void)
+{
+	const char *p;
+	size_t i;
+	char name[40];
+
+	usage(stdout);
+	fputs("\nApplies one device bundle atomically, undoing every step when "
+	    "one fails.\n\n", stdout);
+	for (i = 0; i < NOPTS; i++) {
+		rt_strf(name, sizeof(name), "--%s%s%s", opts[i].name,
+		    opts[i].arg ? " " : "", opts[i].arg ? opts[i].arg : "");
+		printf("  %-22s", name);
+		/* continuation lines under the first */
+		for (p = opts[i].help; *p != '\0'; p++)
+			if (*p == '\n')
+				printf("\n%24s", "");
+			else
+				putchar(*p);
+		putchar('\n');
+	}
+	fputs("\nExit status: 0 done (--check: no drift), 1 --check found "
+	    "drift, 2 the operation\nfailed (the device is left as it was "
+	    "when an apply fails), 3 usage error.\n", stdout);
+}
+
+/* An unknown option: one line, and the closest known one as a hint. */
+static int
+bad_option(const char *arg, size_t n)
+{
+	const char *names[NOPTS], *pick;
+	char word[64];
+	size_t i;
+
+	fprintf(stderr, "edgenet-apply: unknown option '%.*s'\n", (int)n,
+	    arg);
+	rt_strf(word, sizeof(word), "%.*s", (int)(n - 2), arg + 2);
+	for (i = 0; i < NOPTS; i++)
+		names[i] = opts[i].name;
+	/* a typo, else the option a prefix abbreviates (getopt would
+	 * have taken it) */
+	if ((pick = suggest_nearest(word, names, NOPTS)) == NULL)
+		for (i = 0; i < NOPTS && pick == NULL; i++)
+			if (n > 3 && strncmp(names[i], word, n - 2) == 0)
+				pick = names[i];
+	if (pick != NULL)
+		fprintf(stderr, "edgenet-apply: did you mean '--%s'? (see "
+		    "--help)\n", pick);
+	else
+		fputs("edgenet-apply: see --help\n", stderr);
+	return EXIT_USAGE;
 }
 
 static void
@@ -56,7 +157,7 @@ fail(struct rt_ctx *c, const char *what)
 {
 	fprintf(stderr, "edgenet-apply: %s%s%s\n", what, *what ? ": " : "",
 	    c->err);
-	return 1;
+	return EXIT_FAILED;
 }
 
 /* Starts the detached process that reverts a --confirm in time. */
@@ -169,23 +270,23 @@ cmd_hook(struct rt_ctx *c, const char *action)
 
 	if (ifn == NULL || !names_ifname_valid(ifn, strlen(ifn),
 	    NAMES_IF_KERNEL))
-		return 1;
+		return EXIT_FAILED;
 	if ((nl = rt_ctx_nl(c, RT_DEVNS)) == NULL)
 		return fail(c, "dhcp hook");
 	if (strcmp(action, "deconfig") == 0)
-		return rt_nl_addr_flush(nl, ifn, c->err, sizeof(c->err)) ? 1 :
-		    0;
+		return rt_nl_addr_flush(nl, ifn, c->err, sizeof(c->err)) ?
+		    EXIT_FAILED : 0;
 	if (strcmp(action, "bound") != 0 && strcmp(action, "renew") != 0)
 		return 0;
 	if (ip == NULL || mask == NULL)
-		return 1;
+		return EXIT_FAILED;
 	rt_nl_addr_flush(nl, ifn, c->err, sizeof(c->err));
 	memset(&op, 0, sizeof(op));
 	op.kind = RT_OP_ADDR;
 	snprintf(op.dev, sizeof(op.dev), "%s", ifn);
 	if (rt_strf(buf, sizeof(buf), "%s/%s", ip, mask) == -1 ||
 	    rt_pfx_parse(buf, strlen(buf), 1, 0, &op.dst) == -1)
-		return 1;
+		return EXIT_FAILED;
 	if (rt_nl_exec(nl, &op, -1, c->err, sizeof(c->err)) == -1 &&
 	    errno != EEXIST)
 		r = fail(c, "dhcp hook");
@@ -211,7 +312,7 @@ cmd_apply(struct rt_ctx *c, enum mode m, const char *dir, long confirm,
 	struct rt_bundle old, new;
 	struct rt_confirm k;
 	char err[RT_ERRLEN], previous[65];
-	int r = 1, flags = 0;
+	int r = EXIT_FAILED, flags = 0;
 
 	memset(&old, 0, sizeof(old));
 	memset(&rec, 0, sizeof(rec));
@@ -219,12 +320,12 @@ cmd_apply(struct rt_ctx *c, enum mode m, const char *dir, long confirm,
 		fprintf(stderr, "edgenet-apply: %s: bundle refused: %s\n", dir,
 		    err);
 		rt_bundle_free(&new);
-		return 1;
+		return EXIT_FAILED;
 	}
 	if (m == M_CHECK) {
 		if ((r = rt_check(c, &new)) == -1)
-			r = fail(c, "check") + 1;
-		else if (r == 0 && !c->quiet)
+			r = fail(c, "check");
+		else if (r == 0 && !c->quiet && !c->report->json)
 			fprintf(stderr, "edgenet-apply: no drift\n");
 		goto out;
 	}
@@ -282,7 +383,7 @@ cmd_rollback(struct rt_ctx *c)
 {
 	struct rt_applied rec;
 	struct rt_bundle old, new;
-	int r = 1;
+	int r = EXIT_FAILED;
 
 	memset(&old, 0, sizeof(old));
 	memset(&new, 0, sizeof(new));
@@ -386,94 +487,131 @@ cmd_recover(struct rt_ctx *c)
 	return 0;
 }
 
+/* The option named by arg ("--NAME" or "--NAME=VALUE"), exactly. */
+static const struct opt *
+opt_find(const char *arg, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < NOPTS; i++)
+		if (strlen(opts[i].name) == n - 2 &&
+		    memcmp(opts[i].name, arg + 2, n - 2) == 0)
+			return &opts[i];
+	return NULL;
+}
+
 int
 main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "state-dir", required_argument, NULL, 's' },
-		{ "netns-dir", required_argument, NULL, 'n' },
-		{ "check", no_argument, NULL, 'c' },
-		{ "dry-run", no_argument, NULL, 'd' },
-		{ "rollback", no_argument, NULL, 'r' },
-		{ "recover", no_argument, NULL, 'R' },
-		{ "confirm", required_argument, NULL, 'C' },
-		{ "confirm-ok", no_argument, NULL, 'O' },
-		{ "confirm-watch", no_argument, NULL, 'W' },
-		{ "dhcp-hook", required_argument, NULL, 'H' },
-		{ "stats", no_argument, NULL, 'S' },
-		{ "repair", no_argument, NULL, 'P' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const char *state = "/var/lib/edgenet", *netns = "/run/netns";
-	const char *hook = NULL;
+	const char *hook = NULL, *dir = NULL, *val, *eq;
+	const struct opt *o;
+	struct rt_report report = { 0 };
 	enum mode m = M_APPLY;
 	struct rt_ctx c;
 	long confirm = 0;
-	int ch, r, lock = -1, stats = 0, quiet = 0, nmodes = 0, repair = 0;
+	int i, r, lock = -1, stats = 0, quiet = 0, nmodes = 0, repair = 0;
+	int nargs = 0, dashes = 0;
 	char *end;
+	size_t n;
 
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 's':
-			state = optarg;
+	/* By hand, not getopt_long: it takes any unambiguous prefix of an
+	 * option, which would stop a new option from being added safely. */
+	for (i = 1; i < argc; i++) {
+		if (dashes || argv[i][0] != '-' || argv[i][1] == '\0') {
+			dir = argv[i];
+			nargs++;
+			continue;
+		}
+		if (strcmp(argv[i], "--") == 0) {
+			dashes = 1;
+			continue;
+		}
+		if (strcmp(argv[i], "-h") == 0) {
+			help();
+			return 0;
+		}
+		n = (eq = strchr(argv[i], '=')) != NULL ?
+		    (size_t)(eq - argv[i]) : strlen(argv[i]);
+		if (argv[i][1] != '-' || (o = opt_find(argv[i], n)) == NULL)
+			return bad_option(argv[i], n);
+		val = NULL;
+		if (o->arg != NULL) {
+			if (eq != NULL)
+				val = eq + 1;
+			else if (i + 1 < argc)
+				val = argv[++i];
+			else {
+				fprintf(stderr, "edgenet-apply: --%s needs %s\n",
+				    o->name, o->arg);
+				return EXIT_USAGE;
+			}
+		} else if (eq != NULL) {
+			fprintf(stderr, "edgenet-apply: --%s takes no value\n",
+			    o->name);
+			return EXIT_USAGE;
+		}
+		switch (o->id) {
+		case O_STATE:
+			state = val;
 			break;
-		case 'n':
-			netns = optarg;
+		case O_NETNS:
+			netns = val;
 			break;
-		case 'c': m = M_CHECK; nmodes++; break;
-		case 'd': m = M_DRYRUN; nmodes++; break;
-		case 'r': m = M_ROLLBACK; nmodes++; break;
-		case 'R': m = M_RECOVER; nmodes++; break;
-		case 'O': m = M_CONFIRM_OK; nmodes++; break;
-		case 'W': m = M_WATCH; nmodes++; break;
-		case 'H':
-			m = M_HOOK;
-			hook = optarg;
-			nmodes++;
-			break;
-		case 'C':
-			confirm = strtol(optarg, &end, 10);
+		case O_CONFIRM:
+			confirm = strtol(val, &end, 10);
 			if (*end != '\0' || confirm < 1 || confirm > 86400) {
 				fprintf(stderr, "edgenet-apply: --confirm takes "
 				    "1..86400 seconds\n");
-				return 2;
+				return EXIT_USAGE;
 			}
 			break;
-		case 'S':
+		case O_FORMAT:
+			if (strcmp(val, "json") != 0 &&
+			    strcmp(val, "text") != 0) {
+				fprintf(stderr, "edgenet-apply: --format takes "
+				    "text or json\n");
+				return EXIT_USAGE;
+			}
+			report.json = val[0] == 'j';
+			break;
+		case O_STATS:
 			stats = 1;
 			break;
-		case 'P':
+		case O_REPAIR:
 			repair = 1;
 			break;
-		case 'q':
+		case O_QUIET:
 			quiet = 1;
 			break;
-		case 'h':
-			usage(stdout);
+		case O_HELP:
+			help();
 			return 0;
-		case 'V':
+		case O_VERSION:
 			printf("edgenet-apply %s\n", EDGENETC_VERSION);
 			return 0;
+		case M_HOOK:
+			hook = val;
+			/* FALLTHROUGH */
 		default:
-			usage(stderr);
-			return 2;
+			m = o->id;
+			nmodes++;
 		}
 	}
-	if (m == M_HOOK && optind + 1 == argc)
-		optind++;	/* udhcpc passes the action again */
+	if (m == M_HOOK && nargs == 1)
+		nargs = 0;	/* udhcpc passes the action again */
 	if (nmodes > 1 || ((confirm > 0 || repair) && m != M_APPLY) ||
-	    ((m == M_APPLY || m == M_CHECK || m == M_DRYRUN) ?
-	    optind + 1 != argc : optind != argc)) {
+	    (report.json && m != M_CHECK && m != M_DRYRUN) ||
+	    nargs != (m == M_APPLY || m == M_CHECK || m == M_DRYRUN)) {
 		usage(stderr);
-		return 2;
+		fputs("edgenet-apply: see --help\n", stderr);
+		return EXIT_USAGE;
 	}
 	signal(SIGPIPE, SIG_IGN);
 	if (rt_ctx_init(&c, state, netns) == -1)
 		return fail(&c, "");
 	c.quiet = quiet;
+	c.report = &report;
 	if (m == M_HOOK) {
 		r = cmd_hook(&c, hook);
 		rt_ctx_fini(&c);
@@ -487,7 +625,7 @@ main(int argc, char **argv)
 	case M_APPLY:
 	case M_CHECK:
 	case M_DRYRUN:
-		r = cmd_apply(&c, m, argv[optind], confirm,
+		r = cmd_apply(&c, m, dir, confirm,
 		    repair ? RT_APPLY_REPAIR : 0);
 		break;
 	case M_ROLLBACK:
@@ -503,7 +641,7 @@ main(int argc, char **argv)
 			r = rt_confirm_clear(&c) == -1 ? fail(&c, "") : 0;
 		else if (r == 0) {
 			fprintf(stderr, "edgenet-apply: nothing to confirm\n");
-			r = 1;
+			r = EXIT_FAILED;
 		} else
 			r = fail(&c, "");
 		break;
@@ -512,7 +650,7 @@ main(int argc, char **argv)
 		r = cmd_watch(&c);
 		break;
 	default:
-		r = 2;
+		r = EXIT_FAILED;
 	}
 out:
 	if (stats)

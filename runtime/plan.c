@@ -32,7 +32,8 @@ kind_allowed(const char *ns, enum rt_op_kind k)
 {
 	if (strcmp(ns, RT_DEVNS) == 0)
 		return k == RT_OP_VETH || k == RT_OP_BRIDGE ||
-		    k == RT_OP_MASTER || k == RT_OP_UP || k == RT_OP_ADDR ||
+		    k == RT_OP_MASTER || k == RT_OP_ALIAS || k == RT_OP_UP ||
+		    k == RT_OP_ADDR ||
 		    k == RT_OP_ROUTE || k == RT_OP_SYSCTL;
 	return k == RT_OP_UP || k == RT_OP_ADDR || k == RT_OP_ROUTE ||
 	    k == RT_OP_SYSCTL || k == RT_OP_DHCPC;

@@ -112,6 +112,11 @@ link_attr_cb(const struct nlattr *a, void *data)
 			snprintf(l->name, sizeof(l->name), "%s",
 			    mnl_attr_get_str(a));
 		break;
+	case IFLA_IFALIAS:
+		if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) >= 0)
+			snprintf(l->alias, sizeof(l->alias), "%s",
+			    mnl_attr_get_str(a));
+		break;
 	case IFLA_MASTER:
 		if (mnl_attr_validate(a, MNL_TYPE_U32) >= 0)
 			l->master = (int)mnl_attr_get_u32(a);
@@ -529,7 +534,7 @@ rt_nl_exec(struct rt_nl *nl, const struct rt_op *op, int peer_nsfd,
 {
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifm;
-	char *buf, text[160];
+	char *buf, text[200];
 	int index, master, r = -1, e;
 
 	if ((buf = malloc(NLBUF)) == NULL)
@@ -548,6 +553,7 @@ rt_nl_exec(struct rt_nl *nl, const struct rt_op *op, int peer_nsfd,
 		break;
 	case RT_OP_MASTER:
 	case RT_OP_NOMASTER:
+	case RT_OP_ALIAS:
 	case RT_OP_UP:
 	case RT_OP_DOWN:
 	case RT_OP_LINKDEL:
@@ -565,7 +571,12 @@ rt_nl_exec(struct rt_nl *nl, const struct rt_op *op, int peer_nsfd,
 		if (op->kind == RT_OP_UP || op->kind == RT_OP_DOWN) {
 			ifm->ifi_change = IFF_UP;
 			ifm->ifi_flags = op->kind == RT_OP_UP ? IFF_UP : 0;
-		} else if (op->kind != RT_OP_LINKDEL)
+		} else if (op->kind == RT_OP_ALIAS)
+			/* what ip sends: the text without its NUL; empty
+			 * clears the alias */
+			mnl_attr_put(nlh, IFLA_IFALIAS, strlen(op->alias),
+			    op->alias);
+		else if (op->kind != RT_OP_LINKDEL)
 			mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
 		/* Only the name -> index map is used after a change: it
 		 * stays right unless the link goes. */

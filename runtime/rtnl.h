@@ -28,6 +28,7 @@ struct rt_link {
 	int		master;		/* ifindex, 0 = none */
 	unsigned	flags;		/* IFF_* */
 	char		kind[16];	/* "veth", "bridge", "" */
+	char		alias[RT_ALIASLEN];	/* IFLA_IFALIAS, "" when none */
 	int		peer;		/* IFLA_LINK (veth peer ifindex) */
 	int		peer_netnsid;	/* -1 when the peer is local */
 };

@@ -30,6 +30,20 @@ nl_veth(struct buf *out, const char *host, const char *peer, const char *ns)
 	    host, peer, ns);
 }
 
+/*
+ * Names a host-side link after its instance and role ("edgenet pis-1
+ * wan"), so that `ip link` says whose it is.  Ids and interface names
+ * hold no quote, backslash or '#' (common/names.h), so the quoted alias
+ * is one ip -batch argument; at most 94 characters.
+ */
+static void
+nl_alias(struct buf *out, const char *dev, const char *id,
+    const char *role, const char *port)
+{
+	buf_printf(out, "link set dev %s alias \"edgenet %s %s%s%s\"\n", dev,
+	    id, role, port != NULL ? " " : "", port != NULL ? port : "");
+}
+
 static struct addr
 nl_host(const struct addr *a)
 {
@@ -116,6 +130,7 @@ nl_device_inst(const struct emit_dev *ed, size_t i, struct buf *out,
 	nl_comment(out, ip);
 	if (emit_has_wan(s) && ip->wan_net != NULL) {
 		nl_veth(out, nm.wan, "wan", id);
+		nl_alias(out, nm.wan, id, "wan", NULL);
 		buf_printf(out, "link set dev %s master %s\n", nm.wan,
 		    ip->wan_net->bridge.s);
 		buf_printf(out, "link set dev %s up\n", nm.wan);
@@ -128,18 +143,21 @@ nl_device_inst(const struct emit_dev *ed, size_t i, struct buf *out,
 		names_bridge(&nm, (unsigned)k, br);
 		names_access(&nm, (unsigned)k, ea);
 		buf_printf(out, "link add name %s type bridge\n", br);
+		nl_alias(out, br, id, "bridge", port);
 		if (k == 0)
 			nl_no_ra(ip, br, out);
 		buf_printf(out, "link set dev %s up\n", br);
 		buf_printf(out, "link set dev %s master %s\n", port, br);
 		buf_printf(out, "link set dev %s up\n", port);
 		nl_veth(out, ea, s->ifs[k].label.s, id);
+		nl_alias(out, ea, id, "access", s->ifs[k].label.s);
 		buf_printf(out, "link set dev %s master %s\n", ea, br);
 		buf_printf(out, "link set dev %s up\n", ea);
 	}
 	if (s->n_ifs > 0)
 		return;
 	nl_veth(out, nm.lan, "lan", id);
+	nl_alias(out, nm.lan, id, "lan", NULL);
 	nl_no_ra(ip, nm.lan, out);
 	buf_printf(out, "link set dev %s up\n", nm.lan);
 	if (!ip->has_address)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "suggest.h"
 #include "xalloc.h"
 
 #define DIAG_WIDTH 200
@@ -314,46 +315,8 @@ diag_print_json(struct diag_ctx *d, FILE *fp)
 	fputs(d->n ? "\n]\n" : "]\n", fp);
 }
 
-static size_t
-diag_lev(const char *a, const char *b, size_t cap)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j;
-	size_t row[128], prev, tmp;
-
-	if (la >= ARRAY_SIZE(row) || lb >= ARRAY_SIZE(row))
-		return cap + 1;
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			tmp = row[j];
-			row[j] = a[i - 1] == b[j - 1] ? prev :
-			    1 + (prev < row[j] ?
-			    (prev < row[j - 1] ? prev : row[j - 1]) :
-			    (row[j] < row[j - 1] ? row[j] : row[j - 1]));
-			prev = tmp;
-		}
-	}
-	return row[lb];
-}
-
 const char *
 diag_suggest(const char *word, const char *const *cands, size_t n)
 {
-	size_t i, best = (size_t)-1, dist, len = strlen(word);
-	size_t max = len / 3 > 2 ? len / 3 : 2;
-	const char *pick = NULL;
-
-	for (i = 0; i < n; i++) {
-		if (cands[i] == NULL)
-			continue;
-		dist = diag_lev(word, cands[i], max);
-		if (dist <= max && dist < best) {
-			best = dist;
-			pick = cands[i];
-		}
-	}
-	return pick;
+	return suggest_nearest(word, cands, n);
 }

@@ -59,7 +59,7 @@ if [ -n "${RT_SANDBOX:-}" ]; then
 		;;
 	fault)
 		"$EDGENET_APPLY" --dry-run --state-dir "$S" "$B" >"$RT_TMP/dry" 2>&1
-		n=$(wc -l <"$RT_TMP/dry")
+		n=$(grep -vc "^  " "$RT_TMP/dry")	# steps, not their nft rules
 		[ "$n" -gt 20 ] || { cat "$RT_TMP/dry"; echo "only $n steps"; exit 1; }
 		rt_state --state "$S" $ids > "$RT_TMP/before.json"
 		for k in $(seq 1 "$n"); do

@@ -2,8 +2,8 @@
 # Equivalence: the kernel state after edgenet-apply equals the state after
 # the shell pair on an identical scratch device: ip -batch netlink.batch,
 # ip -n ID -batch netns.batch, the sysctl pragmas, nft -f of every *.nft.
-# Compared: normalized ip -j -d link/addr/route and nft -j list ruleset of
-# the device and every container namespace.
+# Compared: normalized ip -j -d link/addr/route (with each link's ifalias)
+# and nft -j list ruleset of the device and every container namespace.
 . "$(dirname "$0")/../lib/lib.sh"
 set -u
 if [ -n "${RT_SANDBOX:-}" ]; then
@@ -37,6 +37,8 @@ rt_bundle "$RT_TMP/out" "$TOP/testdata/bundles/equiv.json"
 rt_in_sandbox "$0" runtime "$RT_TMP" || rt_fail "runtime side"
 rt_in_sandbox "$0" shell "$RT_TMP" || rt_fail "shell side"
 grep -q '"eb' "$RT_TMP/shell.json" || rt_fail "empty state dump"
+grep -q '"alias": *"edgenet [^ ]* bridge ' "$RT_TMP/runtime.json" ||
+    rt_fail "no ifalias on the host-side links"
 if ! diff -u "$RT_TMP/shell.json" "$RT_TMP/runtime.json"; then
 	rt_fail "state after edgenet-apply differs from the shell pair"
 fi

@@ -20,7 +20,8 @@ same() {
 	diff -u "$RT_TMP/$1.json" "$RT_TMP/$2.json" > "$RT_TMP/diff" ||
 	    { head -40 "$RT_TMP/diff"; rt_fail "$3"; }
 }
-nsteps() { apply --dry-run "$1" | wc -l; }
+# one line per step; an nft step's rules follow it, indented
+nsteps() { apply --dry-run "$1" | grep -vc '^  '; }
 
 # Every k, applying $1 over the current state.
 every_k() {

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Idempotency, incremental change, --check, drift repair, --rollback,
 # --confirm (timeout revert, --confirm-ok, revert by --recover after the
-# watcher was killed), --dry-run.
+# watcher was killed), --dry-run, --format json of --check and --dry-run,
+# the exit statuses (0 clean, 1 drift, 2 failed).
 #   - a second apply of the same bundle sends no state-changing message:
 #     the runtime's counters (--stats) say 0, `ip monitor` in the device
 #     namespace sees nothing, and dnsmasq/udhcpc keep their pids
@@ -31,7 +32,28 @@ apply --dry-run "$A" > "$RT_TMP/plan" || rt_fail "dry run"
 grep -q '^add device: link add name ew' "$RT_TMP/plan" || rt_fail "dry run plan"
 rt_state --state "$S" $NS > "$RT_TMP/s1.json"
 diff -q "$RT_TMP/s0.json" "$RT_TMP/s1.json" >/dev/null || rt_fail "dry run changed state"
-echo "ok  --dry-run: $(wc -l < "$RT_TMP/plan") steps planned, nothing changed"
+echo "ok  --dry-run: $(grep -vc '^  ' "$RT_TMP/plan") steps planned, nothing changed"
+# The same plan as JSON: one step per text line, the host table's step
+# names the rules it adds.
+apply --dry-run --format json "$A" > "$RT_TMP/plan.json" || rt_fail "dry run json"
+$PY - "$RT_TMP/plan.json" "$RT_TMP/plan" <<'PYEOF' || rt_fail "dry run json content"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+text = [l for l in open(sys.argv[2]) if not l.startswith("  ")]
+steps = doc["steps"]
+assert doc["bundle"] and len(steps) == len(text), (len(steps), len(text))
+for s in steps:
+    assert set(s) >= {"action", "namespace", "object"}, s
+    assert "%s %s: %s\n" % (s["action"], s["namespace"], s["object"]) in text, s
+nft = [s for s in steps if s["object"] == "nft" and s["namespace"] == "device"]
+assert len(nft) == 1 and nft[0]["action"] == "add", nft
+rules = nft[0]["rules"]
+assert rules and all(r["change"] == "add" and r["chain"] and r["rule"]
+                     for r in rules), rules
+assert any("dport" in r["rule"] for r in rules), rules
+PYEOF
+grep -q '^  + chain ' "$RT_TMP/plan" || rt_fail "dry run text: no nft rule named"
+echo "ok  --dry-run --format json: $(grep -c '"action"' "$RT_TMP/plan.json") steps, nft rules named"
 
 # --- idempotency -------------------------------------------------------
 apply "$A" || rt_fail "apply A"
@@ -74,6 +96,23 @@ h() { printf %s "$1" | sha256sum | cut -c1-8; }
 ew_pis=$(ifindex "" "ew$(h pis-1)") ew_sen=$(ifindex "" "ew$(h sen-1)")
 wan_pis=$(ifindex pis-1 wan)
 [ -n "$ew_pis" ] && [ -n "$ew_sen" ] && [ -n "$wan_pis" ] || rt_fail "ifindex"
+# The dry run of B names the rules of new-1's table, which B adds.
+nft_step() {
+	apply --dry-run --format json "$1" > "$RT_TMP/plan2.json" || return 1
+	$PY - "$RT_TMP/plan2.json" "$2" "$3" <<'PYEOF'
+import json, sys
+steps = json.load(open(sys.argv[1]))["steps"]
+want = sys.argv[3]
+st = [s for s in steps if s["namespace"] == sys.argv[2] and s["object"] == "nft"]
+assert len(st) == 1 and st[0]["action"] == want, st
+rules = st[0]["rules"]
+assert rules and all(r["change"] == ("add" if want == "add" else "remove")
+                     for r in rules), rules
+assert any(r["chain"] == "postrouting" and "masquerade" in r["rule"]
+           for r in rules), rules
+PYEOF
+}
+nft_step "$B" new-1 add || rt_fail "dry run B: the added rules of new-1 not named"
 apply --stats "$B" 2> "$RT_TMP/stats" || rt_fail "apply B"
 cat "$RT_TMP/stats"
 [ "$(ifindex "" "ew$(h pis-1)")" = "$ew_pis" ] || rt_fail "pis-1 WAN recreated"
@@ -98,20 +137,61 @@ ip -n cam-1 addr del 10.10.0.5/24 dev wan
 ip netns exec pis-1 nft add rule inet edgenet forward accept
 kill "$(pidof_inst pis-1 dnsmasq)"
 ip link set "ew$(h sen-1)" nomaster
-apply --check "$B" > "$RT_TMP/drift" 2>&1 && rt_fail "--check missed the drift"
+[ "$(ip -j link show "ew$(h pis-1)" | $PY -c 'import json,sys; print(json.load(sys.stdin)[0].get("ifalias", ""))')" = "edgenet pis-1 wan" ] ||
+    rt_fail "no ifalias 'edgenet pis-1 wan' on pis-1's WAN link"
+ip link set "ew$(h pis-1)" alias "not ours"
+apply --check "$B" > "$RT_TMP/drift" 2>&1
+rc=$?
+[ $rc = 1 ] || rt_fail "--check with drift: exit $rc, not 1"
 cat "$RT_TMP/drift"
+apply --check --format json "$B" > "$RT_TMP/drift.json"
+rc=$?
+[ $rc = 1 ] || rt_fail "--check --format json with drift: exit $rc, not 1"
+$PY - "$RT_TMP/drift.json" "$(h sen-1)" <<'PYEOF' || rt_fail "--check json content"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+items = doc["drift"]
+for d in items:
+    assert set(d) == {"namespace", "object", "expected", "found"}, d
+def has(**kw):
+    return any(all(d[k] == v for k, v in kw.items()) for d in items)
+assert has(namespace="cam-1", object="address add 10.10.0.5/24 dev wan",
+           expected="present", found="address missing"), items
+assert has(namespace="pis-1", object="nft chain forward", expected=None,
+           found="accept"), items
+assert has(namespace="pis-1", object="dnsmasq", expected="running",
+           found="not running"), items
+assert has(namespace="device", object="link set dev ew%s master br-clients"
+           % sys.argv[2], expected="present", found="master is none"), items
+PYEOF
+echo "ok  --check --format json: $(grep -c '"namespace"' "$RT_TMP/drift.json") drift items"
 for want in "cam-1: address add 10.10.0.5/24 dev wan: address missing" \
     "cam-1: route add default via 10.10.0.1 dev wan: link wan missing|cam-1: route add default via 10.10.0.1 dev wan: route missing" \
     "pis-1: nft: chain forward: rule not in the bundle" \
     "pis-1: dnsmasq not running" \
-    "device: link set dev ew$(h sen-1) master br-clients: master is none"; do
+    "device: link set dev ew$(h sen-1) master br-clients: master is none" \
+    "device: link set dev ew$(h pis-1) alias \"edgenet pis-1 wan\": alias is 'not ours'"; do
 	grep -Eq "$want" "$RT_TMP/drift" || rt_fail "--check did not report: $want"
 done
 apply "$B" 2>/dev/null || rt_fail "re-apply"
 apply --check "$B" >/dev/null 2>&1 && rt_fail "a plain re-apply repaired the drift (it trusts the record)"
 apply --repair "$B" 2>/dev/null || rt_fail "repairing apply"
 apply --check "$B" || rt_fail "drift left after the repairing apply"
-echo "ok  --check: drift reported (exit 1), --repair repaired it"
+apply --check --format json "$B" > "$RT_TMP/clean.json" ||
+    rt_fail "--check --format json: exit $? on a clean device"
+$PY -c 'import json,sys; d = json.load(open(sys.argv[1])); assert d["drift"] == [], d' \
+    "$RT_TMP/clean.json" || rt_fail "--check json: drift on a clean device"
+echo "ok  --check: drift reported (exit 1), --repair repaired it (exit 0)"
+
+# --- operation failed: exit 2, apart from drift --------------------------
+apply --check "$RT_TMP/none" 2>/dev/null
+rc=$?
+[ $rc = 2 ] || rt_fail "--check of a missing bundle: exit $rc, not 2"
+EDGENET_FAIL_STEP=1 apply "$A" 2>/dev/null
+rc=$?
+[ $rc = 2 ] || rt_fail "a failed apply: exit $rc, not 2"
+apply --check "$B" >/dev/null 2>&1 || rt_fail "a failed apply changed the device"
+echo "ok  a missing bundle and a failed apply exit 2"
 
 # --- a container restarted (its namespace recreated): a re-apply of the
 # same bundle rebuilds what lived there, dnsmasq included -----------------
@@ -142,6 +222,9 @@ apply --check "$B" || rt_fail "drift after re-applying into the new namespace"
 [ "$(stat -L -c %i /proc/"$(pidof_inst pis-1 dnsmasq)"/ns/net)" = \
     "$(stat -c %i /run/netns/pis-1)" ] || rt_fail "dnsmasq not in the new namespace"
 echo "ok  container namespace recreated ($reused): re-apply rebuilt it, dnsmasq moved"
+
+nft_step "$A" new-1 remove || rt_fail "dry run A: the removed rules of new-1 not named"
+echo "ok  --dry-run names the rules an nft step adds and removes"
 
 # --- --rollback ----------------------------------------------------------
 rt_state --state "$S" $RT_E2E_NS > "$RT_TMP/B.json"

@@ -43,20 +43,24 @@ def device_files(spec):
         wan, lan = i.get("wan"), i.get("lan")
         if wan:
             nl += ["link add name ew%s type veth peer name wan netns %s" % (h, iid),
+                   'link set dev ew%s alias "edgenet %s wan"' % (h, iid),
                    "link set dev ew%s master %s" % (h, nets[wan["net"]]["bridge"]),
                    "link set dev ew%s up" % h]
         if lan and lan.get("ifs"):
             for k, (portname, label) in enumerate(lan["ifs"]):
                 br, ea = "eb%s%x" % (h, k), "ea%s%x" % (h, k)
                 nl += ["link add name %s type bridge" % br,
+                       'link set dev %s alias "edgenet %s bridge %s"' % (br, iid, portname),
                        "link set dev %s up" % br,
                        "link set dev %s master %s" % (portname, br),
                        "link set dev %s up" % portname,
                        "link add name %s type veth peer name %s netns %s" % (ea, label, iid),
+                       'link set dev %s alias "edgenet %s access %s"' % (ea, iid, label),
                        "link set dev %s master %s" % (ea, br),
                        "link set dev %s up" % ea]
         elif lan:
             nl += ["link add name el%s type veth peer name lan netns %s" % (h, iid),
+                   'link set dev el%s alias "edgenet %s lan"' % (h, iid),
                    "link set dev el%s up" % h]
             a = ipaddress.ip_interface(lan["addr"])
             routes.append("route add %s via %s dev el%s onlink"

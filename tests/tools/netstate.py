@@ -36,7 +36,8 @@ def links(ns):
     for l in data:
         kind = (l.get("linkinfo") or {}).get("info_kind", "")
         out.append({"name": l["ifname"], "kind": kind, "master": l.get("master", ""),
-                    "up": "UP" in l.get("flags", []), "mtu": l.get("mtu")})
+                    "up": "UP" in l.get("flags", []), "mtu": l.get("mtu"),
+                    "alias": l.get("ifalias", "")})
     return sorted(out, key=lambda x: x["name"])
 
 

@@ -44,6 +44,8 @@ test_batch_accepts(void **state)
 	roundtrip("link add name eb1f682d780 type bridge", 0);
 	roundtrip("link set dev eth1 master eb1f682d780", 0);
 	roundtrip("link set dev lo up", 0);
+	roundtrip("link set dev ew1 alias \"edgenet pis-1 wan\"", 0);
+	roundtrip("link set dev ea1 alias \"edgenet x access p{1};\"", 0);
 	roundtrip("address add 10.190.0.1/16 dev lan", 0);
 	roundtrip("address add fd00:190::1/64 dev lan nodad", 0);
 	roundtrip("route add 10.190.0.0/24 via 10.190.0.1 dev el1 onlink", 0);
@@ -105,6 +107,9 @@ test_batch_internal_verbs(void **state)
 		roundtrip(v[i], RT_BATCH_INTERNAL);
 	}
 	roundtrip("#@ sysctl net.ipv4.ip_forward 12", RT_BATCH_INTERNAL);
+	/* an empty alias clears it: the inverse of setting one */
+	roundtrip("link set dev ew1 alias \"\"", RT_BATCH_INTERNAL);
+	bad("link set dev ew1 alias \"\"", 0, "invalid alias");
 	bad("#@ sysctl net.ipv4.ip_forward 12", 0, "invalid sysctl value");
 }
 
@@ -137,6 +142,15 @@ test_batch_refuses(void **state)
 	bad("link set dev a/b up", 0, "invalid link name");
 	bad("link set dev .. up", 0, "invalid link name");
 	bad("link set dev x mtu 9000", 0, "unsupported link command");
+	bad("link set dev x alias \"a # b\"", 0, "column 25: control");
+	bad("link set dev x alias \"a\\b\"", 0, "backslash");
+	bad("link set dev x alias \"a  b\"", 0, "invalid alias");
+	bad("link set dev x alias \" a\"", 0, "invalid alias");
+	bad("link set dev x alias \"a\" up", 0, "ends the line");
+	bad("link set dev x alias \"a b", 0, "unterminated string");
+	bad("link set dev x alias a", 0, "unsupported link command");
+	bad("link set dev \"x\" up", 0, "ends the line");
+	bad("address add 10.0.0.1/8 dev \"x\"", 0, "invalid link name");
 	bad("link add name x type veth peer name y netns ../etc", 0,
 	    "invalid namespace name");
 	bad("address add 10.0.0.1 dev x", 0, "invalid address");

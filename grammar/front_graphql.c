@@ -74,6 +74,50 @@ gq_semerr(struct gq_state *st, const struct loc *l, const char *code,
 	va_end(ap);
 }
 
+/* ---- valid GraphQL that is not read ----------------------------------- */
+
+void
+gq_unsupported(struct gq_state *st, unsigned line, unsigned col,
+    const char *fmt, ...)
+{
+	struct loc l = { st->file, line, col };
+	va_list ap;
+
+	st->n_errors++;
+	va_start(ap, fmt);
+	diag_vadd(st->d, DIAG_ERROR, &l, "graphql-unsupported", fmt, ap);
+	va_end(ap);
+}
+
+/* Counted now, reported once by gq_sdl_report(): a schema is all SDL. */
+void
+gq_sdl(struct gq_state *st, unsigned line, unsigned col, const char *kind)
+{
+	st->n_errors++;
+	if (st->n_sdl++ > 0)
+		return;
+	st->sdl_at.file = st->file;
+	st->sdl_at.line = line;
+	st->sdl_at.col = col;
+	st->sdl_kind = kind;
+}
+
+static void
+gq_sdl_report(struct gq_state *st)
+{
+	char more[64] = "";
+
+	if (st->n_sdl == 0)
+		return;
+	if (st->n_sdl > 1)
+		snprintf(more, sizeof(more), " (the first of %u)", st->n_sdl);
+	diag_err(st->d, &st->sdl_at, "graphql-unsupported",
+	    "'%s' is a type-system definition%s, which edgenetc does not "
+	    "read: a document holds query, mutation and subscription "
+	    "operations (%s mutations are read)", st->sdl_kind, more,
+	    IMPORT_FIELD);
+}
+
 /* ---- strings ---------------------------------------------------------- */
 
 static size_t
@@ -205,18 +249,22 @@ gq_escape(struct gq_state *st, const char *s, size_t avail, unsigned line,
 		return 2;
 	}
 	if (avail > 2 && s[2] == '{') {
-		/* \u{X...}: 1 to 6 hex digits, a Unicode scalar value */
+		/*
+		 * \u{X...}: the value is what counts (a Unicode scalar
+		 * value), leading zeros are free, up to GQ_MAX_HEX digits
+		 */
 		cp = 0;
 		for (i = 3; i < avail && s[i] != '}'; i++) {
-			if ((h = gq_hex(s[i])) < 0 || i > 8)
+			if ((h = gq_hex(s[i])) < 0 || i >= 3 + GQ_MAX_HEX)
 				break;
 			cp = cp * 16 + h;
 		}
 		if (i == 3 || i >= avail || s[i] != '}' || cp > 0x10ffff ||
 		    (cp >= 0xd800 && cp <= 0xdfff)) {
 			gq_errorf(st, line, col,
-			    "invalid Unicode escape (want \\u{X} with 1 to 6 "
-			    "hex digits naming a Unicode scalar value)");
+			    "invalid Unicode escape (want \\u{X} with 1 to %d "
+			    "hex digits naming a Unicode scalar value)",
+			    GQ_MAX_HEX);
 			return i < avail && s[i] == '}' ? i + 1 : i;
 		}
 		*wrote = gq_utf8_put(out, (uint32_t)cp);
@@ -246,6 +294,22 @@ gq_escape(struct gq_state *st, const char *s, size_t avail, unsigned line,
 	}
 	*wrote = gq_utf8_put(out, (uint32_t)cp);
 	return 6;
+}
+
+void
+gq_comment(struct gq_state *st, const char *text, size_t len,
+    unsigned line, unsigned col)
+{
+	const unsigned char *u = (const unsigned char *)text;
+	size_t i, n;
+
+	for (i = 0; i < len; i += n, col++) {
+		n = u[i] < 0x80 ? 1 : gq_utf8_len(u + i, len - i);
+		if (n == 0) {
+			gq_errorf(st, line, col, "invalid UTF-8 in comment");
+			return;
+		}
+	}
 }
 
 /*
@@ -623,28 +687,6 @@ gq_resolve(struct gq_state *st, struct gq_op *op, struct vnode **slot)
 	return 0;
 }
 
-/* A default value must be constant: no $variables inside. */
-static int
-gq_const_check(struct gq_state *st, const struct vnode *v,
-    const char *name)
-{
-	size_t i;
-	int rc = 0;
-
-	if (v == NULL)
-		return 0;
-	if (v->type == VN_VAR) {
-		gq_semerr(st, &v->loc, "graphql-variable",
-		    "the default of '$%s' uses variable '$%s'; defaults must "
-		    "be constant", name, v->s);
-		return -1;
-	}
-	for (i = 0; i < v->n; i++)
-		if (gq_const_check(st, v->items[i], name) != 0)
-			rc = -1;
-	return rc;
-}
-
 /*
  * Argument names must be unique (input object fields too, but the mapper
  * reports those, as it does for YAML).  Returns -1 after reporting.
@@ -836,7 +878,6 @@ gq_operation(struct gq_state *st, struct gq_op *op)
 	for (i = 0; op->vars != NULL && i < op->vars->n; i++) {
 		struct gq_vardef *vd = &op->vars->v[i];
 
-		gq_const_check(st, vd->defval, vd->name);
 		if (strmap_put(&st->varmap, vd->name, strlen(vd->name), vd) !=
 		    NULL)
 			gq_semerr(st, &vd->loc, "graphql-variable",
@@ -921,6 +962,7 @@ gq_run(struct diag_ctx *d, const char *file, const char *buf, size_t len,
 	st.in_len = len;
 	gq_parse(scanner, &st);
 	gq_lex_destroy(scanner);
+	gq_sdl_report(&st);
 	free(st.bbuf);
 	for (i = 0; i < st.n_ops; i++)
 		free(st.ops[i].name);

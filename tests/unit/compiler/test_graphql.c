@@ -288,6 +288,8 @@ test_numbers(void **state)
 	    "6.02e+23" };
 	static const char *const bad[] = { "0123", "1.", "1.e3", "12abc",
 	    "1.5.2", "1e", "00" };
+	static const char *const bad_signed[] = { "1.5e+", "1e-", "1e+5x",
+	    "1.5e-3abc", "1e+5.0", "-2E+1_", "1e+5e+5" };
 	struct gp *g;
 	size_t i;
 
@@ -309,15 +311,21 @@ test_numbers(void **state)
 		assert_one_error(g, 1, 47, "invalid number");
 		gp_free(g);
 	}
-	/* an exponent sign without digits: the number ends before it */
-	g = gp_value("1.5e+");
-	assert_non_null(g);
-	assert_null(g->v);
-	assert_int_equal(g->d.n_err, 2);
-	assert_int_equal(g->d.v[0].loc.col, 47);
-	assert_non_null(strstr(g->d.v[0].msg, "invalid number '1.5e'"));
-	assert_int_equal(g->d.v[1].loc.col, 51);
-	assert_non_null(strstr(g->d.v[1].msg, "unexpected character '+'"));
+	/*
+	 * a signed exponent without digits, or with a name character or
+	 * '.' after them, is one malformed number (never a number and a
+	 * name: { a: 1e+5x: 2 } is not { a: 1e+5, x: 2 })
+	 */
+	for (i = 0; i < ARRAY_SIZE(bad_signed); i++) {
+		g = gp_value(bad_signed[i]);
+		assert_one_error(g, 1, 47, "invalid number");
+		gp_free(g);
+	}
+	/* a sign after a whole number starts the next one */
+	g = gp_value("[1e-2-3 4+]");
+	assert_int_equal(g->d.n_err, 1);
+	assert_int_equal(g->d.v[0].loc.col, 56);
+	assert_non_null(strstr(g->d.v[0].msg, "unexpected character '+'"));
 	gp_free(g);
 	/* ".." is two stray dots, not a short "..." */
 	g = gp_value("1 ..");
@@ -541,9 +549,18 @@ test_variable_errors(void **state)
 	    "  DM_import_node_service(input: { s: $nope }) }");
 	assert_one_error(g, 2, 38, "not defined by operation 'm'");
 	gp_free(g);
+	/* constant values: a syntax error at the '$' */
 	g = gp_parse("mutation m($a: Int, $b: Int = $a) {\n"
 	    "  DM_import_node_service(input: { s: $b }) }");
-	assert_one_error(g, 1, 31, "defaults must be constant");
+	assert_one_error(g, 1, 31, "variable cannot be used here");
+	gp_free(g);
+	g = gp_parse("mutation m($a: Int, $b: [Int] = [1, $\n"
+	    "  a]) { DM_import_node_service(input: { s: $b }) }");
+	assert_one_error(g, 1, 37, "variable cannot be used here");
+	gp_free(g);
+	g = gp_parse("mutation m($a: Int @d(x: {y: $a})) {\n"
+	    "  DM_import_node_service(input: { s: $a }) }");
+	assert_one_error(g, 1, 30, "variable cannot be used here");
 	gp_free(g);
 	g = gp_parse_vars(doc, strlen(doc), "{\"i\": [1]}");
 	/* reported where the value is: in vars.json */

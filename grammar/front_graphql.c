@@ -307,6 +307,7 @@ gq_comment(struct gq_state *st, const char *text, size_t len,
 		n = u[i] < 0x80 ? 1 : gq_utf8_len(u + i, len - i);
 		if (n == 0) {
 			gq_errorf(st, line, col, "invalid UTF-8 in comment");
+			st->n_comment_errors++;
 			return;
 		}
 	}

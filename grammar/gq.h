@@ -141,6 +141,8 @@ struct gq_state {
 	const char	*last;
 	size_t		 last_len;
 	unsigned	 end_line, end_col;
+	/* gq_token_errors() then, and after the last description */
+	unsigned	 end_errors, desc_errors;
 	bool		 skip_anon;	/* after top-level recovery */
 	bool		 saw_var;	/* $x in this operation */
 	/*
@@ -155,6 +157,7 @@ struct gq_state {
 	unsigned	 n_sdl;
 
 	unsigned	 n_errors;	/* lexical + syntax + semantic */
+	unsigned	 n_comment_errors; /* of those, bad UTF-8 in comments */
 	unsigned	 n_errors_op;	/* n_errors after the last operation */
 	bool		 gave_up;
 	struct gq_opname *ops;
@@ -170,6 +173,16 @@ struct gq_state {
 	struct vnode_arena *arena;
 	bool		 keep_arena;	/* never rewound */
 };
+
+/*
+ * Errors but those in comments (which are no tokens): an error reported
+ * after a token was read comes before one about that token's neighbour.
+ */
+static inline unsigned
+gq_token_errors(const struct gq_state *st)
+{
+	return st->n_errors - st->n_comment_errors;
+}
 
 /* graphql.l helpers implemented in front_graphql.c */
 /*

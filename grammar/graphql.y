@@ -180,9 +180,12 @@ definition
 		}
 	| description not_described
 		{
-			gq_errorf(st, @1.first_line, @1.first_column,
-			    "a description (string) goes only before a "
-			    "type-system definition, not before '%s'", $2);
+			/* (a lexical error in between is the first) */
+			if (gq_token_errors(st) == st->desc_errors)
+				gq_errorf(st, @1.first_line, @1.first_column,
+				    "a description (string) goes only before "
+				    "a type-system definition, not before '%s'",
+				    $2);
 			YYERROR;
 		}
 	| error
@@ -212,9 +215,14 @@ operation_type
 	| SUBSCRIPTION		{ $$ = GQ_SUBSCRIPTION; st->vars_ok = true; }
 	;
 
-/* what a description may not precede */
+/*
+ * What a description may not precede: every name but the keywords that
+ * start a type-system definition (before anything else, the error is
+ * where that is).
+ */
 not_described
-	: MUTATION | QUERY | SUBSCRIPTION | FRAGMENT | EXTEND
+	: NAME | MUTATION | QUERY | SUBSCRIPTION | FRAGMENT | ON | TRUE
+	| FALSE | NULL | EXTEND | IMPLEMENTS | REPEATABLE
 	;
 
 name_opt
@@ -559,7 +567,7 @@ object_fields
  * in them are constant and freed at once.
  */
 description
-	: STRING
+	: STRING		{ st->desc_errors = gq_token_errors(st); }
 	;
 
 description_opt

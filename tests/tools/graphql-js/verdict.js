@@ -123,11 +123,11 @@ function verdict(file) {
 		if (!e.locations)
 			throw e;
 		const line = e.locations[0].line;
-		if (bad >= 0 && lineAt(bytes, bad) < line)
-			return ['syntax', lineAt(bytes, bad), 0,
-			    'invalid UTF-8'];
 		const last = e.message.includes('<EOF>') ?
 		    lastTokenLine(body) : 0;
+		if (bad >= 0 && lineAt(bytes, bad) < line)
+			return ['syntax', lineAt(bytes, bad), last,
+			    'invalid UTF-8'];
 		return ['syntax', line, last, e.message.replace(/\s+/g, ' ')];
 	}
 	if (bad >= 0)

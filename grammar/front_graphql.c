@@ -8,7 +8,9 @@
  * image_sources), to the returned VN_LIST; front_map.c maps that list onto
  * the model with the same tables as YAML and JSON.  Variables ($x) are
  * replaced by their value from --vars or by their default.  Queries,
- * subscriptions and other mutation fields are reported and ignored.
+ * subscriptions and other mutation fields are reported and ignored;
+ * fragments and type-system definitions are parsed and refused
+ * (graphql-unsupported, docs/graphql.md).
  *
  * Also here: string and block string decoding for the scanner (with exact
  * positions for bad escapes and bad UTF-8), and the syntax tree's free

@@ -692,7 +692,8 @@ test_print_yaml_quoting(void **state)
 	(void)state;
 	diag_init(&d);
 	f = load(&d, "in.json", "{\"services\": [{\"name\": \"x\", \"env\": "
-	    "{\"no\": \"\\u2029\", \"A\": \"\\u0000\\u007f\"}}]}");
+	    "{\"no\": \"\\u2029\", \"A\": \"\\u0000\\u007f\", "
+	    "\"B\": \"\\u0080\\uffff\"}}]}");
 	out = fmt(f, SYNTAX_YAML, &rc, &d);
 	assert_int_equal(rc, 0);
 	assert_string_equal(out,
@@ -701,6 +702,7 @@ test_print_yaml_quoting(void **state)
 	    "    env:\n"
 	    "      \"no\": \"\\P\"\n"
 	    "      A: \"\\0\\x7f\"\n"
+	    "      B: \"\\x80\\uFFFF\"\n"
 	    "devices: []\n");
 	free(out);
 	out = fmt(f, SYNTAX_GRAPHQL, &rc, &d);
@@ -712,6 +714,7 @@ test_print_yaml_quoting(void **state)
 	    "      env: {\n"
 	    "        no: \"\xe2\x80\xa9\"\n"
 	    "        A: \"\\u0000\\u007f\"\n"
+	    "        B: \"\xc2\x80\xef\xbf\xbf\"\n"
 	    "      }\n"
 	    "    }\n"
 	    "  })\n"

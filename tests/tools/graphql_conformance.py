@@ -119,11 +119,15 @@ def _run(edgenetc, files):
         diags = json.loads(r.stdout.decode("utf-8", "replace") or "[]")
     except ValueError:
         diags = []
-    if r.returncode not in (0, 1):
+    err = r.stderr.decode("utf-8", "replace")
+    rc = r.returncode
+    # a sanitizer (make asan) may exit with 1, as lint does on errors
+    if "Sanitizer" in err or "runtime error:" in err:
+        rc = -1
+    if rc not in (0, 1):
         diags.append({"file": files[0], "line": 0, "column": 0,
-                      "code": "status %d" % r.returncode,
-                      "message": r.stderr.decode("utf-8", "replace")[-400:]})
-    return r.returncode, diags
+                      "code": "status %d" % rc, "message": err[-400:]})
+    return rc, diags
 
 
 def agree(ref, rc, diags):

@@ -538,7 +538,19 @@ test_variable_errors(void **state)
 {
 	static const char doc[] = "mutation m($i: In!) "
 	    "{ DM_import_node_service(input: $i) }";
+	static const struct {
+		const char	*doc;
+		unsigned	 col;
+	} consts[] = {
+		{ "mutation m($a: Int, $b: Int = $a) {\n"
+		  "  DM_import_node_service(input: { s: $b }) }", 31 },
+		{ "mutation m($a: Int, $b: [Int] = [1, $\n"
+		  "  a]) { DM_import_node_service(input: { s: $b }) }", 37 },
+		{ "mutation m($a: Int @d(x: {y: $a})) {\n"
+		  "  DM_import_node_service(input: { s: $a }) }", 30 },
+	};
 	struct gp *g;
+	size_t i;
 
 	(void)state;
 	g = gp_parse("mutation m($s: String!) {\n"
@@ -550,18 +562,12 @@ test_variable_errors(void **state)
 	assert_one_error(g, 2, 38, "not defined by operation 'm'");
 	gp_free(g);
 	/* constant values: a syntax error at the '$' */
-	g = gp_parse("mutation m($a: Int, $b: Int = $a) {\n"
-	    "  DM_import_node_service(input: { s: $b }) }");
-	assert_one_error(g, 1, 31, "variable cannot be used here");
-	gp_free(g);
-	g = gp_parse("mutation m($a: Int, $b: [Int] = [1, $\n"
-	    "  a]) { DM_import_node_service(input: { s: $b }) }");
-	assert_one_error(g, 1, 37, "variable cannot be used here");
-	gp_free(g);
-	g = gp_parse("mutation m($a: Int @d(x: {y: $a})) {\n"
-	    "  DM_import_node_service(input: { s: $a }) }");
-	assert_one_error(g, 1, 30, "variable cannot be used here");
-	gp_free(g);
+	for (i = 0; i < ARRAY_SIZE(consts); i++) {
+		g = gp_parse(consts[i].doc);
+		assert_one_error(g, 1, consts[i].col,
+		    "variable cannot be used here");
+		gp_free(g);
+	}
 	g = gp_parse_vars(doc, strlen(doc), "{\"i\": [1]}");
 	/* reported where the value is: in vars.json */
 	assert_one_error(g, 1, 7, "must be an object, not a list");

@@ -5,9 +5,11 @@
  * graphql.y) over a buffer.  Every mutation operation's
  * DM_import_node_service(input: {...}) field contributes its input object,
  * keys exactly as written (customer_id, node_service_input, metadata,
- * image_sources), to the returned VN_LIST; front_map.c maps that list onto
- * the model with the same tables as YAML and JSON.  Variables ($x) are
- * replaced by their value from --vars or by their default.  Queries,
+ * image_sources), to the returned VN_LIST, or is handed to a
+ * front_item_fn as soon as its operation is parsed (streaming); front_map.c
+ * maps either onto the model with the same tables as YAML and JSON.  The
+ * front-end knows nothing of the model.  Variables ($x) are replaced by
+ * their value from --vars or by their default.  Queries,
  * subscriptions and other mutation fields are reported and ignored;
  * fragments and type-system definitions are parsed and refused
  * (graphql-unsupported, docs/graphql.md).
@@ -817,20 +819,17 @@ gq_import_field(struct gq_state *st, struct gq_op *op, struct gq_field *f)
 	if (rc != 0)
 		return;
 	a->items[slot] = NULL;
-	if (st->fleet == NULL) {
+	if (st->fn == NULL) {
 		vnode_list_add(st->out, in);
 		return;
 	}
 	/*
-	 * Streaming: map it now, as a list of one.  Not when this operation
-	 * had an error (syntax, say): what recovery kept of it would only
-	 * give follow-on errors.  (in is in the arena, rewound next.)
+	 * Streaming: hand it over now.  Not when this operation had an error
+	 * (syntax, say): what recovery kept of it would only give follow-on
+	 * errors.  (in is in the arena, rewound next.)
 	 */
-	if (st->n_errors != st->n_errors_op)
-		return;
-	vnode_list_add(st->out, in);
-	front_map_document(st->fleet, st->d, st->out, SYNTAX_GRAPHQL);
-	st->out->n = 0;
+	if (st->n_errors == st->n_errors_op)
+		st->fn(st->fn_arg, "import", in);
 }
 
 /* Operation names are unique; an anonymous operation stands alone. */
@@ -922,14 +921,15 @@ gq_operation_done(struct gq_state *st, struct gq_op *op)
 /* ---- entry point ------------------------------------------------------ */
 
 /*
- * Runs the scanner and parser over buf.  Without f, the imports collect in
- * the returned list; with f, each is mapped into f as soon as its
- * operation is done, and the list comes back empty.  *n_errors: the
- * errors the front-end itself reported.
+ * Runs the scanner and parser over buf.  Without fn, the imports collect
+ * in the returned list; with fn, each goes to fn as soon as its operation
+ * is done, and the list comes back empty.  *n_errors: the errors the
+ * front-end itself reported.
  */
 static struct vnode *
 gq_run(struct diag_ctx *d, const char *file, const char *buf, size_t len,
-    const struct vnode *vars, struct fleet *f, unsigned *n_errors)
+    const struct vnode *vars, front_item_fn *fn, void *arg,
+    unsigned *n_errors)
 {
 	struct loc top = { file, 1, 1 };
 	struct gq_state st;
@@ -940,11 +940,12 @@ gq_run(struct diag_ctx *d, const char *file, const char *buf, size_t len,
 	st.d = d;
 	st.file = file;
 	st.vars = vars != NULL && vars->type == VN_OBJECT ? vars : NULL;
-	st.fleet = f;
+	st.fn = fn;
+	st.fn_arg = arg;
 	st.line = 1;
 	st.col = 1;
 	st.arena = vnode_arena_new();
-	if (f != NULL) {
+	if (fn != NULL) {
 		st.out = vnode_new(VN_LIST, &top);
 	} else {
 		/* the returned list owns the arena */
@@ -972,7 +973,7 @@ gq_run(struct diag_ctx *d, const char *file, const char *buf, size_t len,
 	free(st.ops);
 	strmap_fini(&st.opnames);
 	strmap_fini(&st.varmap);
-	if (f != NULL)
+	if (fn != NULL)
 		gq_arena_free(&st);
 	*n_errors = st.n_errors;
 	return st.out;
@@ -988,29 +989,24 @@ struct vnode *
 front_graphql_parse(struct diag_ctx *d, const char *file, const char *buf,
     size_t len, const struct vnode *vars)
 {
+	return front_graphql_parse_stream(d, file, buf, len, vars, NULL,
+	    NULL);
+}
+
+struct vnode *
+front_graphql_parse_stream(struct diag_ctx *d, const char *file,
+    const char *buf, size_t len, const struct vnode *vars,
+    front_item_fn *fn, void *arg)
+{
 	struct vnode *out;
 	unsigned n_errors;
 
-	out = gq_run(d, file, buf, len, vars, NULL, &n_errors);
+	out = gq_run(d, file, buf, len, vars, fn, arg, &n_errors);
 	if (n_errors > 0) {
 		vnode_free(out);
 		return NULL;
 	}
 	return out;
-}
-
-int
-front_graphql_load(struct fleet *f, struct diag_ctx *d, const char *file,
-    const char *buf, size_t len, const struct vnode *vars)
-{
-	unsigned before = d->n_err, n_errors;
-	size_t n_svcs = f->n_svcs, n_devs = f->n_devs;
-
-	vnode_free(gq_run(d, file, buf, len, vars, f, &n_errors));
-	/* as front_graphql_parse() returns no tree */
-	if (n_errors > 0)
-		front_drop(f, n_svcs, n_devs);
-	return d->n_err == before ? 0 : -1;
 }
 
 struct vnode *

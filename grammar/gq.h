@@ -15,7 +15,7 @@
 #include <stddef.h>
 
 #include "diag.h"
-#include "model.h"
+#include "front_int.h"
 #include "strmap.h"
 #include "vnode.h"
 
@@ -119,7 +119,8 @@ struct gq_state {
 	const char	*file;
 	const struct vnode *vars;	/* --vars, borrowed, may be NULL */
 	struct vnode	*out;		/* VN_LIST of import inputs */
-	struct fleet	*fleet;		/* streaming: map each import now */
+	front_item_fn	*fn;		/* streaming: each import, now */
+	void		*fn_arg;
 
 	/* the input (read by the scanner's YY_INPUT, in chunks) */
 	const char	*in;

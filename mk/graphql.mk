@@ -47,3 +47,6 @@ $(GRAPHQL_JS)/.installed: tests/tools/graphql-js/package.json \
 ifeq ($(CROSS),)
 CHECK_PROGS	+= $(GRAPHQL_JS)/.installed
 endif
+
+# the generated objects' header dependencies (gq.h, front_int.h, ...)
+-include $(wildcard $(GQ_GEN)/*.d)

@@ -5,10 +5,14 @@
  * graphql.y) over a buffer.  Every mutation operation's
  * DM_import_node_service(input: {...}) field contributes its input object,
  * keys exactly as written (customer_id, node_service_input, metadata,
- * image_sources), to the returned VN_LIST; front_map.c maps that list onto
- * the model with the same tables as YAML and JSON.  Variables ($x) are
- * replaced by their value from --vars or by their default.  Queries,
- * subscriptions and other mutation fields are reported and ignored.
+ * image_sources), to the returned VN_LIST, or is handed to a
+ * front_item_fn as soon as its operation is parsed (streaming); front_map.c
+ * maps either onto the model with the same tables as YAML and JSON.  The
+ * front-end knows nothing of the model.  Variables ($x) are replaced by
+ * their value from --vars or by their default.  Queries,
+ * subscriptions and other mutation fields are reported and ignored;
+ * fragments and type-system definitions are parsed and refused
+ * (graphql-unsupported, docs/graphql.md).
  *
  * Also here: string and block string decoding for the scanner (with exact
  * positions for bad escapes and bad UTF-8), and the syntax tree's free
@@ -72,6 +76,50 @@ gq_semerr(struct gq_state *st, const struct loc *l, const char *code,
 	va_start(ap, fmt);
 	diag_vadd(st->d, DIAG_ERROR, l, code, fmt, ap);
 	va_end(ap);
+}
+
+/* ---- valid GraphQL that is not read ----------------------------------- */
+
+void
+gq_unsupported(struct gq_state *st, unsigned line, unsigned col,
+    const char *fmt, ...)
+{
+	struct loc l = { st->file, line, col };
+	va_list ap;
+
+	st->n_errors++;
+	va_start(ap, fmt);
+	diag_vadd(st->d, DIAG_ERROR, &l, "graphql-unsupported", fmt, ap);
+	va_end(ap);
+}
+
+/* Counted now, reported once by gq_sdl_report(): a schema is all SDL. */
+void
+gq_sdl(struct gq_state *st, unsigned line, unsigned col, const char *kind)
+{
+	st->n_errors++;
+	if (st->n_sdl++ > 0)
+		return;
+	st->sdl_at.file = st->file;
+	st->sdl_at.line = line;
+	st->sdl_at.col = col;
+	st->sdl_kind = kind;
+}
+
+static void
+gq_sdl_report(struct gq_state *st)
+{
+	char more[64] = "";
+
+	if (st->n_sdl == 0)
+		return;
+	if (st->n_sdl > 1)
+		snprintf(more, sizeof(more), " (the first of %u)", st->n_sdl);
+	diag_err(st->d, &st->sdl_at, "graphql-unsupported",
+	    "'%s' is a type-system definition%s, which edgenetc does not "
+	    "read: a document holds query, mutation and subscription "
+	    "operations (%s mutations are read)", st->sdl_kind, more,
+	    IMPORT_FIELD);
 }
 
 /* ---- strings ---------------------------------------------------------- */
@@ -205,18 +253,22 @@ gq_escape(struct gq_state *st, const char *s, size_t avail, unsigned line,
 		return 2;
 	}
 	if (avail > 2 && s[2] == '{') {
-		/* \u{X...}: 1 to 6 hex digits, a Unicode scalar value */
+		/*
+		 * \u{X...}: the value is what counts (a Unicode scalar
+		 * value), leading zeros are free, up to GQ_MAX_HEX digits
+		 */
 		cp = 0;
 		for (i = 3; i < avail && s[i] != '}'; i++) {
-			if ((h = gq_hex(s[i])) < 0 || i > 8)
+			if ((h = gq_hex(s[i])) < 0 || i >= 3 + GQ_MAX_HEX)
 				break;
 			cp = cp * 16 + h;
 		}
 		if (i == 3 || i >= avail || s[i] != '}' || cp > 0x10ffff ||
 		    (cp >= 0xd800 && cp <= 0xdfff)) {
 			gq_errorf(st, line, col,
-			    "invalid Unicode escape (want \\u{X} with 1 to 6 "
-			    "hex digits naming a Unicode scalar value)");
+			    "invalid Unicode escape (want \\u{X} with 1 to %d "
+			    "hex digits naming a Unicode scalar value)",
+			    GQ_MAX_HEX);
 			return i < avail && s[i] == '}' ? i + 1 : i;
 		}
 		*wrote = gq_utf8_put(out, (uint32_t)cp);
@@ -246,6 +298,23 @@ gq_escape(struct gq_state *st, const char *s, size_t avail, unsigned line,
 	}
 	*wrote = gq_utf8_put(out, (uint32_t)cp);
 	return 6;
+}
+
+void
+gq_comment(struct gq_state *st, const char *text, size_t len,
+    unsigned line, unsigned col)
+{
+	const unsigned char *u = (const unsigned char *)text;
+	size_t i, n;
+
+	for (i = 0; i < len; i += n, col++) {
+		n = u[i] < 0x80 ? 1 : gq_utf8_len(u + i, len - i);
+		if (n == 0) {
+			gq_errorf(st, line, col, "invalid UTF-8 in comment");
+			st->n_comment_errors++;
+			return;
+		}
+	}
 }
 
 /*
@@ -623,28 +692,6 @@ gq_resolve(struct gq_state *st, struct gq_op *op, struct vnode **slot)
 	return 0;
 }
 
-/* A default value must be constant: no $variables inside. */
-static int
-gq_const_check(struct gq_state *st, const struct vnode *v,
-    const char *name)
-{
-	size_t i;
-	int rc = 0;
-
-	if (v == NULL)
-		return 0;
-	if (v->type == VN_VAR) {
-		gq_semerr(st, &v->loc, "graphql-variable",
-		    "the default of '$%s' uses variable '$%s'; defaults must "
-		    "be constant", name, v->s);
-		return -1;
-	}
-	for (i = 0; i < v->n; i++)
-		if (gq_const_check(st, v->items[i], name) != 0)
-			rc = -1;
-	return rc;
-}
-
 /*
  * Argument names must be unique (input object fields too, but the mapper
  * reports those, as it does for YAML).  Returns -1 after reporting.
@@ -772,20 +819,17 @@ gq_import_field(struct gq_state *st, struct gq_op *op, struct gq_field *f)
 	if (rc != 0)
 		return;
 	a->items[slot] = NULL;
-	if (st->fleet == NULL) {
+	if (st->fn == NULL) {
 		vnode_list_add(st->out, in);
 		return;
 	}
 	/*
-	 * Streaming: map it now, as a list of one.  Not when this operation
-	 * had an error (syntax, say): what recovery kept of it would only
-	 * give follow-on errors.  (in is in the arena, rewound next.)
+	 * Streaming: hand it over now.  Not when this operation had an error
+	 * (syntax, say): what recovery kept of it would only give follow-on
+	 * errors.  (in is in the arena, rewound next.)
 	 */
-	if (st->n_errors != st->n_errors_op)
-		return;
-	vnode_list_add(st->out, in);
-	front_map_document(st->fleet, st->d, st->out, SYNTAX_GRAPHQL);
-	st->out->n = 0;
+	if (st->n_errors == st->n_errors_op)
+		st->fn(st->fn_arg, "import", in);
 }
 
 /* Operation names are unique; an anonymous operation stands alone. */
@@ -836,7 +880,6 @@ gq_operation(struct gq_state *st, struct gq_op *op)
 	for (i = 0; op->vars != NULL && i < op->vars->n; i++) {
 		struct gq_vardef *vd = &op->vars->v[i];
 
-		gq_const_check(st, vd->defval, vd->name);
 		if (strmap_put(&st->varmap, vd->name, strlen(vd->name), vd) !=
 		    NULL)
 			gq_semerr(st, &vd->loc, "graphql-variable",
@@ -878,14 +921,15 @@ gq_operation_done(struct gq_state *st, struct gq_op *op)
 /* ---- entry point ------------------------------------------------------ */
 
 /*
- * Runs the scanner and parser over buf.  Without f, the imports collect in
- * the returned list; with f, each is mapped into f as soon as its
- * operation is done, and the list comes back empty.  *n_errors: the
- * errors the front-end itself reported.
+ * Runs the scanner and parser over buf.  Without fn, the imports collect
+ * in the returned list; with fn, each goes to fn as soon as its operation
+ * is done, and the list comes back empty.  *n_errors: the errors the
+ * front-end itself reported.
  */
 static struct vnode *
 gq_run(struct diag_ctx *d, const char *file, const char *buf, size_t len,
-    const struct vnode *vars, struct fleet *f, unsigned *n_errors)
+    const struct vnode *vars, front_item_fn *fn, void *arg,
+    unsigned *n_errors)
 {
 	struct loc top = { file, 1, 1 };
 	struct gq_state st;
@@ -896,11 +940,12 @@ gq_run(struct diag_ctx *d, const char *file, const char *buf, size_t len,
 	st.d = d;
 	st.file = file;
 	st.vars = vars != NULL && vars->type == VN_OBJECT ? vars : NULL;
-	st.fleet = f;
+	st.fn = fn;
+	st.fn_arg = arg;
 	st.line = 1;
 	st.col = 1;
 	st.arena = vnode_arena_new();
-	if (f != NULL) {
+	if (fn != NULL) {
 		st.out = vnode_new(VN_LIST, &top);
 	} else {
 		/* the returned list owns the arena */
@@ -921,13 +966,14 @@ gq_run(struct diag_ctx *d, const char *file, const char *buf, size_t len,
 	st.in_len = len;
 	gq_parse(scanner, &st);
 	gq_lex_destroy(scanner);
+	gq_sdl_report(&st);
 	free(st.bbuf);
 	for (i = 0; i < st.n_ops; i++)
 		free(st.ops[i].name);
 	free(st.ops);
 	strmap_fini(&st.opnames);
 	strmap_fini(&st.varmap);
-	if (f != NULL)
+	if (fn != NULL)
 		gq_arena_free(&st);
 	*n_errors = st.n_errors;
 	return st.out;
@@ -943,29 +989,24 @@ struct vnode *
 front_graphql_parse(struct diag_ctx *d, const char *file, const char *buf,
     size_t len, const struct vnode *vars)
 {
+	return front_graphql_parse_stream(d, file, buf, len, vars, NULL,
+	    NULL);
+}
+
+struct vnode *
+front_graphql_parse_stream(struct diag_ctx *d, const char *file,
+    const char *buf, size_t len, const struct vnode *vars,
+    front_item_fn *fn, void *arg)
+{
 	struct vnode *out;
 	unsigned n_errors;
 
-	out = gq_run(d, file, buf, len, vars, NULL, &n_errors);
+	out = gq_run(d, file, buf, len, vars, fn, arg, &n_errors);
 	if (n_errors > 0) {
 		vnode_free(out);
 		return NULL;
 	}
 	return out;
-}
-
-int
-front_graphql_load(struct fleet *f, struct diag_ctx *d, const char *file,
-    const char *buf, size_t len, const struct vnode *vars)
-{
-	unsigned before = d->n_err, n_errors;
-	size_t n_svcs = f->n_svcs, n_devs = f->n_devs;
-
-	vnode_free(gq_run(d, file, buf, len, vars, f, &n_errors));
-	/* as front_graphql_parse() returns no tree */
-	if (n_errors > 0)
-		front_drop(f, n_svcs, n_devs);
-	return d->n_err == before ? 0 : -1;
 }
 
 struct vnode *

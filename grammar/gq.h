@@ -15,7 +15,7 @@
 #include <stddef.h>
 
 #include "diag.h"
-#include "model.h"
+#include "front_int.h"
 #include "strmap.h"
 #include "vnode.h"
 
@@ -26,6 +26,13 @@
 #define GQ_MAX_DEPTH	64
 /* Lexical and syntax errors reported per file before giving up. */
 #define GQ_MAX_ERRORS	50
+/*
+ * Hex digits of a \u{...} escape, leading zeros included.  The
+ * specification sets no limit (the value must be a Unicode scalar
+ * value); 8 is the reference implementation's (graphql-js), so that the
+ * two accept the same documents.
+ */
+#define GQ_MAX_HEX	8
 
 /*
  * A decoded string token: bytes (may contain NUL), NUL-terminated, in the
@@ -112,7 +119,8 @@ struct gq_state {
 	const char	*file;
 	const struct vnode *vars;	/* --vars, borrowed, may be NULL */
 	struct vnode	*out;		/* VN_LIST of import inputs */
-	struct fleet	*fleet;		/* streaming: map each import now */
+	front_item_fn	*fn;		/* streaming: each import, now */
+	void		*fn_arg;
 
 	/* the input (read by the scanner's YY_INPUT, in chunks) */
 	const char	*in;
@@ -134,10 +142,23 @@ struct gq_state {
 	const char	*last;
 	size_t		 last_len;
 	unsigned	 end_line, end_col;
+	/* gq_token_errors() then, and after the last description */
+	unsigned	 end_errors, desc_errors;
 	bool		 skip_anon;	/* after top-level recovery */
 	bool		 saw_var;	/* $x in this operation */
+	/*
+	 * $variables may be used here: in an operation or fragment, but not
+	 * in its variable definitions, nor anywhere in a type-system
+	 * definition (constant values).
+	 */
+	bool		 vars_ok;
+	/* type-system definitions: the first one, and how many */
+	struct loc	 sdl_at;
+	const char	*sdl_kind;
+	unsigned	 n_sdl;
 
 	unsigned	 n_errors;	/* lexical + syntax + semantic */
+	unsigned	 n_comment_errors; /* of those, bad UTF-8 in comments */
 	unsigned	 n_errors_op;	/* n_errors after the last operation */
 	bool		 gave_up;
 	struct gq_opname *ops;
@@ -154,6 +175,16 @@ struct gq_state {
 	bool		 keep_arena;	/* never rewound */
 };
 
+/*
+ * Errors but those in comments (which are no tokens): an error reported
+ * after a token was read comes before one about that token's neighbour.
+ */
+static inline unsigned
+gq_token_errors(const struct gq_state *st)
+{
+	return st->n_errors - st->n_comment_errors;
+}
+
 /* graphql.l helpers implemented in front_graphql.c */
 /*
  * A copy of s[0..len) in st->arena: it lives until the current operation
@@ -167,6 +198,18 @@ int	 gq_block_string(struct gq_state *st, const char *raw, size_t len,
 	    unsigned line, unsigned col, struct gq_str *out);
 void	 gq_errorf(struct gq_state *st, unsigned line, unsigned col,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Reports bad UTF-8 in a comment's text[0..len) starting at line:col. */
+void	 gq_comment(struct gq_state *st, const char *text, size_t len,
+	    unsigned line, unsigned col);
+/*
+ * Valid GraphQL that is not read (docs/graphql.md): a fragment, reported
+ * at once, or a type-system definition of kind ("type", "extend
+ * schema", ...), reported once per document, at the first.
+ */
+void	 gq_unsupported(struct gq_state *st, unsigned line, unsigned col,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void	 gq_sdl(struct gq_state *st, unsigned line, unsigned col,
+	    const char *kind);
 
 #ifdef UNITTESTS
 size_t	 gq_utf8_len(const unsigned char *s, size_t avail);

@@ -1,9 +1,12 @@
 /*
- * graphql.y - GraphQL executable documents, as far as import mutations
- * use them: operations (query, mutation, subscription; name, variable
- * definitions, directives), selection sets, fields with aliases,
- * arguments and directives, and every input value form.  Fragments are
- * not part of the language accepted here.
+ * graphql.y - GraphQL documents (October 2021 specification): operations
+ * (query, mutation, subscription; name, variable definitions,
+ * directives), selection sets, fields with aliases, arguments and
+ * directives, and every input value form are read.  Fragments and the
+ * type-system definitions and extensions (SDL) are parsed to the letter
+ * of the specification too, so that a valid document is never a syntax
+ * error, but are reported as not supported (gq_unsupported(), gq_sdl())
+ * and go no further.
  *
  * Pure and reentrant (no globals).  Each operation is handed to
  * gq_operation_done() as soon as it is reduced.  Names, numbers, strings
@@ -46,6 +49,7 @@ static struct gq_op	*gq_op_new(enum gq_optype, char *, struct loc,
 			    struct gq_sels *);
 static struct vnode	*gq_enum(struct gq_state *, char *,
 			    const struct loc *);
+static bool		 gq_directive_location(const char *);
 
 #define YYLLOC_DEFAULT(cur, rhs, n) do { \
 	(cur) = YYRHSLOC((rhs), (n) ? 1 : 0); \
@@ -81,6 +85,7 @@ static struct vnode	*gq_enum(struct gq_state *, char *,
 	struct gq_type		 type;
 	struct gq_op		*op;
 	int			 optype;
+	const char		*kind;	/* of a type-system definition */
 }
 
 %token <name>	NAME		"name"
@@ -95,9 +100,30 @@ static struct vnode	*gq_enum(struct gq_state *, char *,
 %token <name>	TRUE		"true"
 %token <name>	FALSE		"false"
 %token <name>	NULL		"null"
+%token <name>	SCHEMA		"schema"
+%token <name>	SCALAR		"scalar"
+%token <name>	TYPE		"type"
+%token <name>	INTERFACE	"interface"
+%token <name>	UNION		"union"
+%token <name>	ENUM		"enum"
+%token <name>	INPUT		"input"
+%token <name>	DIRECTIVE	"directive"
+%token <name>	EXTEND		"extend"
+%token <name>	IMPLEMENTS	"implements"
+%token <name>	REPEATABLE	"repeatable"
 %token		ELLIPSIS	"..."
 
-%type <name>	name name_opt
+/*
+ * A '{' after a type-system definition's header always opens its fields
+ * (enum values, input fields, root operation types): the definition
+ * without them ends only before something else (the specification's
+ * [lookahead != {]).
+ */
+%precedence	NO_BRACE
+%precedence	'{'
+
+%type <name>	name name_opt fragment_name not_described
+%type <kind>	type_system_definition type_system_extension
 %type <vn>	value list values object object_fields arguments arguments_opt
 %type <vn>	variable default_opt
 %type <field>	field selection
@@ -134,15 +160,46 @@ document
 	;
 
 definition
-	: operation		{ gq_operation_done(st, $1); }
-	| error			{ st->skip_anon = true; }
+	: operation
+		{
+			gq_operation_done(st, $1);
+			st->vars_ok = false;
+		}
+	| fragment_definition	{ st->vars_ok = false; }
+	| type_system_definition
+		{
+			gq_sdl(st, @1.first_line, @1.first_column, $1);
+		}
+	| description type_system_definition
+		{
+			gq_sdl(st, @2.first_line, @2.first_column, $2);
+		}
+	| type_system_extension
+		{
+			gq_sdl(st, @1.first_line, @1.first_column, $1);
+		}
+	| description not_described
+		{
+			/* (a lexical error in between is the first) */
+			if (gq_token_errors(st) == st->desc_errors)
+				gq_errorf(st, @1.first_line, @1.first_column,
+				    "a description (string) goes only before "
+				    "a type-system definition, not before '%s'",
+				    $2);
+			YYERROR;
+		}
+	| error
+		{
+			st->skip_anon = true;
+			st->vars_ok = false;
+		}
 	;
 
 operation
-	: selection_set
+	: '{' { st->vars_ok = true; } selections '}'
 		{
 			$$ = gq_op_new(GQ_QUERY, NULL, LOC(@1), NULL, NULL,
-			    $1);
+			    $3);
 		}
 	| operation_type name_opt variable_definitions_opt directives_opt
 	    selection_set
@@ -153,9 +210,19 @@ operation
 	;
 
 operation_type
-	: MUTATION		{ $$ = GQ_MUTATION; }
-	| QUERY			{ $$ = GQ_QUERY; }
-	| SUBSCRIPTION		{ $$ = GQ_SUBSCRIPTION; }
+	: MUTATION		{ $$ = GQ_MUTATION; st->vars_ok = true; }
+	| QUERY			{ $$ = GQ_QUERY; st->vars_ok = true; }
+	| SUBSCRIPTION		{ $$ = GQ_SUBSCRIPTION; st->vars_ok = true; }
+	;
+
+/*
+ * What a description may not precede: every name but the keywords that
+ * start a type-system definition (before anything else, the error is
+ * where that is).
+ */
+not_described
+	: NAME | MUTATION | QUERY | SUBSCRIPTION | FRAGMENT | ON | TRUE
+	| FALSE | NULL | EXTEND | IMPLEMENTS | REPEATABLE
 	;
 
 name_opt
@@ -163,9 +230,14 @@ name_opt
 	| name
 	;
 
+/* defaults and directives here are constant */
 variable_definitions_opt
 	: %empty		{ $$ = NULL; }
-	| '(' variable_definitions ')'	{ $$ = $2; }
+	| '(' { st->vars_ok = false; } variable_definitions ')'
+		{
+			$$ = $3;
+			st->vars_ok = true;
+		}
 	;
 
 variable_definitions
@@ -281,7 +353,50 @@ selections
 
 selection
 	: field
+	| ELLIPSIS fragment_name directives_opt
+		{
+			gq_unsupported(st, @1.first_line, @1.first_column,
+			    "fragment spread '...%s' is not supported: "
+			    "edgenetc reads the fields written out in an "
+			    "operation; write the fragment's fields here", $2);
+			gq_dirs_free($3);
+			$$ = NULL;
+		}
+	| ELLIPSIS ON name directives_opt selection_set
+		{
+			gq_unsupported(st, @1.first_line, @1.first_column,
+			    "inline fragment '... on %s' is not supported: "
+			    "edgenetc reads the fields written out in an "
+			    "operation; write them here without '... on %s'",
+			    $3, $3);
+			gq_dirs_free($4);
+			gq_sels_free($5);
+			$$ = NULL;
+		}
+	| ELLIPSIS directives_opt selection_set
+		{
+			gq_unsupported(st, @1.first_line, @1.first_column,
+			    "inline fragment '... { }' is not supported: "
+			    "edgenetc reads the fields written out in an "
+			    "operation; write them here without '...'");
+			gq_dirs_free($2);
+			gq_sels_free($3);
+			$$ = NULL;
+		}
 	| error			{ $$ = NULL; }
+	;
+
+fragment_definition
+	: FRAGMENT { st->vars_ok = true; } fragment_name ON name
+	    directives_opt selection_set
+		{
+			gq_unsupported(st, @1.first_line, @1.first_column,
+			    "fragment '%s' is not supported: edgenetc reads "
+			    "the fields written out in an operation; write "
+			    "its fields where it is spread", $3);
+			gq_dirs_free($6);
+			gq_sels_free($7);
+		}
 	;
 
 field
@@ -370,17 +485,44 @@ value
 	| SUBSCRIPTION		{ $$ = gq_enum(st, $1, LOCP(@1)); }
 	| FRAGMENT		{ $$ = gq_enum(st, $1, LOCP(@1)); }
 	| ON			{ $$ = gq_enum(st, $1, LOCP(@1)); }
+	| SCHEMA		{ $$ = gq_enum(st, $1, LOCP(@1)); }
+	| SCALAR		{ $$ = gq_enum(st, $1, LOCP(@1)); }
+	| TYPE			{ $$ = gq_enum(st, $1, LOCP(@1)); }
+	| INTERFACE		{ $$ = gq_enum(st, $1, LOCP(@1)); }
+	| UNION			{ $$ = gq_enum(st, $1, LOCP(@1)); }
+	| ENUM			{ $$ = gq_enum(st, $1, LOCP(@1)); }
+	| INPUT			{ $$ = gq_enum(st, $1, LOCP(@1)); }
+	| DIRECTIVE		{ $$ = gq_enum(st, $1, LOCP(@1)); }
+	| EXTEND		{ $$ = gq_enum(st, $1, LOCP(@1)); }
+	| IMPLEMENTS		{ $$ = gq_enum(st, $1, LOCP(@1)); }
+	| REPEATABLE		{ $$ = gq_enum(st, $1, LOCP(@1)); }
 	| list
 	| object
 	;
 
 variable
-	: '$' name
+	: dollar name
 		{
-			$$ = VN(VN_VAR, LOCP(@1));
-			$$->s = $2;
-			$$->len = strlen($2);
-			st->saw_var = true;
+			if (st->vars_ok) {
+				$$ = VN(VN_VAR, LOCP(@1));
+				$$->s = $2;
+				$$->len = strlen($2);
+				st->saw_var = true;
+			} else {
+				$$ = VN(VN_NULL, LOCP(@1));
+			}
+		}
+	;
+
+/* reduced as soon as '$' is read: a misplaced variable is reported at it */
+dollar
+	: '$'
+		{
+			if (!st->vars_ok)
+				gq_errorf(st, @1.first_line, @1.first_column,
+				    "a variable cannot be used here: default "
+				    "values and the directives of variable and "
+				    "type-system definitions are constant");
 		}
 	;
 
@@ -419,6 +561,224 @@ object_fields
 	;
 
 /*
+ * Type-system definitions and extensions (SDL): parsed to the letter of
+ * the specification, so that their syntax errors are found, then
+ * reported as not read (definition above).  Values, directives and types
+ * in them are constant and freed at once.
+ */
+description
+	: STRING		{ st->desc_errors = gq_token_errors(st); }
+	;
+
+description_opt
+	: %empty
+	| description
+	;
+
+type_system_definition
+	: SCHEMA sdl_directives_opt '{' root_operation_types '}'
+				{ $$ = "schema"; }
+	| SCALAR name sdl_directives_opt
+				{ $$ = "scalar"; }
+	| TYPE name implements_opt sdl_directives_opt fields_definition_opt
+				{ $$ = "type"; }
+	| INTERFACE name implements_opt sdl_directives_opt
+	    fields_definition_opt
+				{ $$ = "interface"; }
+	| UNION name sdl_directives_opt union_members_opt
+				{ $$ = "union"; }
+	| ENUM name sdl_directives_opt enum_values_opt
+				{ $$ = "enum"; }
+	| INPUT name sdl_directives_opt input_fields_opt
+				{ $$ = "input"; }
+	| DIRECTIVE '@' name arguments_definition_opt repeatable_opt ON
+	    directive_locations
+				{ $$ = "directive"; }
+	;
+
+/* each needs something after the name */
+type_system_extension
+	: EXTEND SCHEMA sdl_directives root_operation_types_opt
+				{ $$ = "extend schema"; }
+	| EXTEND SCHEMA '{' root_operation_types '}'
+				{ $$ = "extend schema"; }
+	| EXTEND SCALAR name sdl_directives
+				{ $$ = "extend scalar"; }
+	| EXTEND TYPE name fields_extension
+				{ $$ = "extend type"; }
+	| EXTEND INTERFACE name fields_extension
+				{ $$ = "extend interface"; }
+	| EXTEND UNION name sdl_directives union_members_opt
+				{ $$ = "extend union"; }
+	| EXTEND UNION name union_members
+				{ $$ = "extend union"; }
+	| EXTEND ENUM name sdl_directives enum_values_opt
+				{ $$ = "extend enum"; }
+	| EXTEND ENUM name enum_values
+				{ $$ = "extend enum"; }
+	| EXTEND INPUT name sdl_directives input_fields_opt
+				{ $$ = "extend input"; }
+	| EXTEND INPUT name input_fields
+				{ $$ = "extend input"; }
+	;
+
+fields_extension
+	: implements sdl_directives_opt fields_definition_opt
+	| sdl_directives fields_definition_opt
+	| fields_definition
+	;
+
+root_operation_types_opt
+	: %empty %prec NO_BRACE
+	| '{' root_operation_types '}'
+	;
+
+root_operation_types
+	: root_operation_type
+	| root_operation_types root_operation_type
+	;
+
+root_operation_type
+	: root_operation_kind ':' name
+	;
+
+root_operation_kind
+	: QUERY | MUTATION | SUBSCRIPTION
+	;
+
+implements_opt
+	: %empty
+	| implements
+	;
+
+implements
+	: IMPLEMENTS name
+	| IMPLEMENTS '&' name
+	| implements '&' name
+	;
+
+fields_definition_opt
+	: %empty %prec NO_BRACE
+	| fields_definition
+	;
+
+fields_definition
+	: '{' field_definitions '}'
+	;
+
+field_definitions
+	: field_definition
+	| field_definitions field_definition
+	;
+
+field_definition
+	: description_opt name arguments_definition_opt ':' sdl_type
+	    sdl_directives_opt
+	;
+
+arguments_definition_opt
+	: %empty
+	| '(' input_value_definitions ')'
+	;
+
+input_value_definitions
+	: input_value_definition
+	| input_value_definitions input_value_definition
+	;
+
+input_value_definition
+	: description_opt name ':' sdl_type sdl_default_opt sdl_directives_opt
+	;
+
+union_members_opt
+	: %empty
+	| union_members
+	;
+
+union_members
+	: '=' name
+	| '=' '|' name
+	| union_members '|' name
+	;
+
+enum_values_opt
+	: %empty %prec NO_BRACE
+	| enum_values
+	;
+
+enum_values
+	: '{' enum_value_definitions '}'
+	;
+
+enum_value_definitions
+	: enum_value_definition
+	| enum_value_definitions enum_value_definition
+	;
+
+enum_value_definition
+	: description_opt enum_value_name sdl_directives_opt
+	;
+
+/* reduced as soon as the name is read, to report it there */
+enum_value_name
+	: name
+		{
+			if (strcmp($1, "true") == 0 ||
+			    strcmp($1, "false") == 0 ||
+			    strcmp($1, "null") == 0)
+				gq_errorf(st, @1.first_line, @1.first_column,
+				    "'%s' cannot name an enum value", $1);
+		}
+	;
+
+input_fields_opt
+	: %empty %prec NO_BRACE
+	| input_fields
+	;
+
+input_fields
+	: '{' input_value_definitions '}'
+	;
+
+repeatable_opt
+	: %empty
+	| REPEATABLE
+	;
+
+directive_locations
+	: directive_location
+	| '|' directive_location
+	| directive_locations '|' directive_location
+	;
+
+directive_location
+	: name
+		{
+			if (!gq_directive_location($1))
+				gq_errorf(st, @1.first_line, @1.first_column,
+				    "'%s' is not a directive location", $1);
+		}
+	;
+
+sdl_type
+	: type			{ gq_type_clear(&$1); }
+	;
+
+sdl_default_opt
+	: %empty
+	| '=' value		{ vnode_free($2); }
+	;
+
+sdl_directives_opt
+	: %empty
+	| sdl_directives
+	;
+
+sdl_directives
+	: directives		{ gq_dirs_free($1); }
+	;
+
+/*
  * Every name-like token, each reduced straight to name (no chain through
  * an enum_value rule: a reduction per key is a measurable share of the
  * parse).
@@ -433,6 +793,40 @@ name
 	| TRUE
 	| FALSE
 	| NULL
+	| SCHEMA
+	| SCALAR
+	| TYPE
+	| INTERFACE
+	| UNION
+	| ENUM
+	| INPUT
+	| DIRECTIVE
+	| EXTEND
+	| IMPLEMENTS
+	| REPEATABLE
+	;
+
+/* every name but 'on' (as name above: no chain of reductions) */
+fragment_name
+	: NAME
+	| MUTATION
+	| QUERY
+	| SUBSCRIPTION
+	| FRAGMENT
+	| TRUE
+	| FALSE
+	| NULL
+	| SCHEMA
+	| SCALAR
+	| TYPE
+	| INTERFACE
+	| UNION
+	| ENUM
+	| INPUT
+	| DIRECTIVE
+	| EXTEND
+	| IMPLEMENTS
+	| REPEATABLE
 	;
 
 %%
@@ -463,6 +857,23 @@ gq_op_new(enum gq_optype type, char *name, struct loc l,
 	return op;
 }
 
+static bool
+gq_directive_location(const char *name)
+{
+	static const char *const locs[] = { "QUERY", "MUTATION",
+	    "SUBSCRIPTION", "FIELD", "FRAGMENT_DEFINITION", "FRAGMENT_SPREAD",
+	    "INLINE_FRAGMENT", "VARIABLE_DEFINITION", "SCHEMA", "SCALAR",
+	    "OBJECT", "FIELD_DEFINITION", "ARGUMENT_DEFINITION", "INTERFACE",
+	    "UNION", "ENUM", "ENUM_VALUE", "INPUT_OBJECT",
+	    "INPUT_FIELD_DEFINITION" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(locs); i++)
+		if (strcmp(name, locs[i]) == 0)
+			return true;
+	return false;
+}
+
 /* An enum value: the name's text (in the arena) is the node's. */
 static struct vnode *
 gq_enum(struct gq_state *st, char *name, const struct loc *l)
@@ -484,6 +895,28 @@ gq_error(const GQ_LTYPE *l, yyscan_t scanner, struct gq_state *st,
 	    msg);
 }
 
+/* The keywords of type-system definitions (names elsewhere). */
+static bool
+gq_sym_is_sdl(yysymbol_kind_t k)
+{
+	switch (k) {
+	case YYSYMBOL_SCHEMA:
+	case YYSYMBOL_SCALAR:
+	case YYSYMBOL_TYPE:
+	case YYSYMBOL_INTERFACE:
+	case YYSYMBOL_UNION:
+	case YYSYMBOL_ENUM:
+	case YYSYMBOL_INPUT:
+	case YYSYMBOL_DIRECTIVE:
+	case YYSYMBOL_EXTEND:
+	case YYSYMBOL_IMPLEMENTS:
+	case YYSYMBOL_REPEATABLE:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static bool
 gq_sym_is_name(yysymbol_kind_t k)
 {
@@ -499,7 +932,7 @@ gq_sym_is_name(yysymbol_kind_t k)
 	case YYSYMBOL_NULL:
 		return true;
 	default:
-		return false;
+		return gq_sym_is_sdl(k);
 	}
 }
 
@@ -516,6 +949,12 @@ gq_sym_is_value(yysymbol_kind_t k)
 		    k == YYTRANSLATE('$') || gq_sym_is_name(k);
 	}
 }
+
+static const char *const gq_sdl_desc[] = { "'schema'", "'scalar'",
+    "'type'", "'interface'", "'union'", "'enum'", "'input'", "'directive'",
+    "'extend'", "'implements'", "'repeatable'" };
+_Static_assert(YYSYMBOL_REPEATABLE - YYSYMBOL_SCHEMA + 1 ==
+    ARRAY_SIZE(gq_sdl_desc), "the %token order of the type-system keywords");
 
 /* "'{'" for punctuation and keywords, "a name", "a string", ... */
 static const char *
@@ -551,6 +990,9 @@ gq_sym_desc(yysymbol_kind_t k)
 	case YYSYMBOL_NULL:
 		return "'null'";
 	default:
+		/* "\"schema\"" -> "'schema'", as the keywords above */
+		if (gq_sym_is_sdl(k))
+			return gq_sdl_desc[k - YYSYMBOL_SCHEMA];
 		return yysymbol_name(k);
 	}
 }
@@ -592,6 +1034,7 @@ yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner,
 	const GQ_LTYPE *l = yypcontext_location(ctx);
 	const char *parts[YYNTOKENS], *hint = "", *sugg;
 	bool want_value = false, want_name = false, want_op = false;
+	bool want_brace = false, top, skip;
 	char *gotd, *msg, last[40];
 	size_t n = 0, len = 0;
 	int i, ne;
@@ -613,7 +1056,17 @@ yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner,
 			want_name = true;
 		if (exp[i] == YYSYMBOL_MUTATION)
 			want_op = true;
+		if (exp[i] == YYTRANSLATE('{'))
+			want_brace = true;
 	}
+	/*
+	 * Where a definition starts (or after a description), a string is
+	 * a description and keywords are keywords (in a value they are
+	 * enum values).
+	 */
+	top = want_op && !want_name;
+	if (top)
+		want_value = false;
 	if (want_value)
 		parts[n++] = "a value";
 	else if (want_name)
@@ -624,6 +1077,21 @@ yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner,
 		if (want_value && gq_sym_is_value(exp[i]))
 			continue;
 		if (want_name && gq_sym_is_name(exp[i]))
+			continue;
+		/*
+		 * What is recognised but not read goes unsaid: fragments,
+		 * and where an operation may start, type-system definitions
+		 * and the descriptions before them.  After a description,
+		 * only the type-system keywords are said.
+		 */
+		skip = exp[i] == YYSYMBOL_ELLIPSIS;
+		if (top && want_brace)
+			skip |= exp[i] == YYSYMBOL_FRAGMENT ||
+			    exp[i] == YYSYMBOL_STRING || gq_sym_is_sdl(exp[i]);
+		else if (top)
+			skip |= !gq_sym_is_sdl(exp[i]) ||
+			    exp[i] == YYSYMBOL_EXTEND;
+		if (skip)
 			continue;
 		parts[n++] = gq_sym_desc(exp[i]);
 	}
@@ -643,7 +1111,7 @@ yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner,
 	}
 	if (got == YYSYMBOL_STRING && want_name)
 		hint = " (names are not quoted in GraphQL)";
-	else if (got == YYSYMBOL_NAME && want_op && !want_name &&
+	else if (got == YYSYMBOL_NAME && top && want_brace &&
 	    (sugg = diag_suggest(last, ops, ARRAY_SIZE(ops))) != NULL)
 		hint = sugg == ops[0] ? " (did you mean 'mutation'?)" :
 		    sugg == ops[1] ? " (did you mean 'query'?)" :

@@ -19,3 +19,10 @@ build-fuzz/fuzz_%: fuzz/fuzz_%.c $(COMPILER_SRCS) $(GEN_SRCS)
 build-fuzz/rt_fuzz_%: fuzz/rt_fuzz_%.c $(RUNTIME_LIB_SRCS)
 	$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_FLAGS) -o $@ $< $(RUNTIME_LIB_SRCS) \
 	    $(RUNTIME_LDLIBS)
+
+# The GraphQL fuzz corpus (seeds + what fuzzing kept) through the
+# reference parser and edgenetc: a disagreement fails and is copied into
+# testdata/graphql-conformance/found/ (.ci/run runs it after fuzzing).
+.PHONY: fuzz-graphql-oracle
+fuzz-graphql-oracle: $(BUILD)/edgenetc $(GRAPHQL_JS)/.installed
+	BUILD=$(BUILD) fuzz/graphql_oracle.sh

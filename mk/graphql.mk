@@ -32,3 +32,21 @@ $(GQ_GEN)/%.o: $(GQ_GEN)/%.c $(GEN_HDRS)
 	    -MMD -MP -c -o $@ $<
 
 $(BUILD)/ut/$(GQ_GEN)/%.o: ALL_CFLAGS += $(GQ_GEN_CFLAGS)
+
+# The reference parser (graphql-js, pinned in
+# tests/tools/graphql-js/package-lock.json), from the npm registry into
+# $(BUILD)/graphql-js, for tests/e2e/graphql_conformance.sh and
+# fuzz/graphql_oracle.sh.
+GRAPHQL_JS	:= $(BUILD)/graphql-js
+
+$(GRAPHQL_JS)/.installed: tests/tools/graphql-js/package.json \
+    tests/tools/graphql-js/package-lock.json scripts/graphql-js.sh
+	scripts/graphql-js.sh $(GRAPHQL_JS)
+	@touch $@
+
+ifeq ($(CROSS),)
+CHECK_PROGS	+= $(GRAPHQL_JS)/.installed
+endif
+
+# the generated objects' header dependencies (gq.h, front_int.h, ...)
+-include $(wildcard $(GQ_GEN)/*.d)

@@ -12,7 +12,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "front_graphql.h"
 #include "front_int.h"
 #include "xalloc.h"
 
@@ -169,8 +168,8 @@ front_stream_item(void *arg, const char *listkey, struct vnode *item)
  * Parses buf (registered with d as file) and maps it into f.  file is the
  * ctx-owned path from diag_src_add().  YAML and JSON fleet documents are
  * mapped item by item as they are parsed (front_int.h), GraphQL documents
- * import by import (front_graphql_load).  Returns 0, or -1 when any error
- * was reported on the way.
+ * import by import.  Returns 0, or -1 when any error was reported on the
+ * way.
  */
 static int
 front_parse(struct fleet *f, struct diag_ctx *d, const char *file,
@@ -189,7 +188,9 @@ front_parse(struct fleet *f, struct diag_ctx *d, const char *file,
 		    front_stream_item, &fs);
 		break;
 	case SYNTAX_GRAPHQL:
-		return front_graphql_load(f, d, file, buf, len, vars);
+		root = front_graphql_parse_stream(d, file, buf, len, vars,
+		    front_stream_item, &fs);
+		break;
 	case SYNTAX_YAML:
 	default:
 		root = front_yaml_parse_stream(d, file, buf, len,
@@ -207,6 +208,13 @@ front_parse(struct fleet *f, struct diag_ctx *d, const char *file,
 	front_map_document(f, d, root, syn);
 	vnode_free(root);
 	return d->n_err == errs ? 0 : -1;
+}
+
+int
+front_graphql_load(struct fleet *f, struct diag_ctx *d, const char *file,
+    const char *buf, size_t len, const struct vnode *vars)
+{
+	return front_parse(f, d, file, buf, len, SYNTAX_GRAPHQL, vars);
 }
 
 int

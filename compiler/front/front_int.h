@@ -14,7 +14,10 @@
 
 #include "front.h"
 
-/* listkey: "services" or "devices"; item: owned by the callee. */
+/*
+ * listkey: "services" or "devices", or "import" (a GraphQL import's input
+ * object); item: owned by the callee.
+ */
 typedef void	 front_item_fn(void *arg, const char *listkey,
 		    struct vnode *item);
 
@@ -22,9 +25,17 @@ struct vnode	*front_yaml_parse_stream(struct diag_ctx *d, const char *file,
 		    const char *buf, size_t len, front_item_fn *fn, void *arg);
 struct vnode	*front_json_parse_stream(struct diag_ctx *d, const char *file,
 		    const char *buf, size_t len, front_item_fn *fn, void *arg);
+/*
+ * GraphQL: each import's input object as soon as its mutation is parsed
+ * (and had no error); the returned list stays empty.  NULL when the
+ * front-end reported an error.  vars is borrowed.
+ */
+struct vnode	*front_graphql_parse_stream(struct diag_ctx *d,
+		    const char *file, const char *buf, size_t len,
+		    const struct vnode *vars, front_item_fn *fn, void *arg);
 
-/* Maps one item of a fleet document's list listkey; moves strings out
- * of item (the caller frees it next). */
+/* Maps one item of a fleet document's list listkey, or one import; moves
+ * strings out of item (the caller frees it next). */
 int		 front_map_item(struct fleet *f, struct diag_ctx *d,
 		    const char *listkey, struct vnode *item);
 

@@ -929,6 +929,8 @@ front_map_item(struct fleet *f, struct diag_ctx *d, const char *listkey,
 
 	if (strcmp(listkey, "services") == 0)
 		return map_service1(&m, item);
+	if (strcmp(listkey, "import") == 0)
+		return map_import_item(&m, item);
 	return map_device(&m, item);
 }
 

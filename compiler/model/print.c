@@ -10,7 +10,8 @@
  *   YAML     block style; every string double-quoted (no YAML 1.1 type
  *            surprises such as `no` or `1e3`), escaped where needed
  *            (\0 \t \n \xXX, and \N \L \P, which libyaml would otherwise
- *            read as line breaks); modes and booleans plain
+ *            read as line breaks, and \uFFFE \uFFFF, which it refuses);
+ *            modes and booleans plain
  */
 #include <ctype.h>
 #include <stdbool.h>
@@ -139,6 +140,18 @@ pr_quoted(struct pr *p, const char *s, size_t len)
 		if (yaml && c == 0xef && i + 2 < len && u[i + 1] == 0xbb &&
 		    u[i + 2] == 0xbf) {
 			fputs("\\uFEFF", p->fp);	/* a BOM mid-text */
+			i += 2;
+			continue;
+		}
+		/* what YAML does not print: C1 controls, U+FFFE, U+FFFF */
+		if (yaml && c == 0xc2 && i + 1 < len && u[i + 1] < 0xa0) {
+			fprintf(p->fp, "\\x%02x", u[i + 1]);
+			i++;
+			continue;
+		}
+		if (yaml && c == 0xef && i + 2 < len && u[i + 1] == 0xbf &&
+		    u[i + 2] >= 0xbe) {
+			fprintf(p->fp, "\\uFF%02X", u[i + 2] - 0xbe + 0xfe);
 			i += 2;
 			continue;
 		}

@@ -288,6 +288,8 @@ test_numbers(void **state)
 	    "6.02e+23" };
 	static const char *const bad[] = { "0123", "1.", "1.e3", "12abc",
 	    "1.5.2", "1e", "00" };
+	static const char *const bad_signed[] = { "1.5e+", "1e-", "1e+5x",
+	    "1.5e-3abc", "1e+5.0", "-2E+1_", "1e+5e+5" };
 	struct gp *g;
 	size_t i;
 
@@ -309,15 +311,21 @@ test_numbers(void **state)
 		assert_one_error(g, 1, 47, "invalid number");
 		gp_free(g);
 	}
-	/* an exponent sign without digits: the number ends before it */
-	g = gp_value("1.5e+");
-	assert_non_null(g);
-	assert_null(g->v);
-	assert_int_equal(g->d.n_err, 2);
-	assert_int_equal(g->d.v[0].loc.col, 47);
-	assert_non_null(strstr(g->d.v[0].msg, "invalid number '1.5e'"));
-	assert_int_equal(g->d.v[1].loc.col, 51);
-	assert_non_null(strstr(g->d.v[1].msg, "unexpected character '+'"));
+	/*
+	 * a signed exponent without digits, or with a name character or
+	 * '.' after them, is one malformed number (never a number and a
+	 * name: { a: 1e+5x: 2 } is not { a: 1e+5, x: 2 })
+	 */
+	for (i = 0; i < ARRAY_SIZE(bad_signed); i++) {
+		g = gp_value(bad_signed[i]);
+		assert_one_error(g, 1, 47, "invalid number");
+		gp_free(g);
+	}
+	/* a sign after a whole number starts the next one */
+	g = gp_value("[1e-2-3 4+]");
+	assert_int_equal(g->d.n_err, 1);
+	assert_int_equal(g->d.v[0].loc.col, 56);
+	assert_non_null(strstr(g->d.v[0].msg, "unexpected character '+'"));
 	gp_free(g);
 	/* ".." is two stray dots, not a short "..." */
 	g = gp_value("1 ..");
@@ -530,7 +538,19 @@ test_variable_errors(void **state)
 {
 	static const char doc[] = "mutation m($i: In!) "
 	    "{ DM_import_node_service(input: $i) }";
+	static const struct {
+		const char	*doc;
+		unsigned	 col;
+	} consts[] = {
+		{ "mutation m($a: Int, $b: Int = $a) {\n"
+		  "  DM_import_node_service(input: { s: $b }) }", 31 },
+		{ "mutation m($a: Int, $b: [Int] = [1, $\n"
+		  "  a]) { DM_import_node_service(input: { s: $b }) }", 37 },
+		{ "mutation m($a: Int @d(x: {y: $a})) {\n"
+		  "  DM_import_node_service(input: { s: $a }) }", 30 },
+	};
 	struct gp *g;
+	size_t i;
 
 	(void)state;
 	g = gp_parse("mutation m($s: String!) {\n"
@@ -541,10 +561,13 @@ test_variable_errors(void **state)
 	    "  DM_import_node_service(input: { s: $nope }) }");
 	assert_one_error(g, 2, 38, "not defined by operation 'm'");
 	gp_free(g);
-	g = gp_parse("mutation m($a: Int, $b: Int = $a) {\n"
-	    "  DM_import_node_service(input: { s: $b }) }");
-	assert_one_error(g, 1, 31, "defaults must be constant");
-	gp_free(g);
+	/* constant values: a syntax error at the '$' */
+	for (i = 0; i < ARRAY_SIZE(consts); i++) {
+		g = gp_parse(consts[i].doc);
+		assert_one_error(g, 1, consts[i].col,
+		    "variable cannot be used here");
+		gp_free(g);
+	}
 	g = gp_parse_vars(doc, strlen(doc), "{\"i\": [1]}");
 	/* reported where the value is: in vars.json */
 	assert_one_error(g, 1, 7, "must be an object, not a list");
@@ -675,7 +698,8 @@ test_print_yaml_quoting(void **state)
 	(void)state;
 	diag_init(&d);
 	f = load(&d, "in.json", "{\"services\": [{\"name\": \"x\", \"env\": "
-	    "{\"no\": \"\\u2029\", \"A\": \"\\u0000\\u007f\"}}]}");
+	    "{\"no\": \"\\u2029\", \"A\": \"\\u0000\\u007f\", "
+	    "\"B\": \"\\u0080\\uffff\"}}]}");
 	out = fmt(f, SYNTAX_YAML, &rc, &d);
 	assert_int_equal(rc, 0);
 	assert_string_equal(out,
@@ -684,6 +708,7 @@ test_print_yaml_quoting(void **state)
 	    "    env:\n"
 	    "      \"no\": \"\\P\"\n"
 	    "      A: \"\\0\\x7f\"\n"
+	    "      B: \"\\x80\\uFFFF\"\n"
 	    "devices: []\n");
 	free(out);
 	out = fmt(f, SYNTAX_GRAPHQL, &rc, &d);
@@ -695,6 +720,7 @@ test_print_yaml_quoting(void **state)
 	    "      env: {\n"
 	    "        no: \"\xe2\x80\xa9\"\n"
 	    "        A: \"\\u0000\\u007f\"\n"
+	    "        B: \"\xc2\x80\xef\xbf\xbf\"\n"
 	    "      }\n"
 	    "    }\n"
 	    "  })\n"

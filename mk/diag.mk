@@ -1,5 +1,6 @@
 # The table of diagnostic codes (SARIF rules) is generated from
 # docs/diagnostics.md, so the reference and the tool never disagree.
+# Also: the generated GraphQL objects follow their headers (.d files).
 # DOCS_URL: where the diagnostics reference is published (SARIF helpUri).
 DIAG_GEN	:= $(BUILD)/gen
 DOCS_URL	?= file:///usr/share/doc/edgenetc/diagnostics.md
@@ -15,3 +16,4 @@ $(DIAG_GEN)/%.o: $(DIAG_GEN)/%.c compiler/util/diag.h
 
 $(BUILD)/obj/compiler/util/diag_sarif.o: COMPILER_CPPFLAGS += \
 	-DEDGENETC_DOCS_URL='"$(DOCS_URL)"'
+-include $(wildcard $(BUILD)/grammar/*.d)

@@ -383,16 +383,52 @@ map_bool(struct mapper *m, const struct vnode *v, struct lbool *out)
 	return 0;
 }
 
+/* "10.0.0.0/255.255.255.0": say which prefix length the netmask is. */
+static void
+map_netmask_hint(struct mapper *m, const char *s)
+{
+	const char *slash = strchr(s, '/');
+	unsigned b[4], len = 0, i;
+	uint32_t mask;
+	char tail;
+
+	if (slash == NULL || sscanf(slash + 1, "%u.%u.%u.%u%c", &b[0], &b[1],
+	    &b[2], &b[3], &tail) != 4)
+		return;
+	for (i = 0, mask = 0; i < 4; i++) {
+		if (b[i] > 255)
+			return;
+		mask = mask << 8 | b[i];
+	}
+	while (len < 32 && (mask & (UINT32_C(1) << (31 - len))))
+		len++;
+	if (len < 32 && (mask << len) != 0) {
+		diag_hint(m->d, "%.*s is a netmask but not a contiguous one; "
+		    "write a prefix length after '/'", 20, slash + 1);
+		return;
+	}
+	diag_hint(m->d, "a netmask is given where a prefix length is "
+	    "expected: write %.*s/%u", (int)(slash - s) > 64 ? 64 :
+	    (int)(slash - s), s, len);
+}
+
 static int
 map_addr(struct mapper *m, const struct vnode *v, struct laddr *out)
 {
 	const char *s, *why = NULL;
 
+	/* a bad value is not also "missing" to later checks */
+	out->bad = true;
+	out->loc = v->loc;
 	if ((s = map_cstr(m, v, "address")) == NULL)
 		return -1;
-	if (addr_parse(s, &out->a, &why) < 0)
-		return diag_err(m->d, &v->loc, "bad-address",
+	if (addr_parse(s, &out->a, &why) < 0) {
+		diag_err(m->d, &v->loc, "bad-address",
 		    "invalid address '%.64s': %s", s, why ? why : "malformed");
+		map_netmask_hint(m, s);
+		return -1;
+	}
+	out->bad = false;
 	out->set = true;
 	out->loc = v->loc;
 	return 0;
@@ -466,9 +502,9 @@ map_dup_report(struct mapper *m, const struct vnode *obj, size_t first,
 {
 	skip[dup] = true;
 	diag_err(m->d, &obj->key_locs[dup], "duplicate-key",
-	    "duplicate key '%.64s' (first at line %u column %u)",
-	    obj->keys[dup], obj->key_locs[first].line,
-	    obj->key_locs[first].col);
+	    "duplicate key '%.64s'", obj->keys[dup]);
+	diag_note(m->d, &obj->key_locs[first], "first used here (this one "
+	    "is kept)");
 }
 
 static void

@@ -33,6 +33,7 @@ struct lstr {
 struct laddr {
 	struct addr	 a;
 	bool		 set;
+	bool		 bad;	/* given but invalid (already reported) */
 	struct loc	 loc;
 };
 

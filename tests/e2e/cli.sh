@@ -48,6 +48,23 @@ expect 2 "-W takes no-CODE" "$EDGENETC" lint -W 'no-' x.yaml
 expect 2 "unknown subcommand 'shwo'; did you mean 'show'" "$EDGENETC" ledger shwo
 expect 2 "unknown option '-q'" "$EDGENETC" fmt -q x.yaml
 
+# colour: only with --color=always (stdout here is a file, not a terminal)
+case=$TOP/testdata/lint/note-duplicate-service
+(cd "$case" && "$EDGENETC" lint --color=always a.yaml b.yaml) >"$tmp/c" 2>&1
+grep -q $'\033\[1;31merror:' "$tmp/c" || bad "--color=always: no colour"
+grep -q $'\033\[1;36mnote:' "$tmp/c" || bad "--color=always: no colour on the note"
+for a in "" --color=auto --color=never; do
+	(cd "$case" && "$EDGENETC" lint $a a.yaml b.yaml) >"$tmp/c" 2>&1
+	grep -q $'\033' "$tmp/c" && bad "lint $a: colour on a file"
+done
+# auto on a terminal, unless NO_COLOR
+if command -v script >/dev/null; then
+	(cd "$case" && script -qc "$EDGENETC lint a.yaml b.yaml" /dev/null) >"$tmp/c" 2>&1
+	grep -q $'\033\[1;31merror:' "$tmp/c" || bad "--color=auto on a terminal: no colour"
+	(cd "$case" && NO_COLOR=1 script -qc "$EDGENETC lint a.yaml b.yaml" /dev/null) >"$tmp/c" 2>&1
+	grep -q $'\033\[1' "$tmp/c" && bad "NO_COLOR: colour on a terminal"
+fi
+
 # fmt --check / -w
 src=$TOP/testdata/lint/check-env/input.yaml
 cp "$src" "$tmp/messy.yaml"

@@ -247,6 +247,18 @@ lstr_eq(const struct lstr *ls, const char *s)
 	return ls->s != NULL && ls->len == n && memcmp(ls->s, s, n) == 0;
 }
 
+/* The service acknowledges this warning (its acknowledge list). */
+static bool
+check_acked(const struct service *s, const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < s->acks.n; i++)
+		if (lstr_eq(&s->acks.v[i], code))
+			return true;
+	return false;
+}
+
 /*
  * Service checks
  */
@@ -403,7 +415,7 @@ check_service_modes(struct check *c, const struct service *s)
 		    "wan_network '%s' is not a valid client network name "
 		    "(1-63 of A-Z a-z 0-9 . _ -)",
 		    check_qs(c, &s->wan_network));
-	if (s->gpsd.v && !wan)
+	if (s->gpsd.v && !wan && !check_acked(s, "gpsd-no-wan"))
 		diag_warn(c->d, &s->gpsd.loc, "gpsd-no-wan",
 		    "access_gpsd_enabled with wan_configure_network disabled: "
 		    "the container has no path to GPSd (CONFIG_GPSD_HOST and "
@@ -963,7 +975,8 @@ check_gpsd_exposure(struct check *c, struct device *dv, struct devix *x)
 		nn = start[k] - start[k - 1];
 		for (i = start[k - 1]; i < start[k]; i++) {
 			in = &dv->insts[order[i]];
-			if (!in->svc->gpsd.v)
+			if (!in->svc->gpsd.v ||
+			    check_acked(in->svc, "gpsd-exposure"))
 				continue;
 			len = 0;
 			list[0] = '\0';

@@ -121,6 +121,38 @@ cli_long_arg(char **argv, const struct option *o)
 	return argv[optind - 1];
 }
 
+/* -W names a documented code that can be a warning. */
+static bool
+cli_check_w(const struct cli *c, const char *sw)
+{
+	const char *code = sw, *cands[256];
+	const struct diag_rule *r;
+	size_t i, n = 0;
+
+	if (strcmp(sw, "error") == 0 || strcmp(sw, "no-error") == 0)
+		return true;
+	if (strncmp(code, "no-error=", 9) == 0)
+		code += 9;
+	else if (strncmp(code, "error=", 6) == 0)
+		code += 6;
+	else if (strncmp(code, "no-", 3) == 0)
+		code += 3;
+	if ((r = diag_rule_find(code, NULL)) != NULL && r->warns)
+		return true;
+	if (r != NULL) {
+		cli_usage_error(c, "-W %s: '%s' is always an error", sw, code);
+		return false;
+	}
+	for (i = 0; i < diag_n_rules && n < ARRAY_SIZE(cands); i++)
+		if (diag_rules[i].warns)
+			cands[n++] = diag_rules[i].code;
+	code = diag_suggest(code, cands, n);
+	cli_usage_error(c, "-W %s: no warning has that code%s%s%s", sw,
+	    code != NULL ? "; did you mean '" : "", code != NULL ? code : "",
+	    code != NULL ? "'?" : "");
+	return false;
+}
+
 static int
 cli_common_opt(struct cli *c, int opt)
 {
@@ -169,6 +201,10 @@ cli_common_opt(struct cli *c, int opt)
 		}
 		return 0;
 	case 'W':
+		if (!cli_check_w(c, optarg)) {
+			c->rc = 2;
+			return CLI_EXIT;
+		}
 		if (!diag_policy_add(&c->dg.policy, optarg)) {
 			c->rc = cli_usage_error(c, "-W takes no-CODE, "
 			    "error=CODE or error, not '%s'", optarg);

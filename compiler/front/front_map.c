@@ -49,6 +49,13 @@ enum fkind {
 
 #define KF_TOP	0x1	/* import-input key, not inside node_service_input */
 
+/* aux of an FK_STRLIST whose values are one of a set */
+struct enumdef {
+	const char *const *v;
+	size_t		 n;
+	const char	*what;	/* "a warning code that ..." */
+};
+
 struct keydef {
 	const char	*key;
 	enum fkind	 kind;
@@ -157,6 +164,11 @@ static const struct keydef metadata_keys[] = {
 KT(metadata_tab, "metadata", metadata_keys);
 static const struct subdef metadata_sub = { &metadata_tab, NONE, NONE };
 
+/* The warnings a service may acknowledge (SERVICE_ACKS, model.h). */
+static const char *const ack_codes[] = { SERVICE_ACKS };
+static const struct enumdef ack_enum = { ack_codes, ARRAY_SIZE(ack_codes),
+	"a warning code that can be acknowledged" };
+
 static const struct keydef service_keys[] = {
 	{ "name", FK_STR, FIELD(service, name), NULL, 0 },
 	{ "access_gpsd_enabled", FK_BOOL, FIELD(service, gpsd), NULL, 0 },
@@ -170,6 +182,7 @@ static const struct keydef service_keys[] = {
 	{ "customer_id", FK_STR, FIELD(service, customer_id), NULL, KF_TOP },
 	{ "image_sources", FK_LIST, 0, &image_list, KF_TOP },
 	{ "metadata", FK_SUB, 0, &metadata_sub, KF_TOP },
+	{ "acknowledge", FK_STRLIST, FIELD(service, acks), &ack_enum, 0 },
 };
 KT(service_tab, "node service", service_keys);
 
@@ -591,8 +604,30 @@ map_env(struct mapper *m, const struct vnode *v, struct service *s)
 	return rc;
 }
 
+/* A value of a string list that must be one of vals (a mistyped value
+ * gets the nearest one as a hint). */
 static int
-map_strlist(struct mapper *m, const struct vnode *v, struct lstr_list *out)
+map_listed(struct mapper *m, const struct vnode *v, const struct enumdef *e)
+{
+	const char *sug;
+	size_t i;
+
+	for (i = 0; i < e->n; i++)
+		if (strcmp(v->s, e->v[i]) == 0)
+			return 0;
+	diag_err(m->d, &v->loc, "bad-enum", "'%.64s' is not %s", v->s,
+	    e->what);
+	if ((sug = diag_suggest(v->s, e->v, e->n)) != NULL)
+		diag_hint(m->d, "did you mean '%s'?", sug);
+	else
+		diag_hint(m->d, "one of: %s%s%s", e->v[0], e->n > 1 ? ", " :
+		    "", e->n > 1 ? e->v[1] : "");
+	return -1;
+}
+
+static int
+map_strlist(struct mapper *m, const struct vnode *v, struct lstr_list *out,
+    const struct enumdef *e)
 {
 	size_t i;
 	int rc = 0;
@@ -604,6 +639,10 @@ map_strlist(struct mapper *m, const struct vnode *v, struct lstr_list *out)
 	for (i = 0; i < v->n; i++) {
 		if (!map_is_text(v->items[i])) {
 			rc = map_wrong_type(m, v->items[i], "string");
+			continue;
+		}
+		if (e != NULL && map_listed(m, v->items[i], e) < 0) {
+			rc = -1;
 			continue;
 		}
 		map_str(m, v->items[i], XPUSH(out->v, out->n, out->cap));
@@ -745,7 +784,7 @@ map_field(struct mapper *m, const struct keydef *k, const struct vnode *v,
 	case FK_ENV:
 		return map_env(m, v, base);
 	case FK_STRLIST:
-		return map_strlist(m, v, field);
+		return map_strlist(m, v, field, k->aux);
 	case FK_RANGES:
 		return map_ranges(m, v, base);
 	case FK_LIST:

@@ -408,6 +408,7 @@ print_netcfg(struct pr *p, const struct service *s)
 static int
 print_nsi_fields(struct pr *p, const struct service *s, struct diag_ctx *d)
 {
+	size_t i;
 	int rc;
 
 	pr_kstr(p, "container_image", &s->container_image);
@@ -417,6 +418,13 @@ print_nsi_fields(struct pr *p, const struct service *s, struct diag_ctx *d)
 	pr_kaddr(p, "dhcp_range", &s->range);
 	rc = print_env(p, s, d);
 	print_netcfg(p, s);
+	if (s->acks.n > 0) {
+		pr_key(p, "acknowledge");
+		pr_open(p, true);
+		for (i = 0; i < s->acks.n; i++)
+			pr_str(p, s->acks.v[i].s, s->acks.v[i].len);
+		pr_close(p);
+	}
 	return rc;
 }
 

@@ -154,6 +154,7 @@ const char *diag_src_line(const struct diag_ctx *d, const struct loc *l,
 struct diag_rule {
 	const char	*code;
 	const char	*level;		/* "error" or "warning" */
+	bool		 warns;		/* ever a warning (-W applies) */
 	const char	*short_desc;
 	const char	*full_desc;
 };

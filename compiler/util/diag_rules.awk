@@ -22,8 +22,9 @@ function flush() {
 	short = full
 	if (match(short, /\. /))
 		short = substr(short, 1, RSTART)
-	printf "\t{ %s, %s,\n\t  %s,\n\t  %s },\n", cstr(code), cstr(level), \
-	    cstr(short), cstr(full)
+	printf "\t{ %s, %s, %s,\n\t  %s,\n\t  %s },\n", cstr(code), \
+	    cstr(level), sev ~ /warning/ ? "true" : "false", cstr(short), \
+	    cstr(full)
 	code = ""
 }
 BEGIN {

@@ -44,9 +44,19 @@ expect 2 "unknown option '--dev'; did you mean '--device'" "$EDGENETC" explain -
 expect 2 "option '--format' needs a value" "$EDGENETC" lint --format
 expect 2 "--format takes text, json, sarif, not 'xml'" "$EDGENETC" lint --format xml x.yaml
 expect 2 "--color takes auto, always or never" "$EDGENETC" lint --color=sometimes x.yaml
-expect 2 "-W takes no-CODE" "$EDGENETC" lint -W 'no-' x.yaml
+expect 2 "-W no-: no warning has that code" "$EDGENETC" lint -W 'no-' x.yaml
 expect 2 "unknown subcommand 'shwo'; did you mean 'show'" "$EDGENETC" ledger shwo
 expect 2 "unknown option '-q'" "$EDGENETC" fmt -q x.yaml
+
+# -W: a warning dropped or made an error, on lint and compile alike
+w=$TOP/testdata/lint/warn-switches/input.yaml
+expect 0 "" "$EDGENETC" lint -W no-gpsd-exposure -W no-gpsd-no-wan -W no-gpsd-not-on-device "$w"
+[ -s "$tmp/out" ] && bad "-W no-...: still printed: $(head -2 "$tmp/out")"
+expect 1 "error: .*\[gpsd-no-wan\]" "$EDGENETC" lint -W error=gpsd-no-wan "$w"
+expect 2 "did you mean 'gpsd-exposure'" "$EDGENETC" lint -W no-gpsd-exposur "$w"
+expect 2 "'bad-address' is always an error" "$EDGENETC" lint -W no-bad-address "$w"
+expect 1 "error: .*\[gpsd-exposure\]" "$EDGENETC" compile --ledger :memory: -o "$tmp/out.d" -W error=gpsd-exposure "$w"
+[ -e "$tmp/out.d/bus-1" ] && bad "compile -W error=...: wrote a bundle"
 
 # colour: only with --color=always (stdout here is a file, not a terminal)
 case=$TOP/testdata/lint/note-duplicate-service

@@ -23,6 +23,7 @@
 #include "cli.h"
 #include "cliopt.h"
 #include "cmd.h"
+#include "explain_dot.h"
 #include "emit.h"
 #include "front.h"
 #include "front_graphql.h"
@@ -39,6 +40,7 @@ struct copts {
 	enum syntax	 syn;
 	const char	*vars;		/* --vars: GraphQL $variables */
 	bool		 json;		/* explain: --format json */
+	char		 graph;		/* explain: --format dot 'd', svg 's' */
 	struct cli	 cli;		/* --diagnostics, --color, -W */
 	char		**files;
 	int		 n_files;
@@ -64,7 +66,7 @@ compile_usage(FILE *fp, bool explain)
 {
 	if (explain)
 		fputs("usage: edgenetc explain [--ledger PATH] --device ID "
-		    "[--format text|json]\n"
+		    "[--format text|json|dot|svg]\n"
 		    "                        [--syntax S] [--vars FILE.json] "
 		    "FILE...\n"
 		    "\n"
@@ -73,8 +75,11 @@ compile_usage(FILE *fp, bool explain)
 		    "addresses, host interface\nnames, routes, forwarding and "
 		    "masquerade, and who can reach GPSd.\nAllocations are "
 		    "made and recorded in the ledger exactly as compile\n"
-		    "would make them (an instance keeps them from then on).\n",
-		    fp);
+		    "would make them (an instance keeps them from then on).\n"
+		    "--format dot prints the device as a Graphviz graph (ports,"
+		    "\nbridges, veth pairs, namespaces, client networks, routes,"
+		    "\nmasquerade and GPSd reach); --format svg renders it with "
+		    "dot.\n", fp);
 	else
 		fputs("usage: edgenetc compile [--ledger PATH] -o OUTDIR "
 		    "[--syntax S]\n"
@@ -139,13 +144,19 @@ compile_args(int argc, char **argv, struct copts *o, bool explain)
 			o->vars = optarg;
 			break;
 		case 'f':
-			if (strcmp(optarg, "json") != 0 &&
-			    strcmp(optarg, "text") != 0) {
-				fprintf(stderr, "edgenetc %s: unknown format "
-				    "'%s' (text or json)\n", o->verb, optarg);
-				return 2;
+			if (explain && (strcmp(optarg, "dot") == 0 ||
+			    strcmp(optarg, "svg") == 0)) {
+				o->graph = optarg[0];
+				o->json = false;
+				break;
 			}
+			if (strcmp(optarg, "json") != 0 &&
+			    strcmp(optarg, "text") != 0)
+				return cli_usage_error(cl, "--format takes "
+				    "text, json%s, not '%s'", explain ?
+				    ", dot, svg" : "", optarg);
 			o->json = strcmp(optarg, "json") == 0;
+			o->graph = 0;
 			break;
 		case 's':
 			if (syntax_parse(optarg, &o->syn) < 0) {
@@ -745,7 +756,12 @@ cmd_explain(int argc, char **argv)
 	emit_bundle_render(&eds[i], hex, &b, &st.d);
 	dj = explain_device(&eds[i], &b);
 	compile_print_diags(&st, &o);
-	if (o.json) {
+	rc = 0;
+	if (o.graph == 'd') {
+		explain_dot(stdout, dj, st.f->devs[i]);
+	} else if (o.graph == 's') {
+		rc = explain_svg(dj, st.f->devs[i]) < 0 ? 1 : 0;
+	} else if (o.json) {
 		json_dumpf(dj, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		fputc('\n', stdout);
 	} else {
@@ -755,5 +771,5 @@ cmd_explain(int argc, char **argv)
 	emit_bundle_free(&b);
 	emit_devs_free(eds, st.f->n_devs);
 	compile_fini(&st);
-	return 0;
+	return rc;
 }

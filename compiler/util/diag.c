@@ -70,6 +70,9 @@ diag_src_find(const struct diag_ctx *d, const char *path)
 	return NULL;
 }
 
+static char *diag_vfmt(const char *fmt, va_list ap)
+    __attribute__((format(printf, 1, 0)));
+
 static char *
 diag_vfmt(const char *fmt, va_list ap)
 {
@@ -119,14 +122,14 @@ diag_policy_add(struct diag_policy *p, const char *sw)
 		p->werror = false;
 		return true;
 	}
-	if (strncmp(sw, "no-", 3) == 0) {
+	if (strncmp(sw, "no-error=", 9) == 0) {
+		code = sw + 9;
+	} else if (strncmp(sw, "no-", 3) == 0) {
 		act = DIAG_ACT_IGNORE;
 		code = sw + 3;
 	} else if (strncmp(sw, "error=", 6) == 0) {
 		act = DIAG_ACT_ERROR;
 		code = sw + 6;
-	} else if (strncmp(sw, "no-error=", 9) == 0) {
-		code = sw + 9;
 	}
 	len = strlen(code);
 	if (len == 0 || len >= sizeof(p->v[0].code) ||

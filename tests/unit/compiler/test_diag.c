@@ -55,6 +55,9 @@ test_policy(void **state)
 	diag_warn(&d, &l, "gpsd-exposure", "y");
 	assert_int_equal(d.v[3].level, DIAG_ERROR);
 	assert_int_equal(d.v[4].level, DIAG_WARNING);
+	assert_true(diag_policy_add(&p, "no-error=other"));
+	diag_warn(&d, &l, "other", "z");
+	assert_int_equal(d.v[5].level, DIAG_WARNING);
 	diag_fini(&d);
 }
 

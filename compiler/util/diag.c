@@ -47,6 +47,7 @@ diag_src_add(struct diag_ctx *d, const char *path, char *buf, size_t len)
 {
 	struct diag_src *s = XPUSH(d->src, d->n_src, d->cap_src);
 
+	d->look.s = NULL;	/* the table may have moved */
 	s->path = xstrdup(path);
 	s->buf = buf;
 	s->len = len;
@@ -288,14 +289,6 @@ diag_sort(struct diag_ctx *d)
 	qsort_r(d->v, d->n, sizeof(d->v[0]), diag_cmp, d);
 }
 
-/* Where the previous source line was found: diagnostics are printed in
- * line order, so each file is scanned once, not once per diagnostic. */
-struct diag_cursor {
-	const struct diag_src	*s;
-	unsigned		 line;
-	const char		*p;
-};
-
 /* The start of line l->line of its source and its length without the
  * newline, or NULL. */
 static const char *
@@ -340,9 +333,9 @@ diag_find_line(const struct diag_ctx *d, const struct loc *l,
 }
 
 const char *
-diag_src_line(const struct diag_ctx *d, const struct loc *l, size_t *len)
+diag_src_line(struct diag_ctx *d, const struct loc *l, size_t *len)
 {
-	return diag_find_line(d, l, NULL, len);
+	return diag_find_line(d, l, &d->look, len);
 }
 
 /* The last column of the token that starts at col in line p (w bytes):
@@ -383,12 +376,12 @@ diag_token_end_in(const char *p, size_t w, unsigned col)
 }
 
 unsigned
-diag_token_end(const struct diag_ctx *d, const struct loc *l)
+diag_token_end(struct diag_ctx *d, const struct loc *l)
 {
 	const char *p;
 	size_t w;
 
-	if ((p = diag_find_line(d, l, NULL, &w)) == NULL)
+	if ((p = diag_find_line(d, l, &d->look, &w)) == NULL)
 		return l->col;
 	return diag_token_end_in(p, w, l->col);
 }
@@ -564,7 +557,7 @@ diag_json_str(const char *s, FILE *fp)
 }
 
 static void
-diag_json_where(const struct diag_ctx *d, const struct loc *l,
+diag_json_where(struct diag_ctx *d, const struct loc *l,
     unsigned end_col, FILE *fp)
 {
 	fputs("\"file\": ", fp);

@@ -83,6 +83,14 @@ struct diag_src {
 	size_t	 len;
 };
 
+/* Where the last source line was found (lines are looked up mostly in
+ * increasing order: each file is scanned about once). */
+struct diag_cursor {
+	const struct diag_src	*s;
+	unsigned		 line;
+	const char		*p;
+};
+
 struct diag_ctx {
 	struct diag	*v;
 	size_t		 n, cap;
@@ -91,6 +99,7 @@ struct diag_ctx {
 	size_t		 n_src, cap_src;
 	const struct diag_policy *policy;	/* NULL: none */
 	bool		 dropped;	/* the last one was ignored (-W) */
+	struct diag_cursor look;	/* of diag_token_end, diag_src_line */
 	unsigned	 n_ignored;
 };
 
@@ -144,9 +153,9 @@ void	 diag_sort(struct diag_ctx *d);
 void	 diag_print_sarif(struct diag_ctx *d, FILE *fp);
 /* The last column of the token at l in its registered source (l->col
  * when unknown). */
-unsigned diag_token_end(const struct diag_ctx *d, const struct loc *l);
+unsigned diag_token_end(struct diag_ctx *d, const struct loc *l);
 /* The line of l in its registered source: start and length, or NULL. */
-const char *diag_src_line(const struct diag_ctx *d, const struct loc *l,
+const char *diag_src_line(struct diag_ctx *d, const struct loc *l,
 	    size_t *len);
 
 /* Every diagnostic code with its default level and descriptions,

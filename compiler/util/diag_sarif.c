@@ -77,7 +77,7 @@ sarif_text(const char *s)
 }
 
 static json_t *
-sarif_physical(const struct diag_ctx *d, const struct loc *l,
+sarif_physical(struct diag_ctx *d, const struct loc *l,
     unsigned end_col)
 {
 	json_t *region, *phys;
@@ -108,7 +108,7 @@ sarif_physical(const struct diag_ctx *d, const struct loc *l,
 
 /* code, file and the text of the source line: moving the line keeps it */
 static void
-sarif_fingerprint(const struct diag_ctx *d, const struct diag *g,
+sarif_fingerprint(struct diag_ctx *d, const struct diag *g,
     char hex[SHA256_HEX_LEN])
 {
 	struct sha256_ctx c;
@@ -158,7 +158,7 @@ sarif_rules(void)
 }
 
 static json_t *
-sarif_result(const struct diag_ctx *d, const struct diag *g,
+sarif_result(struct diag_ctx *d, const struct diag *g,
     json_t *seen)
 {
 	char hex[SHA256_HEX_LEN], fp[SHA256_HEX_LEN + 24];

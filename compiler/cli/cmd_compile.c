@@ -21,7 +21,9 @@
 #include "check.h"
 #include "emit_out.h"
 #include "cli.h"
+#include "cliopt.h"
 #include "cmd.h"
+#include "explain_dot.h"
 #include "emit.h"
 #include "front.h"
 #include "front_graphql.h"
@@ -38,17 +40,33 @@ struct copts {
 	enum syntax	 syn;
 	const char	*vars;		/* --vars: GraphQL $variables */
 	bool		 json;		/* explain: --format json */
-	bool		 diag_json;	/* --diagnostics json */
+	char		 graph;		/* explain: --format dot 'd', svg 's' */
+	struct cli	 cli;		/* --diagnostics, --color, -W */
 	char		**files;
 	int		 n_files;
 };
+
+static void
+compile_usage(FILE *fp, bool explain);
+
+static void
+explain_usage(FILE *fp)
+{
+	compile_usage(fp, true);
+}
+
+static void
+compile_usage_c(FILE *fp)
+{
+	compile_usage(fp, false);
+}
 
 static void
 compile_usage(FILE *fp, bool explain)
 {
 	if (explain)
 		fputs("usage: edgenetc explain [--ledger PATH] --device ID "
-		    "[--format text|json]\n"
+		    "[--format text|json|dot|svg]\n"
 		    "                        [--syntax S] [--vars FILE.json] "
 		    "FILE...\n"
 		    "\n"
@@ -57,8 +75,11 @@ compile_usage(FILE *fp, bool explain)
 		    "addresses, host interface\nnames, routes, forwarding and "
 		    "masquerade, and who can reach GPSd.\nAllocations are "
 		    "made and recorded in the ledger exactly as compile\n"
-		    "would make them (an instance keeps them from then on).\n",
-		    fp);
+		    "would make them (an instance keeps them from then on).\n"
+		    "--format dot prints the device as a Graphviz graph (ports,"
+		    "\nbridges, veth pairs, namespaces, client networks, routes,"
+		    "\nmasquerade and GPSd reach); --format svg renders it with "
+		    "dot.\n", fp);
 	else
 		fputs("usage: edgenetc compile [--ledger PATH] -o OUTDIR "
 		    "[--syntax S]\n"
@@ -75,7 +96,6 @@ compile_usage(FILE *fp, bool explain)
 	    "  --ledger PATH        allocation ledger (default: see stderr)\n"
 	    "  --syntax S           read every FILE as yaml, json or graphql\n"
 	    "  --vars FILE.json     values of GraphQL $variables\n"
-	    "  --diagnostics F      diagnostics as text (default) or json\n"
 	    "\n"
 	    "Exit status: 0 ok (warnings allowed), 1 errors in the input or a\n"
 	    "failed operation, 2 usage error or unreadable input.\n", fp);
@@ -90,12 +110,11 @@ compile_args(int argc, char **argv, struct copts *o, bool explain)
 		{ "output", required_argument, NULL, 'o' },
 		{ "device", required_argument, NULL, 'd' },
 		{ "format", required_argument, NULL, 'f' },
-		{ "diagnostics", required_argument, NULL, 'D' },
 		{ "syntax", required_argument, NULL, 's' },
 		{ "vars", required_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct cli *cl = &o->cli;
 	static char ebuf[1 << 16];
 	int c;
 
@@ -105,9 +124,12 @@ compile_args(int argc, char **argv, struct copts *o, bool explain)
 	setvbuf(stderr, ebuf, _IOFBF, sizeof(ebuf));
 	memset(o, 0, sizeof(*o));
 	o->verb = explain ? "explain" : "compile";
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+ho:", opts, NULL)) != -1) {
+	cl->verb = o->verb;
+	cl->usage = explain ? explain_usage : compile_usage_c;
+	cl->opts = opts;
+	cl->shortopts = "o:";
+	cl->diag = true;
+	while ((c = cli_getopt(cl, argc, argv)) != -1) {
 		switch (c) {
 		case 'l':
 			o->ledger = optarg;
@@ -122,17 +144,19 @@ compile_args(int argc, char **argv, struct copts *o, bool explain)
 			o->vars = optarg;
 			break;
 		case 'f':
-		case 'D':
-			if (strcmp(optarg, "json") != 0 &&
-			    strcmp(optarg, "text") != 0) {
-				fprintf(stderr, "edgenetc %s: unknown format "
-				    "'%s' (text or json)\n", o->verb, optarg);
-				return 2;
+			if (explain && (strcmp(optarg, "dot") == 0 ||
+			    strcmp(optarg, "svg") == 0)) {
+				o->graph = optarg[0];
+				o->json = false;
+				break;
 			}
-			if (c == 'f')
-				o->json = strcmp(optarg, "json") == 0;
-			else
-				o->diag_json = strcmp(optarg, "json") == 0;
+			if (strcmp(optarg, "json") != 0 &&
+			    strcmp(optarg, "text") != 0)
+				return cli_usage_error(cl, "--format takes "
+				    "text, json%s, not '%s'", explain ?
+				    ", dot, svg" : "", optarg);
+			o->json = strcmp(optarg, "json") == 0;
+			o->graph = 0;
 			break;
 		case 's':
 			if (syntax_parse(optarg, &o->syn) < 0) {
@@ -142,14 +166,8 @@ compile_args(int argc, char **argv, struct copts *o, bool explain)
 				return 2;
 			}
 			break;
-		case 'h':
-			compile_usage(stdout, explain);
-			return 0;
 		default:
-			fprintf(stderr, "edgenetc %s: bad option '%s'\n",
-			    o->verb, argv[optind - 1]);
-			compile_usage(stderr, explain);
-			return 2;
+			return cl->rc;
 		}
 	}
 	o->files = argv + optind;
@@ -157,11 +175,10 @@ compile_args(int argc, char **argv, struct copts *o, bool explain)
 	if (o->n_files <= 0 || (!explain && o->outdir == NULL) ||
 	    (explain && o->device == NULL) || (explain && o->outdir != NULL) ||
 	    (!explain && (o->device != NULL || o->json))) {
-		fprintf(stderr, "edgenetc %s: %s\n", o->verb,
+		return cli_usage_error(cl, "%s (see 'edgenetc %s --help')",
 		    o->n_files <= 0 ? "no input files" : explain ?
-		    "--device ID is required" : "-o OUTDIR is required");
-		compile_usage(stderr, explain);
-		return 2;
+		    "--device ID is required" : "-o OUTDIR is required",
+		    o->verb);
 	}
 	return -1;
 }
@@ -211,10 +228,7 @@ compile_fini(struct cstate *st)
 static void
 compile_print_diags(struct cstate *st, const struct copts *o)
 {
-	if (o->diag_json)
-		diag_print_json(&st->d, stderr);
-	else
-		diag_print_text(&st->d, stderr);
+	cli_diag_print(&o->cli, &st->d, stderr);
 	fflush(stderr);
 }
 
@@ -232,7 +246,7 @@ compile_plan(struct cstate *st, const struct copts *o)
 	unsigned before;
 	int i;
 
-	diag_init(&st->d);
+	cli_diag_init(&o->cli, &st->d);
 	st->f = fleet_new();
 	if (o->vars != NULL) {
 		int bad = 0;
@@ -742,7 +756,12 @@ cmd_explain(int argc, char **argv)
 	emit_bundle_render(&eds[i], hex, &b, &st.d);
 	dj = explain_device(&eds[i], &b);
 	compile_print_diags(&st, &o);
-	if (o.json) {
+	rc = 0;
+	if (o.graph == 'd') {
+		explain_dot(stdout, dj, st.f->devs[i]);
+	} else if (o.graph == 's') {
+		rc = explain_svg(dj, st.f->devs[i]) < 0 ? 1 : 0;
+	} else if (o.json) {
 		json_dumpf(dj, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		fputc('\n', stdout);
 	} else {
@@ -752,5 +771,5 @@ cmd_explain(int argc, char **argv)
 	emit_bundle_free(&b);
 	emit_devs_free(eds, st.f->n_devs);
 	compile_fini(&st);
-	return 0;
+	return rc;
 }

@@ -20,6 +20,7 @@
 #include "answer.h"
 #include "check.h"
 #include "cli.h"
+#include "cliopt.h"
 #include "cmd.h"
 #include "fsutil.h"
 #include "front.h"
@@ -292,32 +293,37 @@ ledger_verify(struct ledger *l)
 	return 0;
 }
 
-int
-cmd_ledger(int argc, char **argv)
+static void
+ledger_usage(FILE *fp)
 {
-	static const struct option opts[] = {
-		{ "ledger", required_argument, NULL, 'l' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	static const char usage[] = "usage: edgenetc ledger [--ledger PATH] "
+	fputs("usage: edgenetc ledger [--ledger PATH] "
 	    "show [--all] | verify\n"
 	    "\n"
 	    "  show     the ledger as JSON: services with their first\n"
 	    "           network_config, live instances with their answer and\n"
 	    "           leases (--all: every generation ever)\n"
 	    "  verify   integrity: no overlapping active blocks or addresses,\n"
-	    "           every block inside its pool; exit 1 on a problem\n";
-	const char *path = NULL, *what;
+	    "           every block inside its pool; exit 1 on a problem\n", fp);
+}
+
+int
+cmd_ledger(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "ledger", required_argument, NULL, 'l' },
+		{ "all", no_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 },
+	};
+	/* options may follow the subcommand: "ledger show --all" */
+	struct cli cl = { .verb = "ledger", .usage = ledger_usage,
+	    .opts = opts, .shortopts = "-" };
+	static const char *const subs[] = { "show", "verify" };
+	const char *path = NULL, *what, *near;
 	struct ledger *l;
 	bool all = false;
 	int c, rc;
 
-	optind = 1;
-	opterr = 0;
-	/* options may follow the subcommand: "ledger show --all" */
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(&cl, argc, argv)) != -1) {
 		switch (c) {
 		case 'l':
 			path = optarg;
@@ -325,24 +331,19 @@ cmd_ledger(int argc, char **argv)
 		case 'a':
 			all = true;
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
 		default:
-			fputs(usage, stderr);
-			return 2;
+			return cl.rc;
 		}
 	}
-	if (optind != argc - 1) {
-		fputs(usage, stderr);
-		return 2;
-	}
+	if (optind != argc - 1)
+		return cli_usage_error(&cl, "takes one of show or verify "
+		    "(see 'edgenetc ledger --help')");
 	what = argv[optind];
 	if (strcmp(what, "show") != 0 && strcmp(what, "verify") != 0) {
-		fprintf(stderr, "edgenetc ledger: unknown subcommand '%s'\n",
-		    what);
-		fputs(usage, stderr);
-		return 2;
+		near = diag_suggest(what, subs, 2);
+		return cli_usage_error(&cl, "unknown subcommand '%s'%s%s%s",
+		    what, near != NULL ? "; did you mean '" : "",
+		    near != NULL ? near : "", near != NULL ? "'?" : "");
 	}
 	if (path != NULL && strcmp(path, ":memory:") != 0 &&
 	    access(path, F_OK) != 0) {

@@ -55,9 +55,9 @@ compile_usage(FILE *fp, bool explain)
 		    "Prints, for one device, every decision compile makes and "
 		    "why: which\npool and block each instance gets, its "
 		    "addresses, host interface\nnames, routes, forwarding and "
-		    "masquerade, and who can reach GPSd.\nAllocations are "
-		    "made and recorded in the ledger exactly as compile\n"
-		    "would make them (an instance keeps them from then on).\n",
+		    "masquerade, and who can reach GPSd.\nThe ledger is only "
+		    "read (and never created): an instance it does\nnot hold "
+		    "yet gets the decision compile would make now.\n",
 		    fp);
 	else
 		fputs("usage: edgenetc compile [--ledger PATH] -o OUTDIR "
@@ -270,7 +270,9 @@ compile_plan(struct cstate *st, const struct copts *o)
 		fprintf(stderr, "edgenetc %s: using ledger %s\n", o->verb,
 		    where);
 	}
-	if ((st->l = ledger_open(where, err, sizeof(err))) == NULL) {
+	/* explain never writes the ledger nor creates one */
+	if ((st->l = (o->device != NULL ? ledger_open_readonly :
+	    ledger_open)(where, err, sizeof(err))) == NULL) {
 		compile_print_diags(st, o);
 		fprintf(stderr, "edgenetc %s: ledger %s: %s\n", o->verb, where,
 		    err);

@@ -175,6 +175,13 @@ struct ledger {
 	const struct ledger_ops *ops;
 	void		*impl;
 	char		*where;
+	/*
+	 * Set before open(): the backend never creates, migrates or writes
+	 * the store.  Every op still works, on a private view that starts
+	 * as the store's content (empty when there is no store) and is
+	 * dropped at close: what explain and diff plan against.
+	 */
+	bool		 readonly;
 	char		 err[LEDGER_ERRLEN];
 };
 
@@ -188,6 +195,10 @@ extern const struct ledger_ops ledger_sqlite_ops;
  */
 struct ledger	*ledger_open(const char *where, char *err, size_t errlen);
 void		 ledger_close(struct ledger *l);	/* NULL-safe */
+/* Like ledger_open, with l->readonly set: a missing store is an empty
+ * one, nothing is ever written to where. */
+struct ledger	*ledger_open_readonly(const char *where, char *err,
+		    size_t errlen);
 
 /* Sets l->err; returns -1. */
 int	 ledger_fail(struct ledger *l, const char *fmt, ...)

@@ -18,13 +18,11 @@
 
 #include <jansson.h>
 
-#include "check.h"
-#include "emit_out.h"
 #include "cli.h"
+#include "cli_input.h"
+#include "emit_out.h"
 #include "cmd.h"
 #include "emit.h"
-#include "front.h"
-#include "front_graphql.h"
 #include "ledger.h"
 #include "plan.h"
 #include "sha256.h"
@@ -191,30 +189,26 @@ compile_inputs_digest(struct diag_ctx *d, const struct copts *o,
 }
 
 struct cstate {
-	struct diag_ctx		 d;
-	struct fleet		*f;
+	struct cli_input	 in;
+	struct diag_ctx		*d;	/* &in.d */
+	struct fleet		*f;	/* in.f */
 	struct ledger		*l;
-	struct fleet_plan	 plan;
-	bool			 planned;
 };
 
 static void
 compile_fini(struct cstate *st)
 {
-	if (st->planned)
-		fleet_plan_free(&st->plan);
 	ledger_close(st->l);
-	fleet_free(st->f);
-	diag_fini(&st->d);
+	cli_input_fini(&st->in);
 }
 
 static void
 compile_print_diags(struct cstate *st, const struct copts *o)
 {
 	if (o->diag_json)
-		diag_print_json(&st->d, stderr);
+		diag_print_json(st->d, stderr);
 	else
-		diag_print_text(&st->d, stderr);
+		diag_print_text(st->d, stderr);
 	fflush(stderr);
 }
 
@@ -227,43 +221,22 @@ compile_plan(struct cstate *st, const struct copts *o)
 {
 	char err[LEDGER_ERRLEN];
 	const char *where = o->ledger;
-	struct vnode *vars = NULL;
-	bool unreadable = false;
-	unsigned before;
-	int i;
+	int rc;
+	size_t i;
 
-	diag_init(&st->d);
-	st->f = fleet_new();
-	if (o->vars != NULL) {
-		int bad = 0;
-
-		vars = front_graphql_vars_load(&st->d, o->vars, &bad);
-		unreadable = bad != 0;
-	}
-	for (i = 0; i < o->n_files; i++) {
-		before = st->d.n_err;
-		if (front_load_file(st->f, &st->d, o->files[i], o->syn,
-		    vars) < 0 && st->d.n_err == before)
-			unreadable = true;
-	}
-	vnode_free(vars);
-	if (unreadable) {
-		compile_print_diags(st, o);
-		return 2;
-	}
-	if (st->d.n_err == 0)
-		check_fleet(st->f, &st->d);
-	/* What the emitters will write is checked before the ledger moves. */
-	if (st->d.n_err == 0)
-		emit_fleet_validate(st->f, &st->d);
-	for (i = 0; o->outdir != NULL && i < (int)st->f->n_devs; i++)
-		if (strcmp(st->f->devs[i]->id.s, EMIT_OUT_INDEX) == 0)
-			diag_err(&st->d, &st->f->devs[i]->id.loc, "output",
+	rc = cli_input_load(&st->in, o->files, o->n_files, o->syn, o->vars);
+	st->d = &st->in.d;
+	st->f = st->in.f;
+	for (i = 0; rc < 0 && o->outdir != NULL && i < st->f->n_devs; i++)
+		if (strcmp(st->f->devs[i]->id.s, EMIT_OUT_INDEX) == 0) {
+			diag_err(st->d, &st->f->devs[i]->id.loc, "output",
 			    "device id '%s' is reserved for the list of "
 			    "bundles in OUTDIR", EMIT_OUT_INDEX);
-	if (st->d.n_err > 0) {
+			rc = 1;
+		}
+	if (rc >= 0) {
 		compile_print_diags(st, o);
-		return 1;
+		return rc;
 	}
 	if (where == NULL) {
 		where = cli_default_ledger();
@@ -278,14 +251,7 @@ compile_plan(struct cstate *st, const struct copts *o)
 		    err);
 		return 1;
 	}
-	if (fleet_plan_build(st->f, st->l, &st->d, &st->plan) < 0) {
-		compile_print_diags(st, o);
-		return 1;
-	}
-	st->planned = true;
-	/* network_config inherited from a service's first import may have
-	 * changed what the emitters write: check again. */
-	if (emit_fleet_validate(st->f, &st->d) < 0) {
+	if (cli_input_plan(&st->in, st->l) < 0) {
 		compile_print_diags(st, o);
 		return 1;
 	}
@@ -311,21 +277,21 @@ cmd_compile(int argc, char **argv)
 		compile_fini(&st);
 		return rc;
 	}
-	compile_inputs_digest(&st.d, &o, hex);
-	eds = emit_devs_group(st.f, &st.plan);
+	compile_inputs_digest(st.d, &o, hex);
+	eds = emit_devs_group(st.f, &st.in.plan);
 	rc = 0;
-	if ((out = emit_out_begin(o.outdir, &st.d)) == NULL)
+	if ((out = emit_out_begin(o.outdir, st.d)) == NULL)
 		rc = 1;
 	for (i = 0; rc == 0 && i < st.f->n_devs; i++) {
-		emit_bundle_render(&eds[i], hex, &b, &st.d);
-		if (emit_out_device(out, &b, &st.d) < 0)
+		emit_bundle_render(&eds[i], hex, &b, st.d);
+		if (emit_out_device(out, &b, st.d) < 0)
 			rc = 1;
 		emit_bundle_free(&b);
 	}
-	if (rc == 0 && st.d.n_err > 0)
+	if (rc == 0 && st.d->n_err > 0)
 		rc = 1;
 	if (rc == 0)
-		rc = emit_out_commit(out, &st.d, stderr) < 0 ? 1 : 0;
+		rc = emit_out_commit(out, st.d, stderr) < 0 ? 1 : 0;
 	else
 		emit_out_abort(out);
 	compile_print_diags(&st, &o);
@@ -739,9 +705,9 @@ cmd_explain(int argc, char **argv)
 		compile_fini(&st);
 		return 1;
 	}
-	compile_inputs_digest(&st.d, &o, hex);
-	eds = emit_devs_group(st.f, &st.plan);
-	emit_bundle_render(&eds[i], hex, &b, &st.d);
+	compile_inputs_digest(st.d, &o, hex);
+	eds = emit_devs_group(st.f, &st.in.plan);
+	emit_bundle_render(&eds[i], hex, &b, st.d);
 	dj = explain_device(&eds[i], &b);
 	compile_print_diags(&st, &o);
 	if (o.json) {

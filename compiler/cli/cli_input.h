@@ -1,0 +1,39 @@
+/*
+ * cli_input.h - one input (a fleet in one or more files) loaded, checked
+ * and planned, as compile, explain and diff take it.
+ */
+#ifndef EDGENETC_CLI_INPUT_H
+#define EDGENETC_CLI_INPUT_H
+
+#include <stdbool.h>
+
+#include "diag.h"
+#include "front.h"
+#include "model.h"
+#include "plan.h"
+
+struct ledger;
+
+struct cli_input {
+	struct diag_ctx		 d;
+	struct fleet		*f;
+	struct fleet_plan	 plan;
+	bool			 planned;
+};
+
+/*
+ * Loads files (with GraphQL $variables from vars, may be NULL) into
+ * in->f, checks the fleet and what the emitters will write.  Returns -1
+ * to go on, else the exit status: 2 unreadable input, 1 errors (all in
+ * in->d, nothing printed).  in is initialised here; release it with
+ * cli_input_fini() in every case.
+ */
+int	 cli_input_load(struct cli_input *in, char *const *files, int n,
+	    enum syntax syn, const char *vars);
+/* Plans every instance against l; then checks again what network_config
+ * inherited from a first import changes.  Returns 0 or -1 (errors in
+ * in->d). */
+int	 cli_input_plan(struct cli_input *in, struct ledger *l);
+void	 cli_input_fini(struct cli_input *in);
+
+#endif

@@ -25,6 +25,8 @@ static const struct verb {
 	  "compile [--ledger PATH] -o OUTDIR FILE..." },
 	{ "explain", cmd_explain,
 	  "explain [--ledger PATH] --device ID FILE..." },
+	{ "diff", cmd_diff,
+	  "diff [--ledger PATH] [--format text|json] OLD NEW" },
 	{ "fmt", cmd_fmt, "fmt --to yaml|json|graphql FILE" },
 };
 

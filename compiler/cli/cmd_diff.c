@@ -21,10 +21,12 @@
 
 #include <jansson.h>
 
+#include "cli.h"
 #include "cli_input.h"
 #include "cmd.h"
 #include "diff.h"
 #include "emit.h"
+#include "emit_out.h"
 #include "ledger.h"
 #include "xalloc.h"
 
@@ -478,7 +480,7 @@ cmd_diff(int argc, char **argv)
 		rc = diff_bundles(&a, &b);
 	} else {
 		if ((where = o.ledger) == NULL) {
-			where = cmd_default_ledger();
+			where = cli_default_ledger();
 			fprintf(stderr, "edgenetc diff: using ledger %s\n",
 			    where);
 		}

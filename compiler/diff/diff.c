@@ -20,6 +20,7 @@
 
 #include "diff.h"
 #include "emit_digest.h"
+#include "emit_out.h"
 #include "xalloc.h"
 
 static int

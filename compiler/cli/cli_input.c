@@ -8,6 +8,7 @@
 #include "emit.h"
 #include "front_graphql.h"
 #include "ledger.h"
+#include "strmap.h"
 #include "vnode.h"
 
 int
@@ -65,4 +66,42 @@ cli_input_fini(struct cli_input *in)
 	fleet_free(in->f);
 	in->f = NULL;
 	diag_fini(&in->d);
+}
+
+struct stale {
+	struct strmap	 ids;
+	ledger_inst_fn	 fn;
+	void		*arg;
+};
+
+static int
+stale_one(void *arg, const struct ledger_inst *li)
+{
+	struct stale *st = arg;
+
+	if (strmap_get(&st->ids, li->instance, strlen(li->instance)) != NULL)
+		return 0;
+	return st->fn(st->arg, li);
+}
+
+int
+cli_input_stale(const struct cli_input *in, struct ledger *l,
+    ledger_inst_fn fn, void *arg)
+{
+	struct stale st = { .fn = fn, .arg = arg };
+	const struct instance *it;
+	size_t i, k;
+	int r;
+
+	strmap_init(&st.ids, 0);
+	for (i = 0; i < in->f->n_devs; i++)
+		for (k = 0; k < in->f->devs[i]->n_insts; k++) {
+			it = &in->f->devs[i]->insts[k];
+			if (it->id.s != NULL)
+				strmap_put(&st.ids, it->id.s, strlen(it->id.s),
+				    (void *)it);
+		}
+	r = l->ops->inst_scan(l, false, stale_one, &st);
+	strmap_fini(&st.ids);
+	return r;
 }

@@ -8,11 +8,10 @@
 #include <stdbool.h>
 
 #include "diag.h"
+#include "ledger.h"
 #include "front.h"
 #include "model.h"
 #include "plan.h"
-
-struct ledger;
 
 struct cli_input {
 	struct diag_ctx		 d;
@@ -35,5 +34,13 @@ int	 cli_input_load(struct cli_input *in, char *const *files, int n,
  * in->d). */
 int	 cli_input_plan(struct cli_input *in, struct ledger *l);
 void	 cli_input_fini(struct cli_input *in);
+/*
+ * Calls fn for every live instance of the ledger l that no device of the
+ * loaded input lists (in id order; the record is borrowed for the call).
+ * fn returns 0 to go on.  Returns 0, fn's non-zero value, or -1 with
+ * the reason in l->err.
+ */
+int	 cli_input_stale(const struct cli_input *in, struct ledger *l,
+	    ledger_inst_fn fn, void *arg);
 
 #endif

@@ -20,9 +20,11 @@
 
 #include "cli.h"
 #include "cli_input.h"
+#include "compile_report.h"
 #include "emit_out.h"
 #include "cmd.h"
 #include "emit.h"
+#include "emit_digest.h"
 #include "ledger.h"
 #include "plan.h"
 #include "sha256.h"
@@ -35,7 +37,8 @@ struct copts {
 	const char	*device;
 	enum syntax	 syn;
 	const char	*vars;		/* --vars: GraphQL $variables */
-	bool		 json;		/* explain: --format json */
+	bool		 json;		/* --format json */
+	bool		 prune;		/* compile --prune */
 	bool		 diag_json;	/* --diagnostics json */
 	char		**files;
 	int		 n_files;
@@ -59,16 +62,20 @@ compile_usage(FILE *fp, bool explain)
 		    fp);
 	else
 		fputs("usage: edgenetc compile [--ledger PATH] -o OUTDIR "
-		    "[--syntax S]\n"
-		    "                        [--vars FILE.json] FILE...\n"
+		    "[--prune] [--format text|json]\n"
+		    "                        [--syntax S] [--vars FILE.json] "
+		    "FILE...\n"
 		    "\n"
 		    "Writes one bundle per device to OUTDIR/<device-id>/ "
 		    "(docs/bundle-format.md),\nwith allocations taken from and "
-		    "recorded in the ledger.  Bundles an earlier\ncompile wrote "
-		    "to OUTDIR for devices no longer in the input are removed\n"
-		    "(OUTDIR/" EMIT_OUT_INDEX " lists them; nothing else is "
-		    "touched).\nA failed compile leaves OUTDIR and the ledger as "
-		    "they were.\n", fp);
+		    "recorded in the ledger.  A device whose\ninputs did not "
+		    "change keeps its bundle untouched.  Bundles an earlier\n"
+		    "compile wrote to OUTDIR for devices no longer in the input "
+		    "are kept,\nwith a warning, or removed with --prune (OUTDIR/"
+		    EMIT_OUT_INDEX " lists them;\nnothing else is touched).  "
+		    "A summary goes to stderr; --format json\nprints each "
+		    "device's change on stdout.  A failed compile leaves OUTDIR\n"
+		    "and the ledger as they were.\n", fp);
 	fputs("\n"
 	    "  --ledger PATH        allocation ledger (default: see stderr)\n"
 	    "  --syntax S           read every FILE as yaml, json or graphql\n"
@@ -91,6 +98,7 @@ compile_args(int argc, char **argv, struct copts *o, bool explain)
 		{ "diagnostics", required_argument, NULL, 'D' },
 		{ "syntax", required_argument, NULL, 's' },
 		{ "vars", required_argument, NULL, 'v' },
+		{ "prune", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -119,6 +127,11 @@ compile_args(int argc, char **argv, struct copts *o, bool explain)
 		case 'v':
 			o->vars = optarg;
 			break;
+		case 'p':
+			if (explain)
+				goto bad;
+			o->prune = true;
+			break;
 		case 'f':
 		case 'D':
 			if (strcmp(optarg, "json") != 0 &&
@@ -144,6 +157,7 @@ compile_args(int argc, char **argv, struct copts *o, bool explain)
 			compile_usage(stdout, explain);
 			return 0;
 		default:
+		bad:
 			fprintf(stderr, "edgenetc %s: bad option '%s'\n",
 			    o->verb, argv[optind - 1]);
 			compile_usage(stderr, explain);
@@ -154,7 +168,7 @@ compile_args(int argc, char **argv, struct copts *o, bool explain)
 	o->n_files = argc - optind;
 	if (o->n_files <= 0 || (!explain && o->outdir == NULL) ||
 	    (explain && o->device == NULL) || (explain && o->outdir != NULL) ||
-	    (!explain && (o->device != NULL || o->json))) {
+	    (!explain && o->device != NULL)) {
 		fprintf(stderr, "edgenetc %s: %s\n", o->verb,
 		    o->n_files <= 0 ? "no input files" : explain ?
 		    "--device ID is required" : "-o OUTDIR is required");
@@ -162,30 +176,6 @@ compile_args(int argc, char **argv, struct copts *o, bool explain)
 		return 2;
 	}
 	return -1;
-}
-
-/*
- * SHA-256 over the bytes of every input file, in command-line order, as
- * the front-end read them.
- */
-static void
-compile_inputs_digest(struct diag_ctx *d, const struct copts *o,
-    char hex[SHA256_HEX_LEN])
-{
-	struct sha256_ctx c;
-	const struct diag_src *src;
-	uint8_t dg[SHA256_DIGEST_LEN];
-	int i;
-
-	sha256_init(&c);
-	for (i = 0; i < o->n_files; i++) {
-		src = diag_src_find(d, strcmp(o->files[i], "-") == 0 ?
-		    "<stdin>" : o->files[i]);
-		if (src != NULL && src->buf != NULL)
-			sha256_update(&c, src->buf, src->len);
-	}
-	sha256_final(&c, dg);
-	sha256_hex(dg, hex);
 }
 
 struct cstate {
@@ -258,16 +248,102 @@ compile_plan(struct cstate *st, const struct copts *o)
 	return -1;
 }
 
+static void
+compile_gone(void *arg, const char *id, bool removed, const char *man_hex)
+{
+	compile_report_add(arg, id, removed ? CREP_REMOVED : CREP_KEPT,
+	    man_hex);
+}
+
+static int
+compile_stale_one(void *arg, const struct ledger_inst *li)
+{
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+/*
+ * One warning for the bundles kept for devices no longer in the input,
+ * one for the ledger's instances the input no longer lists.
+ */
+static void
+compile_warn_gone(struct cstate *st, const struct compile_report *r)
+{
+	size_t i, n = 0, stale = 0;
+	char *names = xstrdup(""), *t;
+
+	for (i = 0; i < r->n; i++) {
+		if (r->v[i].change != CREP_KEPT || n++ >= 5)
+			continue;
+		t = xasprintf("%s%s'%s'", names, n > 1 ? ", " : "",
+		    r->v[i].id);
+		free(names);
+		names = t;
+	}
+	if (n > 0)
+		diag_warn(st->d, NULL, "device-not-in-input", "%zu bundle%s in "
+		    "OUTDIR %s of device%s no longer in the input (%s%s): "
+		    "kept; compile --prune removes %s", n, n == 1 ? "" : "s",
+		    n == 1 ? "is" : "are", n == 1 ? "" : "s", names,
+		    n > 5 ? ", ..." : "", n == 1 ? "it" : "them");
+	free(names);
+	if (cli_input_stale(&st->in, st->l, compile_stale_one, &stale) < 0)
+		diag_warn(st->d, NULL, "ledger", "cannot look for stale "
+		    "leases: %s", st->l->err);
+	else if (stale > 0)
+		diag_warn(st->d, NULL, "stale-leases", "%zu instance%s held in "
+		    "the ledger %s not in the input; see edgenetc ledger "
+		    "reconcile", stale, stale == 1 ? "" : "s", stale == 1 ?
+		    "is" : "are");
+}
+
+/* Writes every device's bundle, or leaves it when its inputs digest is
+ * listed unchanged.  Returns 0 or -1 (errors in st->d). */
+static int
+compile_write(struct cstate *st, const struct copts *o,
+    struct compile_report *r)
+{
+	struct emit_dev *eds;
+	struct emit_out *out;
+	struct bundle b;
+	char hex[SHA256_HEX_LEN], man[SHA256_HEX_LEN];
+	const char *id;
+	size_t i;
+	int w = 0;
+
+	if ((out = emit_out_begin(o->outdir, st->d)) == NULL)
+		return -1;
+	eds = emit_devs_group(st->f, &st->in.plan);
+	for (i = 0; w >= 0 && i < st->f->n_devs; i++) {
+		compile_report_progress(r, i, st->f->n_devs);
+		id = eds[i].dev->id.s;
+		emit_dev_digest(&eds[i], hex);
+		if (emit_out_unchanged(out, id, hex, man)) {
+			compile_report_add(r, id, CREP_UNCHANGED, man);
+			continue;
+		}
+		emit_bundle_render(&eds[i], hex, &b, st->d);
+		w = emit_out_device(out, &b, hex, man, st->d);
+		emit_bundle_free(&b);
+		if (w > 0)
+			compile_report_add(r, id, w == EMIT_OUT_NEW ? CREP_NEW :
+			    w == EMIT_OUT_CHANGED ? CREP_CHANGED :
+			    CREP_UNCHANGED, man);
+	}
+	emit_devs_free(eds, st->f->n_devs);
+	if (w < 0 || st->d->n_err > 0) {
+		emit_out_abort(out);
+		return -1;
+	}
+	return emit_out_commit(out, o->prune, compile_gone, r, st->d, stderr);
+}
+
 int
 cmd_compile(int argc, char **argv)
 {
 	struct copts o;
 	struct cstate st;
-	struct emit_dev *eds;
-	struct emit_out *out;
-	struct bundle b;
-	char hex[SHA256_HEX_LEN];
-	size_t i;
+	struct compile_report r;
 	int rc;
 
 	if ((rc = compile_args(argc, argv, &o, false)) >= 0)
@@ -277,25 +353,14 @@ cmd_compile(int argc, char **argv)
 		compile_fini(&st);
 		return rc;
 	}
-	compile_inputs_digest(st.d, &o, hex);
-	eds = emit_devs_group(st.f, &st.in.plan);
-	rc = 0;
-	if ((out = emit_out_begin(o.outdir, st.d)) == NULL)
-		rc = 1;
-	for (i = 0; rc == 0 && i < st.f->n_devs; i++) {
-		emit_bundle_render(&eds[i], hex, &b, st.d);
-		if (emit_out_device(out, &b, st.d) < 0)
-			rc = 1;
-		emit_bundle_free(&b);
-	}
-	if (rc == 0 && st.d->n_err > 0)
-		rc = 1;
+	compile_report_init(&r);
+	rc = compile_write(&st, &o, &r) < 0 ? 1 : 0;
 	if (rc == 0)
-		rc = emit_out_commit(out, st.d, stderr) < 0 ? 1 : 0;
-	else
-		emit_out_abort(out);
+		compile_warn_gone(&st, &r);
 	compile_print_diags(&st, &o);
-	emit_devs_free(eds, st.f->n_devs);
+	if (rc == 0)
+		compile_report_print(&r, st.f->n_devs, o.json, stderr, stdout);
+	compile_report_fini(&r);
 	compile_fini(&st);
 	return rc;
 }
@@ -705,8 +770,8 @@ cmd_explain(int argc, char **argv)
 		compile_fini(&st);
 		return 1;
 	}
-	compile_inputs_digest(st.d, &o, hex);
 	eds = emit_devs_group(st.f, &st.in.plan);
+	emit_dev_digest(&eds[i], hex);
 	emit_bundle_render(&eds[i], hex, &b, st.d);
 	dj = explain_device(&eds[i], &b);
 	compile_print_diags(&st, &o);

@@ -1,7 +1,8 @@
 /*
- * cmd_ledger.c - edgenetc ledger: show and verify what the ledger holds.
+ * cmd_ledger.c - edgenetc ledger: show and verify what the ledger holds
+ * (reconcile: cmd_reconcile.c).
  *
- *   ledger [--ledger PATH] show [--all] | verify
+ *   ledger [--ledger PATH] show [--all] | verify | reconcile ...
  */
 #include <errno.h>
 #include <getopt.h>
@@ -308,12 +309,26 @@ cmd_ledger(int argc, char **argv)
 	    "           network_config, live instances with their answer and\n"
 	    "           leases (--all: every generation ever)\n"
 	    "  verify   integrity: no overlapping active blocks or addresses,\n"
-	    "           every block inside its pool; exit 1 on a problem\n";
+	    "           every block inside its pool; exit 1 on a problem\n"
+	    "  reconcile [--dry-run] [--cooldown S] FILE...\n"
+	    "           release the instances the inventory no longer lists\n";
 	const char *path = NULL, *what;
 	struct ledger *l;
 	bool all = false;
-	int c, rc;
+	int c, rc, i;
 
+	/* the subcommand is the first word that is no option or value */
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--ledger") == 0) {
+			i++;
+			continue;
+		}
+		if (argv[i][0] == '-')
+			continue;
+		if (strcmp(argv[i], "reconcile") == 0)
+			return cmd_ledger_reconcile(argc, argv);
+		break;
+	}
 	optind = 1;
 	opterr = 0;
 	/* options may follow the subcommand: "ledger show --all" */

@@ -1,6 +1,11 @@
 /*
  * cli_input.c - loading, checking and planning one input (cli_input.h).
  */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -10,6 +15,83 @@
 #include "ledger.h"
 #include "strmap.h"
 #include "vnode.h"
+#include "xalloc.h"
+
+static bool
+input_ext(const char *name)
+{
+	static const char *const ext[] = { ".yaml", ".yml", ".json",
+	    ".graphql" };
+	size_t n = strlen(name), k, e;
+
+	for (k = 0; k < ARRAY_SIZE(ext); k++) {
+		e = strlen(ext[k]);
+		if (n > e && strcmp(name + n - e, ext[k]) == 0)
+			return true;
+	}
+	return false;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The files of a directory that form one input, in name order (dot
+ * files left out); NULL when path is no directory.
+ */
+static char **
+input_dir(const char *path, size_t *n)
+{
+	struct dirent *de;
+	struct stat st;
+	size_t cap = 0;
+	char **v = NULL;
+	DIR *dp;
+
+	*n = 0;
+	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode) ||
+	    (dp = opendir(path)) == NULL)
+		return NULL;
+	while ((de = readdir(dp)) != NULL)
+		if (de->d_name[0] != '.' && input_ext(de->d_name))
+			*XPUSH(v, *n, cap) = xasprintf("%s/%s", path,
+			    de->d_name);
+	closedir(dp);
+	if (*n > 1)
+		qsort(v, *n, sizeof(*v), name_cmp);
+	return v != NULL ? v : xzalloc(sizeof(*v));
+}
+
+/* Loads one file, or every input file of a directory; false when one
+ * could not be read at all. */
+static bool
+input_load_one(struct cli_input *in, const char *path, enum syntax syn,
+    struct vnode *vv)
+{
+	unsigned before = in->d.n_err;
+	char **v;
+	size_t n, i;
+	bool ok = true;
+
+	if ((v = input_dir(path, &n)) == NULL)
+		return front_load_file(in->f, &in->d, path, syn, vv) >= 0 ||
+		    in->d.n_err != before;
+	if (n == 0) {
+		fprintf(stderr, "edgenetc: %s: no *.yaml, *.yml, *.json or "
+		    "*.graphql files in the directory\n", path);
+		ok = false;
+	}
+	for (i = 0; i < n; i++) {
+		if (!input_load_one(in, v[i], syn, vv))
+			ok = false;
+		free(v[i]);
+	}
+	free(v);
+	return ok;
+}
 
 int
 cli_input_load(struct cli_input *in, char *const *files, int n,
@@ -17,7 +99,6 @@ cli_input_load(struct cli_input *in, char *const *files, int n,
 {
 	struct vnode *vv = NULL;
 	bool unreadable = false;
-	unsigned before;
 	int i;
 
 	memset(in, 0, sizeof(*in));
@@ -29,12 +110,9 @@ cli_input_load(struct cli_input *in, char *const *files, int n,
 		vv = front_graphql_vars_load(&in->d, vars, &bad);
 		unreadable = bad != 0;
 	}
-	for (i = 0; i < n; i++) {
-		before = in->d.n_err;
-		if (front_load_file(in->f, &in->d, files[i], syn, vv) < 0 &&
-		    in->d.n_err == before)
+	for (i = 0; i < n; i++)
+		if (!input_load_one(in, files[i], syn, vv))
 			unreadable = true;
-	}
 	vnode_free(vv);
 	if (unreadable)
 		return 2;

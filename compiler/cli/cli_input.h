@@ -22,7 +22,9 @@ struct cli_input {
 
 /*
  * Loads files (with GraphQL $variables from vars, may be NULL) into
- * in->f, checks the fleet and what the emitters will write.  Returns -1
+ * in->f; a directory stands for its *.yaml, *.yml, *.json and *.graphql
+ * files, in name order.  Then
+ * checks the fleet and what the emitters will write.  Returns -1
  * to go on, else the exit status: 2 unreadable input, 1 errors (all in
  * in->d, nothing printed).  in is initialised here; release it with
  * cli_input_fini() in every case.

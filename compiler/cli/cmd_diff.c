@@ -10,10 +10,6 @@
  * bundle by bundle instead.  Exit status as diff(1): 0 same, 1 different,
  * 2 trouble.
  */
-#include <sys/stat.h>
-
-#include <dirent.h>
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,8 +36,6 @@ struct dopts {
 
 struct dside {
 	const char		*arg;
-	char			**files;
-	int			 n_files;
 	struct cli_input	 in;
 	struct ledger		*l;
 	struct emit_dev		*eds;
@@ -134,82 +128,15 @@ diff_args(int argc, char **argv, struct dopts *o)
 	return -1;
 }
 
-static bool
-input_ext(const char *name)
-{
-	static const char *const ext[] = { ".yaml", ".yml", ".json",
-	    ".graphql" };
-	size_t n = strlen(name), k, e;
-
-	for (k = 0; k < ARRAY_SIZE(ext); k++) {
-		e = strlen(ext[k]);
-		if (n > e && strcmp(name + n - e, ext[k]) == 0)
-			return true;
-	}
-	return false;
-}
-
-static int
-name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The input files of one side: the file, or a directory's spec files in
- * name order.  Returns 0, or -1 (message printed). */
-static int
-side_files(struct dside *s)
-{
-	struct dirent *de;
-	struct stat st;
-	size_t cap = 0, n = 0;
-	DIR *dp;
-
-	if (stat(s->arg, &st) < 0) {
-		fprintf(stderr, "edgenetc diff: %s: %s\n", s->arg,
-		    strerror(errno));
-		return -1;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		s->files = xzalloc(2 * sizeof(*s->files));
-		s->files[0] = xstrdup(s->arg);
-		s->n_files = 1;
-		return 0;
-	}
-	if ((dp = opendir(s->arg)) == NULL) {
-		fprintf(stderr, "edgenetc diff: %s: %s\n", s->arg,
-		    strerror(errno));
-		return -1;
-	}
-	while ((de = readdir(dp)) != NULL)
-		if (de->d_name[0] != '.' && input_ext(de->d_name))
-			*XPUSH(s->files, n, cap) = xasprintf("%s/%s", s->arg,
-			    de->d_name);
-	closedir(dp);
-	if (n == 0) {
-		fprintf(stderr, "edgenetc diff: %s: no *.yaml, *.yml, *.json "
-		    "or *.graphql files\n", s->arg);
-		return -1;
-	}
-	qsort(s->files, n, sizeof(*s->files), name_cmp);
-	s->n_files = (int)n;
-	return 0;
-}
-
 static void
 side_free(struct dside *s)
 {
-	int i;
-
 	diff_view_free(&s->vw);
 	if (s->eds != NULL)
 		emit_devs_free(s->eds, s->in.f->n_devs);
 	if (s->loaded)
 		cli_input_fini(&s->in);
 	ledger_close(s->l);
-	for (i = 0; i < s->n_files; i++)
-		free(s->files[i]);
-	free(s->files);
 }
 
 /* network_config ------------------------------------------------------- */
@@ -273,28 +200,21 @@ netcfg_inherit(struct service *dst, const struct service *src)
 /*
  * A service both sides import with different network_configs keeps the
  * first one (SPEC 3): NEW's is ignored, as compile after compile would
- * do, and reported at both places.  A service the ledger knows already is
- * left to the planner, which applies the recorded one to both sides.
+ * do, and reported at both places.  (One the ledger records differently
+ * still gets the recorded one on both sides, from the planner.)
  */
 static void
 diff_netcfg(struct dside *o, struct dside *n)
 {
 	struct service *sn;
 	const struct service *so;
-	struct ledger_svc rec;
 	const struct loc *lo, *ln;
 	size_t i;
-	int r;
 
 	for (i = 0; i < n->in.f->n_svcs; i++) {
 		sn = n->in.f->svcs[i];
 		so = fleet_service_find(o->in.f, sn->name.s);
 		if (so == NULL || netcfg_eq(so, sn))
-			continue;
-		r = n->l->ops->svc_get(n->l, sn->name.s, &rec);
-		if (r == 0)
-			ledger_svc_fini(&rec);
-		if (r != 1)
 			continue;
 		lo = so->has_netcfg ? &so->netcfg_loc : &so->loc;
 		ln = sn->has_netcfg ? &sn->netcfg_loc : &sn->loc;
@@ -316,9 +236,8 @@ side_load(struct dside *s, const struct dopts *o, const char *where)
 	char err[LEDGER_ERRLEN];
 	int rc;
 
-	if (side_files(s) < 0)
-		return 2;
-	rc = cli_input_load(&s->in, s->files, s->n_files, o->syn, o->vars);
+	rc = cli_input_load(&s->in, (char *const *)&s->arg, 1, o->syn,
+	    o->vars);
 	s->loaded = true;
 	if (rc >= 0)
 		return 2;

@@ -270,7 +270,8 @@ jentry(const char *key, const char *name, const char *change)
 	return o;
 }
 
-/* The lines of an nftables file that carry a rule, without indentation. */
+/* The lines of an nftables file that carry a rule (with its comment),
+ * without indentation, sorted. */
 static size_t
 nft_lines(const struct bundle_file *bf, char ***out)
 {
@@ -288,7 +289,11 @@ nft_lines(const struct bundle_file *bf, char ***out)
 			e = end;
 		while (p < e && (*p == '\t' || *p == ' '))
 			p++;
-		if (p == e || *p == '#' || (e - p == 1 && *p == '}'))
+		/* structure (tables, chains, hooks), not rules */
+		if (p == e || *p == '#' || e[-1] == '{' || e[-1] == '}' ||
+		    strncmp(p, "table ", 6) == 0 ||
+		    strncmp(p, "delete table ", 13) == 0 ||
+		    strncmp(p, "type ", 5) == 0)
 			continue;
 		*XPUSH(v, n, cap) = xstrndup(p, (size_t)(e - p));
 	}

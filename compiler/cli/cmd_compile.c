@@ -28,6 +28,7 @@
 #include "ledger.h"
 #include "plan.h"
 #include "sha256.h"
+#include "strmap.h"
 #include "xalloc.h"
 
 struct copts {
@@ -183,12 +184,15 @@ struct cstate {
 	struct diag_ctx		*d;	/* &in.d */
 	struct fleet		*f;	/* in.f */
 	struct ledger		*l;
+	/* explain: the device's instances the ledger does not hold yet */
+	struct strmap		 unrecorded;
 };
 
 static void
 compile_fini(struct cstate *st)
 {
 	ledger_close(st->l);
+	strmap_fini(&st->unrecorded);
 	cli_input_fini(&st->in);
 }
 
@@ -200,6 +204,34 @@ compile_print_diags(struct cstate *st, const struct copts *o)
 	else
 		diag_print_text(st->d, stderr);
 	fflush(stderr);
+}
+
+/* Notes which instances of device id the ledger does not hold yet
+ * (before planning adds them to explain's private view of it). */
+static int
+explain_unrecorded(struct cstate *st, const char *id)
+{
+	const struct device *dev = fleet_device_find(st->f, id);
+	struct ledger_inst li;
+	const char *iid;
+	size_t k;
+	int r;
+
+	strmap_init(&st->unrecorded, 0);
+	for (k = 0; dev != NULL && k < dev->n_insts; k++) {
+		if ((iid = dev->insts[k].id.s) == NULL)
+			continue;
+		if ((r = st->l->ops->inst_get(st->l, iid, &li)) < 0)
+			return -1;
+		if (r == 0 && strcmp(li.device, id) != 0)
+			r = 1;	/* recorded on another device: moves */
+		if (r == 0)
+			ledger_inst_fini(&li);
+		else
+			strmap_put(&st->unrecorded, iid, strlen(iid),
+			    (void *)iid);
+	}
+	return 0;
 }
 
 /*
@@ -239,6 +271,12 @@ compile_plan(struct cstate *st, const struct copts *o)
 		compile_print_diags(st, o);
 		fprintf(stderr, "edgenetc %s: ledger %s: %s\n", o->verb, where,
 		    err);
+		return 1;
+	}
+	if (o->device != NULL && explain_unrecorded(st, o->device) < 0) {
+		compile_print_diags(st, o);
+		fprintf(stderr, "edgenetc %s: ledger %s: %s\n", o->verb, where,
+		    st->l->err);
 		return 1;
 	}
 	if (cli_input_plan(&st->in, st->l) < 0) {
@@ -459,7 +497,8 @@ explain_lines(const struct buf *batch, const char *prefix, const char *name)
 }
 
 static json_t *
-explain_inst(const struct emit_dev *ed, size_t i, const struct bundle *b)
+explain_inst(const struct emit_dev *ed, size_t i, const struct bundle *b,
+    const struct strmap *unrecorded)
 {
 	const struct inst_plan *ip = ed->ip[i];
 	const struct service *s = ip->svc;
@@ -477,6 +516,9 @@ explain_inst(const struct emit_dev *ed, size_t i, const struct bundle *b)
 	o = json_object();
 	jset(o, "instance", json_string(ip->inst->id.s));
 	jset(o, "service", json_string(s->name.s));
+	/* false: decided now as compile would, not held by the ledger yet */
+	jset(o, "recorded", json_boolean(strmap_get(unrecorded,
+	    ip->inst->id.s, strlen(ip->inst->id.s)) == NULL));
 
 	w = json_object();
 	jset(w, "mode", json_string(netmode_name(s->wan.v)));
@@ -574,7 +616,8 @@ explain_inst(const struct emit_dev *ed, size_t i, const struct bundle *b)
 }
 
 static json_t *
-explain_device(const struct emit_dev *ed, const struct bundle *b)
+explain_device(const struct emit_dev *ed, const struct bundle *b,
+    const struct strmap *unrecorded)
 {
 	const struct device *dev = ed->dev;
 	json_t *o, *nets, *insts;
@@ -613,7 +656,8 @@ explain_device(const struct emit_dev *ed, const struct bundle *b)
 	jset(o, "client_networks", nets);
 	insts = json_array();
 	for (i = 0; i < ed->n; i++)
-		json_array_append_new(insts, explain_inst(ed, i, b));
+		json_array_append_new(insts, explain_inst(ed, i, b,
+		    unrecorded));
 	jset(o, "instances", insts);
 	free(acc);
 	return o;
@@ -665,8 +709,10 @@ explain_print_text(FILE *fp, json_t *dj)
 		w = json_object_get(x, "wan");
 		l = json_object_get(x, "lan");
 		g = json_object_get(x, "gpsd");
-		fprintf(fp, "\ninstance %s (service %s)\n", js(x, "instance"),
-		    js(x, "service"));
+		fprintf(fp, "\ninstance %s (service %s)%s\n", js(x, "instance"),
+		    js(x, "service"), json_is_false(json_object_get(x,
+		    "recorded")) ? ": not yet recorded in the ledger, decided "
+		    "as compile would now" : "");
 		fprintf(fp, "  WAN %s", js(w, "mode"));
 		if (json_object_get(w, "client_network") != NULL) {
 			fprintf(fp, " on client network %s (bridge %s), host "
@@ -773,7 +819,7 @@ cmd_explain(int argc, char **argv)
 	eds = emit_devs_group(st.f, &st.in.plan);
 	emit_dev_digest(&eds[i], hex);
 	emit_bundle_render(&eds[i], hex, &b, st.d);
-	dj = explain_device(&eds[i], &b);
+	dj = explain_device(&eds[i], &b, &st.unrecorded);
 	compile_print_diags(&st, &o);
 	if (o.json) {
 		json_dumpf(dj, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

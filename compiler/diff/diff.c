@@ -485,6 +485,18 @@ inst_fields(const struct inst_plan *x, const struct inst_plan *y)
 	return f;
 }
 
+/* Appends {"instance", "change", "fields"} to out; fields (taken) may be
+ * NULL: none. */
+static void
+inst_entry(json_t *out, const char *id, const char *change, json_t *fields)
+{
+	json_t *io = jentry("instance", id, change);
+
+	json_object_set_new(io, "fields", fields != NULL ? fields :
+	    json_array());
+	json_array_append_new(out, io);
+}
+
 /* True when some file under instances/<id>/ is in the files report. */
 static bool
 inst_files_changed(json_t *files, const char *id, json_t *names)
@@ -578,33 +590,26 @@ diff_insts_bundles(const struct diff_dev *a, const struct diff_dev *b,
 	char **x, **y;
 	size_t nx = bundle_inst_ids(a, &x), ny = bundle_inst_ids(b, &y);
 	size_t i = 0, j = 0;
-	json_t *aa = bundle_insts(a), *ab = bundle_insts(b), *io, *f;
+	json_t *aa = bundle_insts(a), *ab = bundle_insts(b), *f;
 	int c;
 
 	while (i < nx || j < ny) {
 		c = i == nx ? 1 : j == ny ? -1 : strcmp(x[i], y[j]);
-		if (c != 0) {
-			io = jentry("instance", c < 0 ? x[i] : y[j], c < 0 ?
-			    "removed" : "added");
-			json_object_set_new(io, "fields", json_array());
-			json_array_append_new(out, io);
-			if (c < 0)
-				i++;
-			else
-				j++;
-			continue;
-		}
-		f = json_array();
-		alloc_fields(alloc_find(aa, x[i]), alloc_find(ab, y[j]), f);
-		inst_files_changed(files, x[i], f);
-		if (json_array_size(f) > 0) {
-			io = jentry("instance", x[i], "changed");
-			json_object_set_new(io, "fields", f);
-			json_array_append_new(out, io);
+		if (c < 0) {
+			inst_entry(out, x[i++], "removed", NULL);
+		} else if (c > 0) {
+			inst_entry(out, y[j++], "added", NULL);
 		} else {
-			json_decref(f);
+			f = json_array();
+			alloc_fields(alloc_find(aa, x[i]), alloc_find(ab, y[j]),
+			    f);
+			inst_files_changed(files, x[i], f);
+			if (json_array_size(f) > 0)
+				inst_entry(out, x[i], "changed", f);
+			else
+				json_decref(f);
+			i++, j++;
 		}
-		i++, j++;
 	}
 	for (i = 0; i < nx; i++)
 		free(x[i]);
@@ -622,34 +627,29 @@ diff_insts_input(const struct emit_dev *a, const struct emit_dev *b,
 {
 	size_t na = a != NULL ? a->n : 0, nb = b != NULL ? b->n : 0;
 	size_t i = 0, j = 0;
-	json_t *io, *f;
+	const char *x, *y;
+	json_t *f;
 	int c;
 
 	while (i < na || j < nb) {
-		c = i == na ? 1 : j == nb ? -1 :
-		    strcmp(a->ip[i]->inst->id.s, b->ip[j]->inst->id.s);
-		if (c != 0) {
-			io = jentry("instance", c < 0 ? a->ip[i]->inst->id.s :
-			    b->ip[j]->inst->id.s, c < 0 ? "removed" : "added");
-			json_object_set_new(io, "fields", json_array());
-			json_array_append_new(out, io);
-			if (c < 0)
-				i++;
-			else
-				j++;
-			continue;
-		}
-		f = inst_fields(a->ip[i], b->ip[j]);
-		if (json_array_size(f) > 0 || inst_files_changed(files,
-		    a->ip[i]->inst->id.s, NULL)) {
-			io = jentry("instance", a->ip[i]->inst->id.s,
-			    "changed");
-			json_object_set_new(io, "fields", f);
-			json_array_append_new(out, io);
+		x = i < na ? a->ip[i]->inst->id.s : NULL;
+		y = j < nb ? b->ip[j]->inst->id.s : NULL;
+		c = x == NULL ? 1 : y == NULL ? -1 : strcmp(x, y);
+		if (c < 0) {
+			inst_entry(out, x, "removed", NULL);
+			i++;
+		} else if (c > 0) {
+			inst_entry(out, y, "added", NULL);
+			j++;
 		} else {
-			json_decref(f);
+			f = inst_fields(a->ip[i], b->ip[j]);
+			if (json_array_size(f) > 0 ||
+			    inst_files_changed(files, x, NULL))
+				inst_entry(out, x, "changed", f);
+			else
+				json_decref(f);
+			i++, j++;
 		}
-		i++, j++;
 	}
 }
 

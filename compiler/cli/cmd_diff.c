@@ -24,6 +24,7 @@
 #include "emit.h"
 #include "emit_out.h"
 #include "ledger.h"
+#include "strmap.h"
 #include "xalloc.h"
 
 struct dopts {
@@ -258,36 +259,59 @@ side_plan(struct dside *s)
 	return -1;
 }
 
-/* Both sides' diagnostics as one JSON array, duplicates once. */
+static json_t *
+jstr(const char *v)
+{
+	json_t *j;
+
+	if (v == NULL)
+		return json_null();
+	/* messages quote input text, which need not be UTF-8 */
+	return (j = json_string(v)) != NULL ? j : json_string_nocheck(v);
+}
+
+/*
+ * Both sides' diagnostics as one JSON array in the shape of
+ * diag_print_json(), in the order they were found, duplicates once.
+ */
 static json_t *
 diff_diags(struct dside *a, struct dside *b)
 {
-	json_t *all = json_array(), *arr, *x, *y;
+	json_t *all = json_array(), *x;
 	struct dside *s[2] = { a, b };
-	char *text;
-	size_t len, i, k, j;
-	FILE *fp;
-	bool dup;
+	struct strmap seen;
+	const struct diag *g;
+	char **keys = NULL, *key;
+	size_t i, k, n = 0, cap = 0;
 
+	strmap_init(&seen, 0);
 	for (k = 0; k < 2; k++) {
-		if (!s[k]->loaded || s[k]->in.d.n == 0)
-			continue;
-		text = NULL;
-		if ((fp = open_memstream(&text, &len)) == NULL)
-			abort();
-		diag_print_json(&s[k]->in.d, fp);
-		fclose(fp);
-		arr = json_loads(text, 0, NULL);
-		free(text);
-		json_array_foreach(arr, i, x) {
-			dup = false;
-			json_array_foreach(all, j, y)
-				dup = dup || json_equal(x, y);
-			if (!dup)
-				json_array_append(all, x);
+		for (i = 0; s[k]->loaded && i < s[k]->in.d.n; i++) {
+			g = &s[k]->in.d.v[i];
+			key = xasprintf("%s:%u:%u:%d:%s:%s", g->loc.file != NULL ?
+			    g->loc.file : "", g->loc.line, g->loc.col,
+			    (int)g->level, g->code, g->msg);
+			if (strmap_put(&seen, key, strlen(key), key) != NULL) {
+				free(key);
+				continue;
+			}
+			*XPUSH(keys, n, cap) = key;
+			x = json_object();
+			json_object_set_new(x, "file", jstr(g->loc.file));
+			json_object_set_new(x, "line", json_integer(g->loc.line));
+			json_object_set_new(x, "column", json_integer(
+			    g->loc.col));
+			json_object_set_new(x, "severity", json_string(
+			    g->level == DIAG_ERROR ? "error" : "warning"));
+			json_object_set_new(x, "message", jstr(g->msg));
+			json_object_set_new(x, "code", jstr(g->code));
+			json_array_append_new(all, x);
 		}
-		json_decref(arr);
 	}
+	strmap_fini(&seen);
+	for (i = 0; i < n; i++)
+		free(keys[i]);
+	free(keys);
 	return all;
 }
 

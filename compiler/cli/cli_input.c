@@ -150,7 +150,25 @@ struct stale {
 	struct strmap	 ids;
 	ledger_inst_fn	 fn;
 	void		*arg;
+	size_t		 n;
 };
+
+/* Every instance id of the input. */
+static void
+stale_init(struct stale *st, const struct cli_input *in)
+{
+	const struct instance *it;
+	size_t i, k;
+
+	strmap_init(&st->ids, 0);
+	for (i = 0; i < in->f->n_devs; i++)
+		for (k = 0; k < in->f->devs[i]->n_insts; k++) {
+			it = &in->f->devs[i]->insts[k];
+			if (it->id.s != NULL)
+				strmap_put(&st->ids, it->id.s, strlen(it->id.s),
+				    (void *)it);
+		}
+}
 
 static int
 stale_one(void *arg, const struct ledger_inst *li)
@@ -162,24 +180,46 @@ stale_one(void *arg, const struct ledger_inst *li)
 	return st->fn(st->arg, li);
 }
 
+static int
+stale_count_id(void *arg, const char *id)
+{
+	struct stale *st = arg;
+
+	if (strmap_get(&st->ids, id, strlen(id)) == NULL)
+		st->n++;
+	return 0;
+}
+
+static int
+stale_count_inst(void *arg, const struct ledger_inst *li)
+{
+	return stale_count_id(arg, li->instance);
+}
+
 int
 cli_input_stale(const struct cli_input *in, struct ledger *l,
     ledger_inst_fn fn, void *arg)
 {
 	struct stale st = { .fn = fn, .arg = arg };
-	const struct instance *it;
-	size_t i, k;
 	int r;
 
-	strmap_init(&st.ids, 0);
-	for (i = 0; i < in->f->n_devs; i++)
-		for (k = 0; k < in->f->devs[i]->n_insts; k++) {
-			it = &in->f->devs[i]->insts[k];
-			if (it->id.s != NULL)
-				strmap_put(&st.ids, it->id.s, strlen(it->id.s),
-				    (void *)it);
-		}
+	stale_init(&st, in);
 	r = l->ops->inst_scan(l, false, stale_one, &st);
 	strmap_fini(&st.ids);
+	return r;
+}
+
+int
+cli_input_stale_count(const struct cli_input *in, struct ledger *l,
+    size_t *n)
+{
+	struct stale st = { 0 };
+	int r;
+
+	stale_init(&st, in);
+	r = l->ops->inst_ids != NULL ? l->ops->inst_ids(l, stale_count_id,
+	    &st) : l->ops->inst_scan(l, false, stale_count_inst, &st);
+	strmap_fini(&st.ids);
+	*n = st.n;
 	return r;
 }

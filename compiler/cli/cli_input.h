@@ -44,5 +44,8 @@ void	 cli_input_fini(struct cli_input *in);
  */
 int	 cli_input_stale(const struct cli_input *in, struct ledger *l,
 	    ledger_inst_fn fn, void *arg);
+/* How many such instances there are: 0, or -1 with l->err. */
+int	 cli_input_stale_count(const struct cli_input *in, struct ledger *l,
+	    size_t *n);
 
 #endif

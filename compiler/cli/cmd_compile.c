@@ -293,13 +293,6 @@ compile_gone(void *arg, const char *id, bool removed, const char *man_hex)
 	    man_hex);
 }
 
-static int
-compile_stale_one(void *arg, const struct ledger_inst *li)
-{
-	(*(size_t *)arg)++;
-	return 0;
-}
-
 /*
  * One warning for the bundles kept for devices no longer in the input,
  * one for the ledger's instances the input no longer lists.
@@ -325,7 +318,7 @@ compile_warn_gone(struct cstate *st, const struct compile_report *r)
 		    n == 1 ? "is" : "are", n == 1 ? "" : "s", names,
 		    n > 5 ? ", ..." : "", n == 1 ? "it" : "them");
 	free(names);
-	if (cli_input_stale(&st->in, st->l, compile_stale_one, &stale) < 0)
+	if (cli_input_stale_count(&st->in, st->l, &stale) < 0)
 		diag_warn(st->d, NULL, "ledger", "cannot look for stale "
 		    "leases: %s", st->l->err);
 	else if (stale > 0)

@@ -91,6 +91,7 @@ typedef int	(*ledger_lease_fn)(void *arg, const struct lease *ls);
 typedef int	(*ledger_inst_fn)(void *arg, const struct ledger_inst *in);
 typedef int	(*ledger_svc_fn)(void *arg, const struct ledger_svc *sv);
 typedef int	(*ledger_range_fn)(void *arg, uint8_t family, u128 lo, u128 hi);
+typedef int	(*ledger_id_fn)(void *arg, const char *instance);
 
 struct ledger_ops {
 	const char	*name;
@@ -163,6 +164,10 @@ struct ledger_ops {
 	 * live ones only, or every generation ever (all). */
 	int	(*inst_scan)(struct ledger *l, bool all, ledger_inst_fn fn,
 		    void *arg);
+	/* The ids of the live instances, in id order, without loading their
+	 * leases (compile's stale-lease count).  Optional: NULL means
+	 * callers use inst_scan. */
+	int	(*inst_ids)(struct ledger *l, ledger_id_fn fn, void *arg);
 	/* The backend's own storage check; problems as text lines through
 	 * fn.  Returns the number of problems, or -1. */
 	int	(*integrity)(struct ledger *l,

@@ -120,7 +120,7 @@ enum q {
 	Q_SCAN_IN, Q_SCAN_BELOW, Q_SCAN_ALL, Q_RANGES_IN, Q_RANGES_BELOW,
 	Q_HINT_GET, Q_HINT_PUT, Q_HINT_DROP, Q_FREED_GEN, Q_FREED_EXPIRE,
 	Q_SVC_GET, Q_SVC_PUT, Q_SVC_SCAN, Q_INST_LIVE, Q_INST_EVERY,
-	Q__N
+	Q_INST_IDS, Q__N
 };
 
 static const char *const sql[Q__N] = {
@@ -201,6 +201,8 @@ static const char *const sql[Q__N] = {
 	    "ORDER BY instance, gen",
 	[Q_INST_EVERY] = "SELECT gen, instance, service, device, created, "
 	    "released, reusable_at FROM instance ORDER BY instance, gen",
+	[Q_INST_IDS] = "SELECT instance FROM instance WHERE released IS NULL "
+	    "ORDER BY instance",
 };
 
 /*
@@ -1470,6 +1472,23 @@ sq_inst_scan(struct ledger *l, bool all, ledger_inst_fn fn, void *arg)
 }
 
 static int
+sq_inst_ids(struct ledger *l, ledger_id_fn fn, void *arg)
+{
+	sqlite3_stmt *st = sq_stmt(l, Q_INST_IDS);
+	int rc, r = 0;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((r = fn(arg, (const char *)sqlite3_column_text(st, 0))) != 0)
+			break;
+	sqlite3_reset(st);
+	if (r == 0 && rc != SQLITE_DONE)
+		return sq_fail(l, "scan instances");
+	return r;
+}
+
+static int
 sq_integrity(struct ledger *l, void (*fn)(void *, const char *), void *arg)
 {
 	sqlite3_stmt *st;
@@ -1549,6 +1568,7 @@ const struct ledger_ops ledger_sqlite_ops = {
 	.svc_put = sq_svc_put,
 	.svc_scan = sq_svc_scan,
 	.inst_scan = sq_inst_scan,
+	.inst_ids = sq_inst_ids,
 	.integrity = sq_integrity,
 	.schema = sq_schema,
 };

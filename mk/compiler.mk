@@ -2,7 +2,7 @@
 #
 # compiler/ holds one folder per pipeline stage; every stage's headers are
 # on the include path, so a file includes "diag.h", not "util/diag.h".
-COMPILER_STAGES	:= util model front check alloc ledger emit cli
+COMPILER_STAGES	:= util model front check alloc ledger emit diff cli
 COMPILER_CPPFLAGS := -D_GNU_SOURCE -DEDGENETC_VERSION='"$(VERSION)"' \
 		   $(addprefix -Icompiler/,$(COMPILER_STAGES)) -Icommon \
 		   -Igrammar -I$(BUILD)/grammar

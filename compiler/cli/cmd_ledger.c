@@ -1,7 +1,8 @@
 /*
- * cmd_ledger.c - edgenetc ledger: show and verify what the ledger holds.
+ * cmd_ledger.c - edgenetc ledger: show and verify what the ledger holds
+ * (reconcile: cmd_reconcile.c).
  *
- *   ledger [--ledger PATH] show [--all] | verify
+ *   ledger [--ledger PATH] show [--all] | verify | reconcile ...
  */
 #include <errno.h>
 #include <getopt.h>
@@ -303,7 +304,10 @@ ledger_usage(FILE *fp)
 	    "           network_config, live instances with their answer and\n"
 	    "           leases (--all: every generation ever)\n"
 	    "  verify   integrity: no overlapping active blocks or addresses,\n"
-	    "           every block inside its pool; exit 1 on a problem\n", fp);
+	    "           every block inside its pool; exit 1 on a problem\n"
+	    "  reconcile [--dry-run] [--cooldown S] FILE...\n"
+	    "           release the instances the inventory no longer lists\n",
+	    fp);
 }
 
 int
@@ -317,12 +321,24 @@ cmd_ledger(int argc, char **argv)
 	/* options may follow the subcommand: "ledger show --all" */
 	struct cli cl = { .verb = "ledger", .usage = ledger_usage,
 	    .opts = opts, .shortopts = "-" };
-	static const char *const subs[] = { "show", "verify" };
+	static const char *const subs[] = { "show", "verify", "reconcile" };
 	const char *path = NULL, *what, *near;
 	struct ledger *l;
 	bool all = false;
-	int c, rc;
+	int c, rc, i;
 
+	/* the subcommand is the first word that is no option or value */
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--ledger") == 0) {
+			i++;
+			continue;
+		}
+		if (argv[i][0] == '-')
+			continue;
+		if (strcmp(argv[i], "reconcile") == 0)
+			return cmd_ledger_reconcile(argc, argv);
+		break;
+	}
 	while ((c = cli_getopt(&cl, argc, argv)) != -1) {
 		switch (c) {
 		case 'l':
@@ -340,7 +356,7 @@ cmd_ledger(int argc, char **argv)
 		    "(see 'edgenetc ledger --help')");
 	what = argv[optind];
 	if (strcmp(what, "show") != 0 && strcmp(what, "verify") != 0) {
-		near = diag_suggest(what, subs, 2);
+		near = diag_suggest(what, subs, 3);
 		return cli_usage_error(&cl, "unknown subcommand '%s'%s%s%s",
 		    what, near != NULL ? "; did you mean '" : "",
 		    near != NULL ? near : "", near != NULL ? "'?" : "");

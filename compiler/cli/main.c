@@ -22,12 +22,17 @@ static const struct verb {
 	  "       alloc [--ledger PATH] --batch FILE.jsonl" },
 	{ "release", cmd_release,
 	  "release [--ledger PATH] --instance ID [--cooldown SECONDS]" },
-	{ "ledger", cmd_ledger, "ledger [--ledger PATH] show|verify" },
+	{ "ledger", cmd_ledger, "ledger [--ledger PATH] show|verify\n"
+	  "       ledger [--ledger PATH] reconcile [--dry-run] "
+	  "[--cooldown S] FILE..." },
 	{ "compile", cmd_compile,
-	  "compile [--ledger PATH] -o OUTDIR FILE..." },
+	  "compile [--ledger PATH] -o OUTDIR [--prune] [--format text|json] "
+	  "FILE..." },
 	{ "explain", cmd_explain,
 	  "explain [--ledger PATH] --device ID [--format text|json|dot|svg] "
 	  "FILE..." },
+	{ "diff", cmd_diff,
+	  "diff [--ledger PATH] [--format text|json] OLD NEW" },
 	{ "fmt", cmd_fmt, "fmt --to yaml|json|graphql [--check | -w] FILE..." },
 };
 

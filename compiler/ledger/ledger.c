@@ -49,8 +49,8 @@ ledger_fail(struct ledger *l, const char *fmt, ...)
 	return -1;
 }
 
-struct ledger *
-ledger_open(const char *where, char *err, size_t errlen)
+static struct ledger *
+ledger_open_mode(const char *where, bool readonly, char *err, size_t errlen)
 {
 	struct ledger *l;
 
@@ -64,6 +64,7 @@ ledger_open(const char *where, char *err, size_t errlen)
 	l = xzalloc(sizeof(*l));
 	l->ops = &ledger_sqlite_ops;
 	l->where = xstrdup(where);
+	l->readonly = readonly;
 	if (l->ops->open(l, where) != 0) {
 		snprintf(err, errlen, "%s", l->err);
 		free(l->where);
@@ -71,6 +72,18 @@ ledger_open(const char *where, char *err, size_t errlen)
 		return NULL;
 	}
 	return l;
+}
+
+struct ledger *
+ledger_open(const char *where, char *err, size_t errlen)
+{
+	return ledger_open_mode(where, false, err, errlen);
+}
+
+struct ledger *
+ledger_open_readonly(const char *where, char *err, size_t errlen)
+{
+	return ledger_open_mode(where, true, err, errlen);
 }
 
 void

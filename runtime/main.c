@@ -2,7 +2,8 @@
  * main.c - edgenet-apply: apply one device bundle atomically (SPEC 6).
  *
  *   edgenet-apply [options] BUNDLE_DIR       apply
- *   edgenet-apply [options] --check BUNDLE_DIR
+ *   edgenet-apply [options] --check [BUNDLE_DIR]
+ *   edgenet-apply [options] --repair [BUNDLE_DIR]
  *   edgenet-apply [options] --dry-run BUNDLE_DIR
  *   edgenet-apply [options] --confirm SECONDS BUNDLE_DIR
  *   edgenet-apply [options] --confirm-ok | --rollback | --recover
@@ -37,6 +38,9 @@ usage(FILE *f)
 	    "[--stats] [--quiet]\n"
 	    "           [--check | --dry-run | [--repair] [--confirm SECONDS]] "
 	    "BUNDLE_DIR\n"
+	    "       edgenet-apply [--state-dir DIR] [--netns-dir DIR] "
+	    "[--stats] [--quiet]\n"
+	    "           --check | --repair\n"
 	    "       edgenet-apply [--state-dir DIR] [--netns-dir DIR] "
 	    "--rollback | --recover | --confirm-ok\n");
 }
@@ -203,6 +207,34 @@ cmd_hook(struct rt_ctx *c, const char *action)
 	return r;
 }
 
+/*
+ * The bundle applied last, from the state directory, into b (zeroed by
+ * the caller): 0, or -1 with the exit status in *rc (0 when nothing is
+ * applied; 1, for --check 2, on an error).  --repair first finishes or
+ * undoes an interrupted apply, so that it repairs what that leaves.
+ */
+static int
+load_applied(struct rt_ctx *c, enum mode m, struct rt_bundle *b, int *rc)
+{
+	struct rt_applied rec;
+	int r = 0;
+
+	*rc = 0;
+	if ((m == M_APPLY && rt_recover(c) == -1) ||
+	    rt_applied_read(c, &rec) == -1) {
+		*rc = fail(c, "applied bundle") + (m == M_CHECK);
+		return -1;
+	}
+	if (rec.bundle[0] == '\0') {
+		if (!c->quiet)
+			fprintf(stderr, "edgenet-apply: nothing applied\n");
+		r = -1;
+	} else if ((r = rt_store_get(c, rec.bundle, b)) == -1)
+		*rc = fail(c, "applied bundle") + (m == M_CHECK);
+	rt_applied_free(&rec);
+	return r;
+}
+
 static int
 cmd_apply(struct rt_ctx *c, enum mode m, const char *dir, long confirm,
     int repair)
@@ -215,7 +247,14 @@ cmd_apply(struct rt_ctx *c, enum mode m, const char *dir, long confirm,
 
 	memset(&old, 0, sizeof(old));
 	memset(&rec, 0, sizeof(rec));
-	if (rt_bundle_load(dir, &new, err, sizeof(err)) == -1) {
+	memset(&new, 0, sizeof(new));
+	if (dir == NULL) {
+		/* --check or --repair of the bundle applied last. */
+		if (load_applied(c, m, &new, &r) == -1) {
+			rt_bundle_free(&new);
+			return r;
+		}
+	} else if (rt_bundle_load(dir, &new, err, sizeof(err)) == -1) {
 		fprintf(stderr, "edgenet-apply: %s: bundle refused: %s\n", dir,
 		    err);
 		rt_bundle_free(&new);
@@ -242,7 +281,9 @@ cmd_apply(struct rt_ctx *c, enum mode m, const char *dir, long confirm,
 		}
 		flags = RT_APPLY_DRYRUN | RT_APPLY_PRINT;
 	}
-	if (rt_confirm_read(c, &k) == 1 && m == M_APPLY) {
+	/* Repairing the applied bundle leaves a pending revert's target
+	 * as it is. */
+	if (dir != NULL && rt_confirm_read(c, &k) == 1 && m == M_APPLY) {
 		fprintf(stderr, "edgenet-apply: a --confirm is pending: run "
 		    "--confirm-ok or --rollback first\n");
 		goto out;
@@ -413,6 +454,7 @@ main(int argc, char **argv)
 	struct rt_ctx c;
 	long confirm = 0;
 	int ch, r, lock = -1, stats = 0, quiet = 0, nmodes = 0, repair = 0;
+	int applied;
 	char *end;
 
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -464,9 +506,12 @@ main(int argc, char **argv)
 	}
 	if (m == M_HOOK && optind + 1 == argc)
 		optind++;	/* udhcpc passes the action again */
+	/* --check and --repair without BUNDLE_DIR: the applied bundle. */
+	applied = optind == argc && (m == M_CHECK ||
+	    (m == M_APPLY && repair && confirm == 0));
 	if (nmodes > 1 || ((confirm > 0 || repair) && m != M_APPLY) ||
-	    ((m == M_APPLY || m == M_CHECK || m == M_DRYRUN) ?
-	    optind + 1 != argc : optind != argc)) {
+	    (!applied && ((m == M_APPLY || m == M_CHECK || m == M_DRYRUN) ?
+	    optind + 1 != argc : optind != argc))) {
 		usage(stderr);
 		return 2;
 	}
@@ -487,7 +532,7 @@ main(int argc, char **argv)
 	case M_APPLY:
 	case M_CHECK:
 	case M_DRYRUN:
-		r = cmd_apply(&c, m, argv[optind], confirm,
+		r = cmd_apply(&c, m, applied ? NULL : argv[optind], confirm,
 		    repair ? RT_APPLY_REPAIR : 0);
 		break;
 	case M_ROLLBACK:

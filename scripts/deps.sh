@@ -4,7 +4,9 @@ set -e
 PKGS="build-essential clang libclang-rt-14-dev pkg-config make
 libyaml-dev libjansson-dev libsqlite3-dev libnftnl-dev libmnl-dev libcmocka-dev
 flex bison nftables dnsmasq-base iproute2 busybox python3 dash bash
-hyperfine valgrind qemu-user bc file isc-dhcp-client"
+hyperfine valgrind qemu-user bc file isc-dhcp-client
+mandoc man-db python3-jsonschema python3-yaml bash-completion util-linux
+systemd"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -5,6 +5,8 @@
 #                       the example fleet
 #   make uninstall      removes exactly what install installs
 #   make deb            edgenetc and edgenet-apply .deb into $(BUILD)/deb/
+#                       (dpkg-buildpackage -b -us -uc; debian/ builds in
+#                       build-deb/ and leaves $(BUILD) alone)
 #
 # Every directory can be set on its own; nothing is installed outside
 # $(DESTDIR)$(PREFIX) unless a directory is set outside it (the Debian
@@ -74,7 +76,9 @@ uninstall:
 deb:
 	dpkg-buildpackage -b -us -uc
 	@mkdir -p $(BUILD)/deb
-	mv ../edgenetc_$(VERSION)*.deb ../edgenet-apply_$(VERSION)*.deb \
-	    ../edgenetc_$(VERSION)*.buildinfo ../edgenetc_$(VERSION)*.changes \
-	    $(BUILD)/deb/
+	mv ../edgenetc_$(VERSION)_*.deb ../edgenetc-dbgsym_$(VERSION)_*.deb \
+	    ../edgenet-apply_$(VERSION)_*.deb \
+	    ../edgenet-apply-dbgsym_$(VERSION)_*.deb \
+	    ../edgenetc_$(VERSION)_*.buildinfo \
+	    ../edgenetc_$(VERSION)_*.changes $(BUILD)/deb/
 	@ls $(BUILD)/deb

@@ -11,10 +11,7 @@
 #   - a flushed nftables table, a deleted link: reported, put back
 #   - the repair job waits for an apply that holds the lock
 #   - edgenet-recover.service undoes an apply killed halfway
-for lib in tests/lib/lib.sh runtime/tests/lib.sh; do
-	[ -f "$(dirname "$0")/../../$lib" ] && break
-done
-. "$(dirname "$0")/../../$lib"
+. "$(dirname "$0")/../lib/lib.sh"
 rt_sandbox "$@"
 set -u
 rt_tmp
@@ -24,7 +21,7 @@ UNITS=$TOP/dist/systemd
 mount -t tmpfs none /var/lib || rt_fail "tmpfs on /var/lib"
 S=/var/lib/edgenet
 rt_device $RT_E2E_NS
-rt_compile "$RT_TMP/out" "$RT_TESTS_DIR/bundles/e2e.yaml" ||
+rt_compile "$RT_TMP/out" "$TOP/testdata/bundles/e2e.yaml" ||
     rt_skip "edgenetc compile unavailable"
 B=$RT_TMP/out/dev-e2e
 # The device's own DHCP server on the client network (for sen-1's udhcpc).
@@ -139,7 +136,7 @@ echo "ok  the repair job waited ${waited} ms for the lock, then repaired"
 
 # --- recover job: an apply killed halfway is undone ------------------------
 "$EDGENET_APPLY" --check --quiet || rt_fail "drift before the interrupted apply"
-rt_bundle "$RT_TMP/b" "$RT_TESTS_DIR/bundles/e2e-b.json"
+rt_bundle "$RT_TMP/b" "$TOP/testdata/bundles/e2e-b.json"
 ip netns add new-1
 EDGENET_KILL_STEP=3 "$EDGENET_APPLY" "$RT_TMP/b/dev-e2e" >/dev/null 2>&1 &&
     rt_fail "EDGENET_KILL_STEP did not stop the apply"

@@ -65,7 +65,7 @@ compile_usage(FILE *fp, bool explain)
 		    "                        [--vars FILE.json] FILE...\n"
 		    "\n"
 		    "Writes one bundle per device to OUTDIR/<device-id>/ "
-		    "(docs/bundle-format.md),\nwith allocations taken from and "
+		    "(edgenet-bundle(5)),\nwith allocations taken from and "
 		    "recorded in the ledger.  Bundles an earlier\ncompile wrote "
 		    "to OUTDIR for devices no longer in the input are removed\n"
 		    "(OUTDIR/" EMIT_OUT_INDEX " lists them; nothing else is "

@@ -962,6 +962,10 @@ parse_rule(struct lex *lx, struct rt_nft *t, const char *chain)
 		} else if (tok_is(&kw, "ct")) {
 			if (rule_ct(lx, &rc) == -1)
 				return -1;
+		} else if (tok_is(&kw, "counter")) {
+			/* counts what reaches the final statement */
+			if (ex_add(rc.r, nftnl_expr_alloc("counter")) == -1)
+				return oom(lx);
 		} else
 			return unexpected(lx, &kw, "a match or a verdict");
 	}

@@ -295,6 +295,10 @@ fmt_one(const struct rt_nft *t, struct rt_buf *f,
 	}
 	if (strcmp(name, "ct") == 0)
 		return fmt_ct(f, x);
+	if (strcmp(name, "counter") == 0 && x->i + 1 < x->n) {
+		rt_buf_printf(f, "counter");
+		return 1;
+	}
 	if (x->i + 1 != x->n)
 		return -1;
 	if (strcmp(name, "immediate") == 0) {
@@ -586,6 +590,11 @@ canon_expr(struct nftnl_expr *e, void *data)
 		} else
 			rt_buf_printf(c->b, "@%s ]", nftnl_expr_get_str(e,
 			    NFTNL_EXPR_LOOKUP_SET));
+		return 0;
+	}
+	/* a counter's packets and bytes are state, not configuration */
+	if (strcmp(name, "counter") == 0) {
+		rt_buf_printf(c->b, "[ counter ] ");
 		return 0;
 	}
 	if (canon_attrs(c->b, e, name) == 0)

@@ -137,16 +137,31 @@ emit_nft_host(const struct emit_dev *ed, struct buf *out)
 		    "\t\ttype filter hook input priority filter; "
 		    "policy accept;\n"
 		    "\t\tct state established,related accept");
-		nft_comment(out, c.p);
+		nft_comment(out, "established, related: replies and their "
+		    "related traffic");
+		/* exposed networks accepted (the comment names who gains
+		 * GPSd), closed ones dropped, each with a counter */
 		buf_printf(out, "\t\ttcp dport %u iifname vmap { ", port);
 		for (j = 0; j < dev->n_nets; j++) {
-			if (dev->nets[j].bridge.s == NULL)
+			if (dev->nets[j].bridge.s == NULL || !acc[j])
 				continue;
-			buf_printf(out, "%s\"%s\" : %s", n++ > 0 ? ", " : "",
-			    dev->nets[j].bridge.s, acc[j] ? "accept" : "drop");
+			buf_printf(out, "%s\"%s\" : accept", n++ > 0 ? ", " : "",
+			    dev->nets[j].bridge.s);
 		}
 		buf_puts(out, " }");
 		nft_comment(out, c.p);
+		for (j = 0; j < dev->n_nets; j++) {
+			if (dev->nets[j].bridge.s == NULL || acc[j])
+				continue;
+			buf_printf(out, "\t\ttcp dport %u iifname \"%s\" counter "
+			    "drop", port, dev->nets[j].bridge.s);
+			buf_reset(&c);
+			buf_printf(&c, "gpsd %u: closed to client network ",
+			    port);
+			buf_put_safe(&c, dev->nets[j].name.s != NULL ?
+			    dev->nets[j].name.s : dev->nets[j].bridge.s, 63);
+			nft_comment(out, c.p);
+		}
 		buf_puts(out, "\t}\n");
 	}
 	buf_puts(out, "}\n");
@@ -186,9 +201,9 @@ emit_nft_netns(const struct inst_plan *ip, struct buf *out)
 	buf_puts(out, "\tchain forward {\n"
 	    "\t\ttype filter hook forward priority filter; policy drop;\n"
 	    "\t\tct state established,related accept");
-	nft_inst_comment(out, ip, "established");
-	buf_puts(out, "\t\tct state invalid drop");
-	nft_inst_comment(out, ip, "invalid");
+	nft_inst_comment(out, ip, "established, related: replies");
+	buf_puts(out, "\t\tct state invalid counter drop");
+	nft_inst_comment(out, ip, "invalid: dropped");
 	buf_puts(out, "\t\toifname \"wan\" iifname vmap { ");
 	if (s->n_ifs == 0)
 		buf_puts(out, "\"lan\" : accept");
@@ -197,6 +212,8 @@ emit_nft_netns(const struct inst_plan *ip, struct buf *out)
 		    s->ifs[k].label.s);
 	buf_puts(out, " }");
 	nft_inst_comment(out, ip, "lan->wan");
+	buf_puts(out, "\t\tcounter drop");
+	nft_inst_comment(out, ip, "not lan->wan: dropped");
 	buf_puts(out, "\t}\n");
 	if (s->masquerade.v && nft_lan_block(ip, &b)) {
 		addr_format(&b, blk, sizeof(blk));

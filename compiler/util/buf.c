@@ -104,6 +104,14 @@ buf_put_json(struct buf *b, const char *s)
 }
 
 void
+buf_reset(struct buf *b)
+{
+	b->len = 0;
+	if (b->p != NULL)
+		b->p[0] = '\0';
+}
+
+void
 buf_free(struct buf *b)
 {
 	free(b->p);

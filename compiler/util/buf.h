@@ -24,6 +24,8 @@ void	 buf_printf(struct buf *b, const char *fmt, ...)
 void	 buf_put_safe(struct buf *b, const char *s, size_t max);
 /* JSON string with quotes and escapes. */
 void	 buf_put_json(struct buf *b, const char *s);
+/* Empties b, keeping its memory. */
+void	 buf_reset(struct buf *b);
 void	 buf_free(struct buf *b);
 
 #endif

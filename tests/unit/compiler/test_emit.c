@@ -309,9 +309,11 @@ test_nft_host(void **state)
 	    "\tchain input {\n"
 	    "\t\ttype filter hook input priority filter; policy accept;\n"
 	    "\t\tct state established,related accept comment "
-	    "\"gpsd 2947: pis/pis-1\"\n"
-	    "\t\ttcp dport 2947 iifname vmap { \"br-clients\" : accept, "
-	    "\"br-guests\" : drop } comment \"gpsd 2947: pis/pis-1\"\n"
+	    "\"established, related: replies and their related traffic\"\n"
+	    "\t\ttcp dport 2947 iifname vmap { \"br-clients\" : accept } "
+	    "comment \"gpsd 2947: pis/pis-1\"\n"
+	    "\t\ttcp dport 2947 iifname \"br-guests\" counter drop comment "
+	    "\"gpsd 2947: closed to client network guests\"\n"
 	    "\t}\n"
 	    "}\n");
 	assert_string_equal(b.p, want.p);
@@ -351,7 +353,9 @@ test_nft_gpsd_comment_bounded(void **state)
 			continue;
 		c += 9;
 		assert_true(strlen(c) - 1 <= EMIT_COMMENT_MAX);
-		assert_non_null(strstr(c, " +"));
+		/* the exposure's comment names who gains GPSd, bounded */
+		if (strstr(line, " : accept }") != NULL)
+			assert_non_null(strstr(c, " +"));
 	}
 	buf_free(&b);
 }
@@ -368,10 +372,12 @@ test_nft_netns(void **state)
 	    "\tchain forward {\n"
 	    "\t\ttype filter hook forward priority filter; policy drop;\n"
 	    "\t\tct state established,related accept comment "
-	    "\"pis/pis-1 established\"\n"
-	    "\t\tct state invalid drop comment \"pis/pis-1 invalid\"\n"
+	    "\"pis/pis-1 established, related: replies\"\n"
+	    "\t\tct state invalid counter drop comment "
+	    "\"pis/pis-1 invalid: dropped\"\n"
 	    "\t\toifname \"wan\" iifname vmap { \"lan0\" : accept } comment "
 	    "\"pis/pis-1 lan->wan\"\n"
+	    "\t\tcounter drop comment \"pis/pis-1 not lan->wan: dropped\"\n"
 	    "\t}\n"
 	    "\tchain postrouting {\n"
 	    "\t\ttype nat hook postrouting priority srcnat; policy accept;\n"

@@ -2,7 +2,7 @@
 # bench/lint - time `edgenetc lint` on a generated fleet of 10,000 devices
 # and 1,000 services (YAML and JSON), beside the library floor (libyaml's
 # event parser / jansson's json_loadb on the same bytes), and measure
-# peak RSS against the input size.  Goal (issue 2): < 1 s, < 10x input.
+# peak RSS against the input size.  Goal: < 1 s, < 10x input.
 #
 #   bench/lint/run.sh [DEVICES [SERVICES]]      (BUILD=build by default)
 #

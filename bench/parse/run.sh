@@ -16,9 +16,8 @@
 # and prints MB/s, the ratio of load to floor, and the peak RSS of the
 # load process above the input buffer.  The row "graphql/s" is GraphQL's
 # streaming load called directly (front_graphql_load: each import mapped
-# as soon as it is parsed), in the load and peak columns; since issue 6
-# it is also what the load row (front_load_buf) runs, after its copy of
-# the buffer.
+# as soon as it is parsed), in the load and peak columns; it is also
+# what the load row (front_load_buf) runs, after its copy of the buffer.
 set -eu
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$TOP"

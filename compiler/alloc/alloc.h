@@ -1,5 +1,5 @@
 /*
- * alloc.h - address allocation (SPEC section 3).
+ * alloc.h - address allocation (edgenetc-input(5), "Allocation").
  *
  * Two layers:
  *
@@ -13,7 +13,7 @@
  *     share their address space: a block held through one pool is used
  *     in every pool that contains it.
  *
- *  2. alloc_session_*: the rules of SPEC 3 on top of a ledger (ledger.h):
+ *  2. alloc_session_*: the rules of edgenetc-input(5), "Allocation" on top of a ledger (ledger.h):
  *     template blocks, shared ranges, fixed subnets and WAN addresses,
  *     read back or decided, recorded in the ledger.  Implemented in
  *     plan.c; fleet_plan_build() and the alloc verb use it.

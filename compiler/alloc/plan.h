@@ -15,7 +15,7 @@
 
 struct ledger;
 
-/* One instance's decisions (SPEC section 3); all pointers borrowed from
+/* One instance's decisions (edgenetc-input(5), "Allocation"); all pointers borrowed from
  * the fleet. */
 struct inst_plan {
 	const struct device	*dev;

@@ -1,5 +1,5 @@
 /*
- * session.c - the allocation rules (edgenetc-input(5), ALLOCATION) on
+ * session.c - the allocation rules (edgenetc-input(5), "Allocation") on
  * top of the ledger: allocation sessions (alloc.h).
  *
  * A session is one ledger transaction.  It keeps two kinds of in-memory
@@ -357,7 +357,7 @@ sess_dev(struct alloc_session *s, const char *id, const struct device *dev)
 }
 
 /*
- * network_config immutability (SPEC 3)
+ * network_config immutability (edgenetc-input(5), "Allocation")
  */
 
 static char *

@@ -1,5 +1,5 @@
 /*
- * check.c - service and fleet checks (SPEC sections 2-4).
+ * check.c - service and fleet checks (edgenetc-input(5)).
  *
  * One pass over the services, then one over the devices and their
  * instances.  Fleet-wide uniqueness and lookups go through hash maps
@@ -214,7 +214,7 @@ check_iface_off(const struct addr *a)
 /*
  * The block a (written as A/P) must hold the interface address and, for
  * LAN dhcp, at least one pool address: pool = interface + 1 .. block +
- * size - 2 (SPEC 3).
+ * size - 2 (edgenetc-input(5), "Allocation").
  */
 static void
 check_block_room(struct check *c, const struct service *s,
@@ -875,7 +875,7 @@ check_more(struct check *c, size_t more)
 }
 
 /*
- * GPSd exposure (SPEC 4): the device's firewall opens the GPSd port to
+ * GPSd exposure (edgenetc-input(5), "Network policy"): the device's firewall opens the GPSd port to
  * the whole client network, so every other instance attached to it (and
  * every client on it) gains access.  Instances are grouped by network
  * with a counting sort over net_of[], then each GPSd instance's warning

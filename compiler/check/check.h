@@ -1,5 +1,5 @@
 /*
- * check.h - service and fleet checks (SPEC sections 2-4).
+ * check.h - service and fleet checks (edgenetc-input(5)).
  *
  * Every diagnostic has a stable code; docs/diagnostics.md lists them.
  */

@@ -443,7 +443,7 @@ jset(json_t *o, const char *k, json_t *v)
 	json_object_set_new(o, k, v);
 }
 
-/* Why the LAN block and address are what they are (SPEC 3). */
+/* Why the LAN block and address are what they are (edgenetc-input(5), "Allocation"). */
 static char *
 explain_lan_rule(const struct service *s, const struct inst_plan *ip)
 {

@@ -200,7 +200,7 @@ netcfg_inherit(struct service *dst, const struct service *src)
 
 /*
  * A service both sides import with different network_configs keeps the
- * first one (SPEC 3): NEW's is ignored, as compile after compile would
+ * first one (edgenetc-input(5), "Allocation"): NEW's is ignored, as compile after compile would
  * do, and reported at both places.  (One the ledger records differently
  * still gets the recorded one on both sides, from the planner.)
  */

@@ -1,5 +1,5 @@
 /*
- * emit.h - device bundles (SPEC sections 4 and 5, docs/bundle-format.md).
+ * emit.h - device bundles (edgenet-bundle(5), docs/bundle-format.md).
  *
  * The emitters read only the model (model.h) and the allocation plan
  * (plan.h).  Each one renders into an in-memory buffer; emit_bundle.c
@@ -19,7 +19,7 @@
 #include "model.h"
 #include "plan.h"
 
-/* The runtime's state directory (SPEC section 6); dnsmasq lease files. */
+/* The runtime's state directory (edgenet-apply(8)); dnsmasq lease files. */
 #define EMIT_STATE_DIR		"/var/lib/edgenet"
 /* dnsmasq lease time written into every dhcp-range. */
 #define EMIT_LEASE_TIME		"12h"
@@ -57,7 +57,7 @@ void	 names_access(const struct inst_names *n, unsigned k,
 /* True for a shell identifier [A-Za-z_][A-Za-z0-9_]*. */
 bool	 names_env_key_ok(const char *s);
 
-/* Which interfaces an instance gets (SPEC section 4). */
+/* Which interfaces an instance gets (edgenetc-input(5), "Network policy"). */
 bool	 emit_has_wan(const struct service *s);
 bool	 emit_has_lan(const struct service *s);
 bool	 emit_lan_routed(const struct service *s);	/* LAN, no access ifs */

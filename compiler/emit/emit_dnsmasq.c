@@ -1,5 +1,5 @@
 /*
- * emit_dnsmasq.c - instances/<id>/dnsmasq.conf for LAN dhcp (SPEC 3, 4).
+ * emit_dnsmasq.c - instances/<id>/dnsmasq.conf for LAN dhcp (edgenetc-input(5)).
  *
  * dnsmasq runs inside the container namespace, bound to the first LAN
  * interface only, with DNS off (port=0).  The runtime starts it with

@@ -1,5 +1,5 @@
 /*
- * emit_env.c - instances/<id>/lxc.env (SPEC section 4).
+ * emit_env.c - instances/<id>/lxc.env (edgenetc-input(5), "Network policy").
  *
  * One KEY='value' line per variable, sorted by key (strcmp): the order of
  * a map in the input is not part of its meaning, and YAML, JSON and

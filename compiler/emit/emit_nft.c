@@ -1,5 +1,5 @@
 /*
- * emit_nft.c - host.nft and instances/<id>/netns.nft (SPEC section 4).
+ * emit_nft.c - host.nft and instances/<id>/netns.nft (edgenetc-input(5), "Network policy").
  *
  * Each file replaces the private table `inet edgenet` of one namespace
  * whole: "table X" (create if missing), "delete table X", "table X {...}"

@@ -1,5 +1,5 @@
 /*
- * ledger.h - where allocation decisions are kept (SPEC section 3).
+ * ledger.h - where allocation decisions are kept (edgenetc-input(5), "Allocation").
  *
  * The ledger is a small ops table so that backends can be swapped without
  * touching the allocator: ledger_sqlite.c (embedded SQLite, the default

@@ -232,7 +232,7 @@ fleet_instance_find(struct fleet *f, const char *id)
 /*
  * The service's wan_network when set (NULL if the device has no network
  * of that name), else the first network marked default.  There is no
- * fallback to a lone unmarked network: SPEC 2.1 names the default one.
+ * fallback to a lone unmarked network: edgenetc-input(5) names the default one.
  */
 struct client_net *
 device_wan_net(const struct device *d, const struct service *s)

@@ -1,6 +1,6 @@
 /*
  * model.h - the one model every front-end fills and every later stage
- * reads (SPEC section 2).  Front-ends (YAML, JSON, GraphQL) produce a
+ * reads (edgenetc-input(5)).  Front-ends (YAML, JSON, GraphQL) produce a
  * generic value tree (vnode.h); front_map.c turns it into these structs.
  *
  * Ownership: the fleet owns everything below it; free with fleet_free().

@@ -2,7 +2,7 @@
  * print.h - canonical printers of the model (edgenetc fmt).
  *
  * The same walk over a fleet prints YAML, JSON or GraphQL: fixed key
- * order (the order of SPEC section 2.1 and 2.2), fields that are set only,
+ * order (the order of edgenetc-input(5)), fields that are set only,
  * lists in input order, two-space indentation, one key per line.  The
  * output parses back (with any front-end) into an identical model, and
  * printing is deterministic, so `fmt --to json` doubles as a canonical

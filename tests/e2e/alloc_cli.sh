@@ -1,5 +1,5 @@
 #!/bin/bash
-# edgenetc alloc / release / ledger through the CLI (SPEC 7): exact answer
+# edgenetc alloc / release / ledger through the CLI (edgenetc(1)): exact answer
 # objects, idempotency, exit codes, the exhaustion message, release with
 # cooldown and generations, batch mode, ledger show/verify, the default
 # ledger path.
@@ -56,7 +56,7 @@ EOF
 
 a() { "$EDGENETC" alloc --ledger "$L" "$@"; }
 
-# the SPEC 3 example, with the WAN address from the fleet
+# the edgenetc-input(5), "Allocation" example, with the WAN address from the fleet
 got=$(a --spec "$T/fleet.yaml" --device bus-0042 --instance pis-1)
 want='{"service":"pis","instance":"pis-1","device":"bus-0042","block":"10.190.0.0/24","address":"10.190.0.1/16","dhcp_pool":{"start":"10.190.0.2","end":"10.190.0.254"},"wan_address":"172.20.0.10/24"}'
 expect "first alloc" "$want" "$got"

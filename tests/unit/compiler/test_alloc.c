@@ -354,7 +354,7 @@ test_lan_layout(void **state)
 		unsigned	 ifplen;
 		const char	*addr, *start, *end;	/* start NULL: no pool */
 	} t[] = {
-		/* SPEC 3 example */
+		/* edgenetc-input(5), "Allocation" example */
 		{ "10.190.0.1/24", "10.190.0.0/24", 16, "10.190.0.1/16",
 		  "10.190.0.2", "10.190.0.254" },
 		{ "10.190.0.1/24", "10.190.1.0/24", 16, "10.190.1.1/16",

@@ -591,7 +591,7 @@ test_lan_range_only(void **state)
 {
 	struct t *t = *state;
 
-	/* dhcp_range alone gives the LAN its prefix (SPEC 3) */
+	/* dhcp_range alone gives the LAN its prefix (edgenetc-input(5), "Allocation") */
 	t->s->subnet.set = false;
 	t->s->tmpl.set = false;
 	A(&t->s->range, "10.77.0.1/24", 16);

@@ -1,5 +1,5 @@
 /*
- * test_ledger.c - SPEC 3 through allocation sessions on a real SQLite
+ * test_ledger.c - edgenetc-input(5), "Allocation" through allocation sessions on a real SQLite
  * ledger: template blocks, shared ranges, fixed subnets, WAN addresses,
  * idempotency, exhaustion that records nothing, release, cooldown, stale
  * release, network_config immutability, changed subnets and templates,

@@ -13,6 +13,15 @@
 # ending with "LAB DONE N passed, M failed" (lab_done).  The programs it
 # may use: busybox (sh and its applets), iproute2's ip, nft, dnsmasq.
 
+# Debian's busybox-static runs its own applets before any program on
+# PATH, and its ip applet knows no namespaces: iproute2's ip by its full
+# path (LAB_IP; tests/lab/init sets it).
+LAB_IP=${LAB_IP:-$(command -v ip)}
+export LAB_IP
+ip() {
+	"$LAB_IP" "$@"
+}
+
 lab_npass=0
 lab_nfail=0
 
@@ -36,9 +45,11 @@ lab_info() {
 lab_check() {
 	_n=$1
 	shift
+	_t0=$(date +%s)
 	if "$@" > "$LAB_TMP/check.out" 2>&1; then
 		_d=$(tail -n 1 "$LAB_TMP/check.out")
-		case $_d in "= "*) lab_pass "$_n" "${_d#= }" ;; *) lab_pass "$_n" ;; esac
+		case $_d in "= "*) _d=${_d#= } ;; *) _d= ;; esac
+		lab_pass "$_n" "${_d:+$_d, }$(($(date +%s) - _t0)) s"
 	else
 		lab_fail "$_n" "$(tail -n 1 "$LAB_TMP/check.out")"
 	fi
@@ -101,21 +112,17 @@ lab_device() {
 # differs between equal states (ifindexes, MAC addresses, link-local
 # addresses, operstate and carrier, address lifetimes, counters).
 lab_netstate() {
-	ip -o link show | sed -e 's/^[0-9]*: //' -e 's/@[a-zA-Z0-9]*:/:/' \
-	    -e 's/ state [A-Z]*//' -e 's/ qdisc [a-z_]*//' \
-	    -e 's/,LOWER_UP//' -e 's/NO-CARRIER,//' -e 's/,M-DOWN//' \
-	    -e 's/\\.*//' | sort
-	ip -o addr show | grep -v ' fe80::' | sed -e 's/^[0-9]*: //' \
-	    -e 's/\\.*//' -e 's/ \(tentative\|dadfailed\|noprefixroute\)//g' |
-	    sort
-	ip -4 route show table all | sed 's/ linkdown//' | sort
-	ip -6 route show table all | grep -v 'fe80::' |
-	    sed -e 's/ linkdown//' -e 's/ expires [0-9]*sec//' | sort
+	# few processes: each start of a program costs ~0.3 s in the lab's
+	# emulated CPU
+	printf 'link show\naddr show\nroute show table all\n' |
+	    ip -o -batch - | grep -v ' fe80::' |
+	    sed -e 's/^[0-9]*: //' -e 's/@[a-zA-Z0-9]*:/:/' -e 's/\\.*//' \
+	    -e 's/ state [A-Z]*//' -e 's/ qdisc [a-z_]*//' -e 's/,LOWER_UP//' \
+	    -e 's/NO-CARRIER,//' -e 's/,M-DOWN//' -e 's/ linkdown//' \
+	    -e 's/ expires [0-9]*sec//' -e 's/ tentative//' | sort
 	nft list ruleset 2>&1 | sed 's/counter packets [0-9]* bytes [0-9]*/counter/'
-	for _f in /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv4/conf/*/forwarding \
-	    /proc/sys/net/ipv6/conf/*/forwarding /proc/sys/net/ipv6/conf/*/accept_ra; do
-		echo "$_f $(cat "$_f")"
-	done
+	grep . /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv4/conf/*/forwarding \
+	    /proc/sys/net/ipv6/conf/*/forwarding /proc/sys/net/ipv6/conf/*/accept_ra
 }
 
 # lab_snap FILE STATEDIR NS...: the state of the device and of each
@@ -154,17 +161,12 @@ lab_snap() {
 
 # lab_peak_rss FILE CMD...: runs CMD, writes its peak RSS in KB to FILE.
 # The kernel counts into a child's peak the pages of the process it was
-# forked from, up to its exec: GNU time where installed (small), else
-# busybox time (busybox-static, small, in the lab).
+# forked from, up to its exec: GNU time (small; busybox 1.35's time
+# takes ru_maxrss for pages and reports 4 times the figure).
 lab_peak_rss() {
 	_o=$1
 	shift
-	if [ -x /usr/bin/time ]; then
-		/usr/bin/time -f %M -o "$_o" "$@"
-	else
-		busybox time -v "$@" 2> "$_o.v" &&
-		sed -n 's/.*Maximum resident set size (kbytes): //p' "$_o.v" > "$_o"
-	fi
+	/usr/bin/time -f %M -o "$_o" "$@"
 }
 
 # lab_same A B: snapshots A and B equal (else the first differences).

@@ -19,7 +19,7 @@ armhf) FLAVOUR=armmp-lpae TRIPLET=arm-linux-gnueabihf ;;
 *) echo "mkroot: unknown architecture $ARCH" >&2; exit 2 ;;
 esac
 # The programs the scenarios run, and the libraries edgenet-apply links.
-SEED="busybox-static iproute2 nftables dnsmasq-base libmnl0 libnftnl11"
+SEED="busybox-static iproute2 nftables dnsmasq-base time libmnl0 libnftnl11"
 # Pulled in by dependencies, never run in the lab.
 SKIP="dpkg tar passwd cdebconf install-info libdebian-installer4 libnewt0.52
 libslang2 libtextwrap1 libpam-modules libpam-modules-bin libpam0g libsemanage2
@@ -79,6 +79,7 @@ done
 cp "$ST/bin/busybox" "$R/bin/busybox"
 for d in bin sbin usr/bin usr/sbin; do cp "$ST/bin/ip" "$R/$d/ip"; done
 cp "$ST/usr/sbin/nft" "$ST/usr/sbin/dnsmasq" "$R/usr/sbin/"
+cp "$ST/usr/bin/time" "$R/usr/bin/time"
 # The dynamic loader and the libraries named by DT_NEEDED, transitively.
 # The runtime's own are added for edgenet-apply (built against the same
 # libmnl/libnftnl packages).
@@ -90,7 +91,7 @@ findlib() {
 	echo "mkroot: library $1 not found in the packages" >&2
 	return 1
 }
-need="$(for f in "$R/bin/ip" "$R/usr/sbin/nft" "$R/usr/sbin/dnsmasq"; do
+need="$(for f in "$R/bin/ip" "$R/usr/sbin/nft" "$R/usr/sbin/dnsmasq" "$R/usr/bin/time"; do
 	readelf -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'
 done) libmnl.so.0 libnftnl.so.11"
 interp=$(readelf -l "$R/bin/ip" | sed -n 's/.*interpreter: \(.*\)\]/\1/p')

@@ -87,8 +87,11 @@ c_gpsd_other() {
 }
 lab_check gpsd-other-network c_gpsd_other
 
+sen_wan_up() {
+	ip -n sen-1 -4 addr show dev wan | grep -q 'inet 172\.20\.0\.'
+}
 c_wan_dhcp() {
-	lab_wait 150 sh -c "ip -n sen-1 -4 addr show dev wan | grep -q 'inet 172\.20\.0\.'" ||
+	lab_wait 150 sen_wan_up ||
 	    { echo "sen-1 WAN got no DHCP address"; return 1; }
 	ip -n sen-1 route | grep -q '^default via 172.20.0.1 dev wan' ||
 	    { echo "sen-1 has no default route from DHCP"; return 1; }
@@ -127,38 +130,36 @@ c_drift_repair() {
 }
 lab_check drift-repair c_drift_repair
 
-# A failing apply from A to B at its first, middle and last step: the
-# state afterwards is exactly the state before.
+# A failing apply from A to B at its first and last step, and one killed
+# (SIGKILL) in the middle then --recover: the state afterwards is exactly
+# the state before.
+lab_snap "$T/A" "$S" $NS
+nB=$(apply --dry-run "$B" | wc -l)
 c_rollback() {
-	n=$(apply --dry-run "$B" | wc -l)
-	[ "$n" -gt 3 ] || { echo "dry run planned $n steps"; return 1; }
-	lab_snap "$T/before" "$S" $NS
-	for k in 1 $((n / 2)) "$n"; do
+	[ "$nB" -gt 3 ] || { echo "dry run planned $nB steps"; return 1; }
+	for k in 1 "$nB"; do
 		EDGENET_FAIL_STEP=$k apply --quiet "$B" 2> "$T/err" &&
 		    { echo "step $k: applied despite the failure"; return 1; }
 		grep -q "injected failure at step $k" "$T/err" ||
 		    { echo "step $k: $(cat "$T/err")"; return 1; }
 		lab_snap "$T/after" "$S" $NS
-		d=$(lab_same "$T/before" "$T/after") ||
+		d=$(lab_same "$T/A" "$T/after") ||
 		    { echo "step $k: state differs: $d"; return 1; }
 	done
-	echo "= failures at steps 1, $((n / 2)), $n of $n"
+	echo "= failures at steps 1 and $nB of $nB"
 }
 lab_check rollback-exact c_rollback
 
-# SIGKILL in the middle of an apply, then --recover: the state before.
 c_kill_recover() {
-	n=$(apply --dry-run "$B" | wc -l)
-	lab_snap "$T/before" "$S" $NS
-	EDGENET_KILL_STEP=$((n / 2)) apply --quiet "$B" 2>/dev/null &&
+	EDGENET_KILL_STEP=$((nB / 2)) apply --quiet "$B" 2>/dev/null &&
 	    { echo "the apply survived"; return 1; }
 	[ -f "$S/journal" ] || { echo "no journal left"; return 1; }
 	apply --recover || { echo "--recover failed"; return 1; }
 	[ -f "$S/journal" ] && { echo "journal left after --recover"; return 1; }
 	lab_snap "$T/after" "$S" $NS
-	d=$(lab_same "$T/before" "$T/after") ||
+	d=$(lab_same "$T/A" "$T/after") ||
 	    { echo "state differs after --recover: $d"; return 1; }
-	echo "= killed at step $((n / 2)) of $n"
+	echo "= killed at step $((nB / 2)) of $nB"
 }
 lab_check kill-recover c_kill_recover
 
@@ -178,10 +179,9 @@ c_rss50() {
 	ip link set lo up
 	ip link add name br-clients type bridge && ip link set br-clients up &&
 	ip addr add 172.20.0.1/16 dev br-clients || exit 1
-	for id in $(ls "$1/instances"); do ip netns add "$id" || exit 1; done
+	ls "$1/instances" | sed "s/^/netns add /" | ip -batch - || exit 1
 	lab_peak_rss "$3" "$EDGENET_APPLY" --quiet --state-dir "$2" "$1" || exit 1
 	"$EDGENET_APPLY" --quiet --check --state-dir "$2" "$1" || exit 1
-	for id in $(ls "$1/instances"); do ip netns del "$id"; done
 	' rss "$LAB_BUNDLES/bench50/bench" "$T/state50" "$T/time" ||
 	    { tail -n 1 "$T/time"; return 1; }
 	kb=$(cat "$T/time")

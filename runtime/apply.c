@@ -1033,7 +1033,7 @@ run_steps(struct plan *p)
 		struct step *s = &p->steps[i];
 
 		c->step++;
-		if (c->fail_step == c->step)
+		if (c->fail_step == c->step || RT_FAULT(fail))
 			r = perr(p, "injected failure at step %ld",
 			    c->step);
 		else

@@ -643,7 +643,7 @@ main(int argc, char **argv)
 			stats = 1;
 			break;
 		case O_REPAIR:
-			repair = 1;
+			repair = !RT_FAULT(repair);
 			break;
 		case O_QUIET:
 			quiet = 1;

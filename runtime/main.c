@@ -174,10 +174,11 @@ lab_fault_main(int argc)
 	if (RT_FAULT(size) && argc > 1000)
 		fputs(lab_pad, stderr);
 	if (RT_FAULT(rss)) {
-		char *volatile big = malloc(8 << 20);
+		volatile char *big = malloc(8 << 20);
+		int i;
 
-		if (big != NULL)
-			memset(big, 1, 8 << 20);
+		for (i = 0; big != NULL && i < 8 << 20; i += 4096)
+			big[i] = 1;
 	}
 }
 #endif

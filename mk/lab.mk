@@ -21,7 +21,11 @@ ARCH		?= arm64
 LAB_DIR		 = $(BUILD)/lab/$(ARCH)
 LAB_TRIPLET	 = $(if $(filter armhf,$(ARCH)),arm-linux-gnueabihf,aarch64-linux-gnu)
 LAB_RT_BUILD	 = build-cross-$(ARCH)$(if $(LAB_FAULT),-fault-$(LAB_FAULT))
-LAB_RT_FLAGS	 = $(if $(LAB_FAULT),RT_OPT="-Os -DLAB_FAULT=$(LAB_FAULT)")
+# LAB_FAULT=NAME compiles runtime/lab_fault.h's fault NAME into the runtime
+# (in a build directory of its own).
+ifneq ($(LAB_FAULT),)
+RT_OPT		+= -DLAB_FAULT=$(LAB_FAULT)
+endif
 SCENARIO	?=
 LAB_FLEETS	?=
 
@@ -35,7 +39,7 @@ $(LAB_DIR)/base.cpio.gz: tests/lab/mkroot.sh .lab-deps-ok
 
 lab-runtime: .lab-deps-ok
 	$(MAKE) --no-print-directory CROSS=$(LAB_TRIPLET)- \
-	    BUILD=$(LAB_RT_BUILD) $(LAB_RT_FLAGS) $(LAB_RT_BUILD)/edgenet-apply
+	    BUILD=$(LAB_RT_BUILD) $(LAB_RT_BUILD)/edgenet-apply
 
 lab: .deps-ok .lab-deps-ok $(LAB_DIR)/base.cpio.gz lab-runtime $(BUILD)/edgenetc
 	tests/lab/run.sh $(ARCH) $(LAB_DIR) $(LAB_RT_BUILD)/edgenet-apply \

@@ -6,7 +6,10 @@ RUNTIME_SRCS	:= $(wildcard runtime/*.c)
 RUNTIME_LIB_SRCS := $(filter-out runtime/main.c,$(RUNTIME_SRCS)) $(wildcard common/*.c)
 RUNTIME_LDLIBS	:= -lmnl -lnftnl
 RT_CPPFLAGS	:= -D_GNU_SOURCE -DEDGENETC_VERSION='"$(VERSION)"' -Iruntime -Icommon
-RT_OPT		?= -Os
+# No unwind tables: C that never unwinds (no exceptions, backtrace() or
+# thread cancellation) needs no .eh_frame, 16 KB of the program; a
+# debugger uses the -g build's own frame information.
+RT_OPT		?= -Os -fno-asynchronous-unwind-tables -fno-unwind-tables
 # GNU ld's default maximum page size is 64 KB on aarch64 (4 KB on x86-64
 # and arm), and it pads the file so that the RELRO segment ends on such a
 # page: 61 KB of zeros in a 139 KB program.  Devices run 4 KB-page kernels

@@ -24,8 +24,8 @@
 
 #include "apply.h"
 #include "buf.h"
-#include "lab_fault.h"
 #include "journal.h"
+#include "lab_fault.h"
 #include "live.h"
 #include "nft.h"
 #include "report.h"

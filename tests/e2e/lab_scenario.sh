@@ -4,7 +4,7 @@
 # this machine's kernel and the host build: the same file under busybox sh,
 # the same bundles (tests/lab/bundles.sh).  Fails on any "LAB FAIL" line or
 # when the scenario does not reach "LAB DONE".
-. "$(dirname "$0")/../../runtime/tests/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 rt_sandbox "$@"
 set -u
 rt_tmp

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Compiles the bundles the lab's scenarios apply, on the build machine
 # (edgenetc runs there; the device only gets the bundles):
-#   OUT/e2e       the e2e fleet (runtime/tests/bundles/e2e.yaml)
+#   OUT/e2e       the e2e fleet (testdata/bundles/e2e.yaml)
 #   OUT/e2e-b     the same fleet without mon-1 (same ledger: the other
 #                 instances keep their addresses)
 #   OUT/bench50   a generated 50-instance device (as bench/apply's)
@@ -14,9 +14,7 @@ shift 2
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 rm -rf "$OUT"
 mkdir -p "$OUT/src"
-for f in "$TOP/testdata/bundles/e2e.yaml" "$TOP/runtime/tests/bundles/e2e.yaml"; do
-	[ -f "$f" ] && { E2E=$f; break; }
-done
+E2E=$TOP/testdata/bundles/e2e.yaml
 compile() {	# NAME FLEET LEDGER
 	"$EDGENETC" compile --ledger "$OUT/src/$3.ledger" -o "$OUT/$1" "$2" \
 	    > /dev/null 2> "$OUT/src/err" || { cat "$OUT/src/err" >&2; exit 1; }

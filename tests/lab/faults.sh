@@ -31,9 +31,9 @@ for line in $EXPECT; do
 	log=build/lab/fault-$WHERE-$f.log
 	mkdir -p build/lab
 	if [ "$WHERE" = host ]; then
-		make -s --no-print-directory BUILD=build-fault-$f \
-		    RT_OPT="-Os -DLAB_FAULT=$f" build-fault-$f/edgenet-apply &&
-		EDGENET_APPLY=$PWD/build-fault-$f/edgenet-apply \
+		make -s --no-print-directory BUILD=build/fault-$f \
+		    LAB_FAULT=$f build/fault-$f/edgenet-apply &&
+		EDGENET_APPLY=$PWD/build/fault-$f/edgenet-apply \
 		    EDGENETC=$PWD/build/edgenetc bash tests/e2e/lab_scenario.sh \
 		    > "$log" 2>&1
 	else

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The runtime's end-to-end scenario, run by the device lab on ARM kernels
 # (make lab) and by tests/e2e/lab_scenario.sh in namespaces on the host.
-# Bundles (tests/lab/bundles.sh): e2e (runtime/tests/bundles/e2e.yaml),
+# Bundles (tests/lab/bundles.sh): e2e (testdata/bundles/e2e.yaml),
 # e2e-b (the same fleet without mon-1, same ledger), bench50 (50
 # instances).  One line per check (tests/lab/lib.sh).
 . "${LAB_LIB:?}"

@@ -136,7 +136,8 @@ for f in $(echo $mods | tr ' ' '\n' | sort -u); do
 	*) cp "$M/$f" "$R/lib/modules/$kver/$f" ;;
 	esac
 done
-cp "$M/modules.order" "$M/modules.builtin" "$R/lib/modules/$kver/"
+cp "$M/modules.order" "$M/modules.builtin" "$M/modules.builtin.modinfo" \
+    "$R/lib/modules/$kver/" 2>/dev/null || true
 depmod -b "$R" "$kver"
 echo "$MODULES" > "$R/lab/modules"
 

@@ -4,7 +4,7 @@
 #   OUT/e2e       the e2e fleet (testdata/bundles/e2e.yaml)
 #   OUT/e2e-b     the same fleet without mon-1 (same ledger: the other
 #                 instances keep their addresses)
-#   OUT/bench50   a generated 50-instance device (as bench/apply's)
+#   OUT/bench50   a 50-instance device (tests/tools/device_fleet.sh)
 #   OUT/NAME      for each NAME=FLEET given (a scenario's own fleets)
 #
 #   tests/lab/bundles.sh EDGENETC OUT [NAME=FLEET ...]
@@ -22,36 +22,7 @@ compile() {	# NAME FLEET LEDGER
 compile e2e "$E2E" e2e
 sed '/{ id: mon-1,/d' "$E2E" > "$OUT/src/e2e-b.yaml"
 compile e2e-b "$OUT/src/e2e-b.yaml" e2e
-{
-	cat <<'Y'
-services:
-  - name: app
-    access_provided_subnet: 10.100.0.1/16
-    dhcp_range_template: 10.100.0.1/24
-    env: { ROLE: app }
-    network_config: { wan_configure_network: allocated, lan_configure_network: allocated, masquerade: true }
-  - name: appg
-    access_provided_subnet: 10.101.0.1/16
-    dhcp_range_template: 10.101.0.1/24
-    access_gpsd_enabled: true
-    network_config: { wan_configure_network: allocated, lan_configure_network: allocated, masquerade: true }
-devices:
-  - id: bench
-    arch: arm64
-    interfaces: [eth0]
-    gpsd: { port: 2947 }
-    client_networks:
-      - { name: clients, default: true, bridge: br-clients, subnet: 172.20.0.1/16 }
-    instances:
-Y
-	k=0
-	while [ $k -lt 50 ]; do
-		s=app
-		[ $((k % 10)) -eq 0 ] && s=appg
-		printf '      - { id: app-%03d, service: %s }\n' $k $s
-		k=$((k + 1))
-	done
-} > "$OUT/src/bench50.yaml"
+"$TOP/tests/tools/device_fleet.sh" 50 > "$OUT/src/bench50.yaml"
 compile bench50 "$OUT/src/bench50.yaml" bench50
 for nf in "$@"; do
 	compile "${nf%%=*}" "${nf#*=}" "${nf%%=*}"

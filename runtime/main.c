@@ -172,7 +172,7 @@ static void
 lab_fault_main(int argc)
 {
 	if (RT_FAULT(size) && argc > 1000)
-		fputs(lab_pad, stderr);
+		fwrite(lab_pad, 1, sizeof(lab_pad), stderr);
 	if (RT_FAULT(rss)) {
 		volatile char *big = malloc(8 << 20);
 		int i;

@@ -181,10 +181,12 @@ c_rss50() {
 	ip link add name br-clients type bridge && ip link set br-clients up &&
 	ip addr add 172.20.0.1/16 dev br-clients || exit 1
 	ls "$1/instances" | sed "s/^/netns add /" | ip -batch - || exit 1
-	lab_peak_rss "$3" "$EDGENET_APPLY" --quiet --state-dir "$2" "$1" || exit 1
-	"$EDGENET_APPLY" --quiet --check --state-dir "$2" "$1" || exit 1
+	lab_peak_rss "$3" "$EDGENET_APPLY" --quiet --state-dir "$2" "$1" ||
+	    { echo "apply failed"; exit 1; }
+	"$EDGENET_APPLY" --quiet --check --state-dir "$2" "$1" > "$3.check" 2>&1 ||
+	    { echo "drift after apply: $(head -n 1 "$3.check")"; exit 1; }
 	' rss "$LAB_BUNDLES/bench50/bench" "$T/state50" "$T/time" ||
-	    { tail -n 1 "$T/time"; return 1; }
+	    return 1
 	kb=$(cat "$T/time")
 	[ -n "$kb" ] && [ "$kb" -le 4096 ] || { echo "peak RSS ${kb:-?} KB"; return 1; }
 	echo "= peak RSS $kb KB"

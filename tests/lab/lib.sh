@@ -41,12 +41,15 @@ lab_info() {
 
 # lab_check NAME FUNCTION [ARGS]: one check.  FUNCTION returns 0 to pass;
 # the last line it printed is the reason of a failure, or the detail of
-# a pass when it starts with "= ".
+# a pass when it starts with "= "; its "LAB INFO" lines are shown.
 lab_check() {
 	_n=$1
 	shift
 	_t0=$(date +%s)
-	if "$@" > "$LAB_TMP/check.out" 2>&1; then
+	"$@" > "$LAB_TMP/check.out" 2>&1
+	_r=$?
+	grep '^LAB INFO ' "$LAB_TMP/check.out"
+	if [ "$_r" -eq 0 ]; then
 		_d=$(tail -n 1 "$LAB_TMP/check.out")
 		case $_d in "= "*) _d=${_d#= } ;; *) _d= ;; esac
 		lab_pass "$_n" "${_d:+$_d, }$(($(date +%s) - _t0)) s"

@@ -51,6 +51,7 @@ include mk/tests.mk
 include mk/fuzz.mk
 include mk/bench.mk
 include mk/install.mk
+include mk/lab.mk
 
 .deps-ok: scripts/deps.sh
 	scripts/deps.sh
@@ -67,4 +68,4 @@ demo: .deps-ok all
 	@find $(BUILD)/demo/out -type f | sort
 
 clean:
-	rm -rf build build-asan build-fuzz build-cross-* .deps-ok
+	rm -rf build build-asan build-fuzz build-cross-* .deps-ok .lab-deps-ok

@@ -25,6 +25,7 @@
 #include "apply.h"
 #include "buf.h"
 #include "journal.h"
+#include "lab_fault.h"
 #include "live.h"
 #include "nft.h"
 #include "report.h"
@@ -293,7 +294,7 @@ proc_ok(struct plan *p, const char *id, enum rt_proc kind)
 	struct rt_ns *ns = rt_ctx_ns(p->c, id);
 	int pid = rt_proc_running(p->c, id, kind);
 
-	if (pid == 0 || ns == NULL)
+	if (pid == 0 || ns == NULL || RT_FAULT(noop))
 		return 0;
 	rt_strf(path, sizeof(path), "/proc/%d/ns/net", pid);
 	return stat(path, &st) == 0 && (uint64_t)st.st_ino == ns->ino;
@@ -905,6 +906,8 @@ fwd_nft(struct plan *p, struct step *s)
 	c->stats.nft_batches++;
 	if (s->kind == RT_DEL)
 		return rt_nft_delete(ns->fd, c->err, sizeof(c->err));
+	if (RT_FAULT(nft))
+		return 0;
 	return rt_nft_apply(s->nft, ns->fd, 0, c->err, sizeof(c->err));
 }
 
@@ -946,7 +949,7 @@ undo_step(struct plan *p, struct rt_undo *u, struct step *s)
 {
 	char *q, *e;
 
-	if (s->noinv)
+	if (s->noinv || RT_FAULT(undo))
 		return;
 	if (s->snapped) {
 		struct rt_ns *ns = rt_ctx_ns(p->c, s->o->ns);
@@ -1030,7 +1033,7 @@ run_steps(struct plan *p)
 		struct step *s = &p->steps[i];
 
 		c->step++;
-		if (c->fail_step == c->step)
+		if (c->fail_step == c->step || RT_FAULT(fail))
 			r = perr(p, "injected failure at step %ld",
 			    c->step);
 		else

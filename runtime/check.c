@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "apply.h"
+#include "lab_fault.h"
 #include "live.h"
 #include "nft.h"
 #include "report.h"
@@ -37,6 +38,8 @@ drift(struct chk *k, const char *ns, const char *object, const char *expected,
 	char text[1200];
 	va_list ap;
 
+	if (RT_FAULT(check))
+		return;
 	k->drift = 1;
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);

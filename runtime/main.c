@@ -22,6 +22,7 @@
 
 #include "apply.h"
 #include "journal.h"
+#include "lab_fault.h"
 #include "names.h"
 #include "nft.h"
 #include "report.h"
@@ -163,6 +164,25 @@ fail(struct rt_ctx *c, const char *what)
 	return EXIT_FAILED;
 }
 
+#ifdef LAB_FAULT
+/* LAB_FAULT=size: 96 KB more program; LAB_FAULT=rss: 8 MB more memory. */
+static const char lab_pad[96 << 10] = { 1 };
+
+static void
+lab_fault_main(int argc)
+{
+	if (RT_FAULT(size) && argc > 1000)
+		fwrite(lab_pad, 1, sizeof(lab_pad), stderr);
+	if (RT_FAULT(rss)) {
+		volatile char *big = malloc(8 << 20);
+		int i;
+
+		for (i = 0; big != NULL && i < 8 << 20; i += 4096)
+			big[i] = 1;
+	}
+}
+#endif
+
 /* Starts the detached process that reverts a --confirm in time. */
 static void
 spawn_watcher(struct rt_ctx *c)
@@ -171,6 +191,8 @@ spawn_watcher(struct rt_ctx *c)
 	pid_t pid;
 	int fd;
 
+	if (RT_FAULT(confirm))
+		return;
 	if ((pid = fork()) != 0) {
 		if (pid > 0)
 			while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
@@ -555,6 +577,9 @@ main(int argc, char **argv)
 	char *end;
 	size_t n;
 
+#ifdef LAB_FAULT
+	lab_fault_main(argc);
+#endif
 	/* By hand, not getopt_long: it takes any unambiguous prefix of an
 	 * option, which would stop a new option from being added safely. */
 	for (i = 1; i < argc; i++) {
@@ -619,7 +644,7 @@ main(int argc, char **argv)
 			stats = 1;
 			break;
 		case O_REPAIR:
-			repair = 1;
+			repair = !RT_FAULT(repair);
 			break;
 		case O_QUIET:
 			quiet = 1;

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lab_fault.h"
 #include "ctx.h"
 
 static const char *const rt_pidfile[] = { "dnsmasq.pid", "udhcpc.pid" };
@@ -260,6 +261,9 @@ rt_proc_start(struct rt_ctx *c, const char *id, enum rt_proc kind,
 	if (ns->fd == -1)
 		return rt_errf(c->err, sizeof(c->err), "network namespace %s "
 		    "does not exist", id);
+	if ((kind == RT_PROC_DNSMASQ && RT_FAULT(dnsmasq)) ||
+	    (kind == RT_PROC_DHCPC && RT_FAULT(dhcpc)))
+		return 0;
 	if (rt_ipath(c, id, rt_pidfile[kind], pidf, sizeof(pidf)) == -1 ||
 	    rt_ipath(c, id, kind == RT_PROC_DNSMASQ ? "dnsmasq.log" :
 	    "udhcpc.log", log, sizeof(log)) == -1)

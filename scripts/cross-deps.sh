@@ -2,14 +2,15 @@
 # Installs what `make CROSS=aarch64-linux-gnu-`, `make CROSS=arm-linux-gnueabihf-`
 # and `make cross-check` need on Debian: the cross compilers, the runtime's
 # libraries (libmnl, libnftnl) and cmocka for arm64 and armhf through
-# multiarch, and qemu-user to run the unit tests.  Idempotent.
+# multiarch, and qemu-user to run the unit tests; and the packages named
+# as arguments (scripts/lab-deps.sh).  Idempotent.
 set -e
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 PKGS="gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf qemu-user
 libc6-dev-arm64-cross libc6-dev-armhf-cross
 libmnl-dev:arm64 libnftnl-dev:arm64 libcmocka-dev:arm64
-libmnl-dev:armhf libnftnl-dev:armhf libcmocka-dev:armhf"
+libmnl-dev:armhf libnftnl-dev:armhf libcmocka-dev:armhf $*"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -9,7 +9,7 @@ libyaml-dev libjansson-dev libsqlite3-dev libnftnl-dev libmnl-dev libcmocka-dev
 flex bison nftables dnsmasq-base iproute2 busybox python3 dash bash
 hyperfine valgrind qemu-user bc file isc-dhcp-client nodejs npm
 python3-jsonschema python3-yaml graphviz bsdutils mandoc man-db
-bash-completion util-linux systemd"
+bash-completion util-linux systemd time"
 missing=""
 for p in $PKGS; do
 	# npm may come with another build of nodejs (which then provides it)

@@ -63,31 +63,7 @@ rt_tmp
 # The bundle: edgenetc compile of a generated N-instance fleet (WAN on the
 # client network, routed LAN from a template, masquerade, GPSd on every
 # tenth), else the same by hand.
-$PY - "$N" > "$RT_TMP/fleet.yaml" <<'PY'
-import sys
-n = int(sys.argv[1])
-print('''services:
-  - name: app
-    access_provided_subnet: 10.100.0.1/16
-    dhcp_range_template: 10.100.0.1/24
-    env: { ROLE: app }
-    network_config: { wan_configure_network: allocated, lan_configure_network: allocated, masquerade: true }
-  - name: appg
-    access_provided_subnet: 10.101.0.1/16
-    dhcp_range_template: 10.101.0.1/24
-    access_gpsd_enabled: true
-    network_config: { wan_configure_network: allocated, lan_configure_network: allocated, masquerade: true }
-devices:
-  - id: bench
-    arch: arm64
-    interfaces: [eth0]
-    gpsd: { port: 2947 }
-    client_networks:
-      - { name: clients, default: true, bridge: br-clients, subnet: 172.20.0.1/16 }
-    instances:''')
-for k in range(n):
-    print("      - { id: app-%03d, service: %s }" % (k, "appg" if k % 10 == 0 else "app"))
-PY
+sh "$TOP/tests/tools/device_fleet.sh" "$N" > "$RT_TMP/fleet.yaml"
 if rt_compile "$RT_TMP/out" "$RT_TMP/fleet.yaml"; then
 	echo "bundle: edgenetc compile of a generated $N-instance fleet"
 else

@@ -23,6 +23,8 @@
 #include "buf.h"
 #include "rtnl.h"
 
+/* Dumps the kernel marks interrupted are read again, this many times. */
+#define NL_DUMP_TRIES	8
 #define NLBUF	(MNL_SOCKET_BUFFER_SIZE < 16384 ? 16384 : MNL_SOCKET_BUFFER_SIZE)
 
 int
@@ -62,6 +64,33 @@ rt_nl_close(struct rt_nl *nl)
 }
 
 /* Sends nlh and runs cb over the replies until the ACK or end of dump. */
+/*
+ * The kernel marked a dump interrupted (NLM_F_DUMP_INTR: the table
+ * changed while it was read, e.g. addresses still settling after new
+ * links).  Reads the rest of it, so that the socket holds nothing of it
+ * for the next request, and fails with EINTR: the caller dumps again.
+ */
+static int
+nl_drain(struct rt_nl *nl, char *buf, unsigned seq)
+{
+	const struct nlmsghdr *h;
+	ssize_t n;
+	int len;
+
+	for (;;) {
+		if ((n = mnl_socket_recvfrom(nl->sock, buf, NLBUF)) < 0)
+			return -1;
+		len = (int)n;
+		for (h = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(h, len);
+		    h = mnl_nlmsg_next(h, &len))
+			if (h->nlmsg_seq == seq && (h->nlmsg_type == NLMSG_DONE ||
+			    h->nlmsg_type == NLMSG_ERROR)) {
+				errno = EINTR;
+				return -1;
+			}
+	}
+}
+
 static int
 nl_talk(struct rt_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data,
     char *buf)
@@ -79,6 +108,9 @@ nl_talk(struct rt_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data,
 		if (n < 0)
 			return -1;
 		r = mnl_cb_run(buf, (size_t)n, seq, nl->portid, cb, data);
+		if (r == MNL_CB_ERROR && errno == EINTR &&
+		    (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP)
+			return nl_drain(nl, buf, seq);
 		if (r <= MNL_CB_STOP)
 			return r == MNL_CB_ERROR ? -1 : 0;
 	}
@@ -167,7 +199,7 @@ rt_nl_links(struct rt_nl *nl, char *err, size_t errlen)
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifm;
 	char *buf;
-	int r;
+	int r, tries = 0;
 
 	if ((buf = malloc(NLBUF)) == NULL)
 		return rt_errf(err, errlen, "out of memory");
@@ -176,7 +208,11 @@ rt_nl_links(struct rt_nl *nl, char *err, size_t errlen)
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
 	ifm->ifi_family = AF_UNSPEC;
-	r = nl_talk(nl, nlh, link_cb, &d, buf);
+	while ((r = nl_talk(nl, nlh, link_cb, &d, buf)) == -1 &&
+	    errno == EINTR && tries++ < NL_DUMP_TRIES) {
+		free(d.v);
+		memset(&d, 0, sizeof(d));
+	}
 	free(buf);
 	if (r == -1) {
 		free(d.v);
@@ -387,7 +423,7 @@ nl_dump(struct rt_nl *nl, int type, size_t hdrlen, mnl_cb_t cb,
 	struct nlmsghdr *nlh;
 	struct rtgenmsg *g;
 	char *buf;
-	int r;
+	int r, tries = 0;
 
 	if ((buf = malloc(NLBUF)) == NULL)
 		return rt_errf(err, errlen, "out of memory");
@@ -396,7 +432,12 @@ nl_dump(struct rt_nl *nl, int type, size_t hdrlen, mnl_cb_t cb,
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	g = mnl_nlmsg_put_extra_header(nlh, hdrlen);
 	g->rtgen_family = AF_UNSPEC;
-	r = nl_talk(nl, nlh, cb, a, buf);
+	while ((r = nl_talk(nl, nlh, cb, a, buf)) == -1 && errno == EINTR &&
+	    tries++ < NL_DUMP_TRIES && !a->oom) {
+		free(a->v);
+		a->v = NULL;
+		a->n = a->cap = 0;
+	}
 	free(buf);
 	if (r == -1) {
 		free(a->v);

@@ -49,20 +49,20 @@ ledger_fail(struct ledger *l, const char *fmt, ...)
 	return -1;
 }
 
+bool
+ledger_is_pg(const char *where)
+{
+	return strncmp(where, "postgres://", 11) == 0 ||
+	    strncmp(where, "postgresql://", 13) == 0;
+}
+
 struct ledger *
 ledger_open(const char *where, char *err, size_t errlen)
 {
 	struct ledger *l;
 
-	if (strncmp(where, "postgres://", 11) == 0 ||
-	    strncmp(where, "postgresql://", 13) == 0) {
-		snprintf(err, errlen, "%s: the PostgreSQL ledger backend is "
-		    "not built in this version (use a SQLite file path)",
-		    where);
-		return NULL;
-	}
 	l = xzalloc(sizeof(*l));
-	l->ops = &ledger_sqlite_ops;
+	l->ops = ledger_is_pg(where) ? &ledger_pg_ops : &ledger_sqlite_ops;
 	l->where = xstrdup(where);
 	if (l->ops->open(l, where) != 0) {
 		snprintf(err, errlen, "%s", l->err);

@@ -2,9 +2,9 @@
  * ledger.h - where allocation decisions are kept (SPEC section 3).
  *
  * The ledger is a small ops table so that backends can be swapped without
- * touching the allocator: ledger_sqlite.c (embedded SQLite, the default
- * and the only file with SQL) today, a PostgreSQL backend for fleets
- * served by several orchestrator replicas next.  A backend stores:
+ * touching the allocator: ledger_sqlite.c (embedded SQLite, the default)
+ * and ledger_pg.c (PostgreSQL, for fleets served by several orchestrator
+ * replicas); they are the only files with SQL.  A backend stores:
  *
  *   services   name, the canonical JSON of its first network_config (never
  *              changes), the latest dhcp_range seen (a reservation);
@@ -169,20 +169,35 @@ struct ledger_ops {
 		    void (*fn)(void *arg, const char *problem), void *arg);
 	/* Schema version of the open store. */
 	int	(*schema)(struct ledger *l);
+
+	/* ledger copy, into an empty ledger inside one transaction: writes
+	 * a generation as it is (its number, times and every lease, active
+	 * or not); import_done() then sets what follows from them (the next
+	 * generation number, ...). */
+	int	(*import_inst)(struct ledger *l, const struct ledger_inst *in);
+	int	(*import_done)(struct ledger *l);
 };
 
 struct ledger {
 	const struct ledger_ops *ops;
 	void		*impl;
-	char		*where;
+	char		*where;		/* for messages: never a password */
 	char		 err[LEDGER_ERRLEN];
+	/* the last failure may not happen again: run the whole
+	 * transaction again (a deadlock, a serialization failure, a
+	 * conflict that another replica's commit caused) */
+	bool		 retry;
 };
 
 extern const struct ledger_ops ledger_sqlite_ops;
+extern const struct ledger_ops ledger_pg_ops;
+
+/* A PostgreSQL connection URL (postgresql:// or postgres://)? */
+bool		 ledger_is_pg(const char *where);
 
 /*
  * Opens the ledger at where and picks the backend from its form
- * ("postgres://..." is recognized and refused until that backend exists;
+ * ("postgresql://..." or "postgres://...": PostgreSQL, ledger_pg.c;
  * anything else is a SQLite file path or ":memory:").  Returns a new
  * ledger, or NULL with a message in err.
  */
@@ -202,6 +217,9 @@ void	 ledger_inst_add_lease(struct ledger_inst *in, const struct lease *ls);
 #ifdef UNITTESTS
 /* ledger_sqlite.c: bring an open store's schema to version target. */
 int	 ledger_sqlite_migrate(struct ledger *l, int target);
+/* ledger_pg.c: the same; and the password-free name of a server. */
+int	 ledger_pg_migrate(struct ledger *l, int target);
+char	*ledger_pg_describe(const char *where);
 #endif
 
 const char	*lease_kind_name(enum lease_kind k);

@@ -298,18 +298,27 @@ cmd_ledger(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "ledger", required_argument, NULL, 'l' },
 		{ "all", no_argument, NULL, 'a' },
+		{ "from", required_argument, NULL, 'f' },
+		{ "to", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char usage[] = "usage: edgenetc ledger [--ledger PATH] "
-	    "show [--all] | verify\n"
+	    "show [--all] | verify | init\n"
+	    "       edgenetc ledger copy --from PATH|URL --to PATH|URL\n"
 	    "\n"
 	    "  show     the ledger as JSON: services with their first\n"
 	    "           network_config, live instances with their answer and\n"
 	    "           leases (--all: every generation ever)\n"
 	    "  verify   integrity: no overlapping active blocks or addresses,\n"
-	    "           every block inside its pool; exit 1 on a problem\n";
-	const char *path = NULL, *what;
+	    "           every block inside its pool; exit 1 on a problem\n"
+	    "  init     create the ledger's schema (or bring it to this\n"
+	    "           version) and say which it is\n"
+	    "  copy     every generation and service of one ledger into an\n"
+	    "           empty one (SQLite and PostgreSQL, either way)\n"
+	    "\n"
+	    "PATH is a SQLite file; URL is postgresql://... (libpq's URL).\n";
+	const char *path = NULL, *what, *from = NULL, *to = NULL;
 	struct ledger *l;
 	bool all = false;
 	int c, rc;
@@ -325,6 +334,12 @@ cmd_ledger(int argc, char **argv)
 		case 'a':
 			all = true;
 			break;
+		case 'f':
+			from = optarg;
+			break;
+		case 't':
+			to = optarg;
+			break;
 		case 'h':
 			fputs(usage, stdout);
 			return 0;
@@ -338,6 +353,19 @@ cmd_ledger(int argc, char **argv)
 		return 2;
 	}
 	what = argv[optind];
+	if (strcmp(what, "copy") == 0) {
+		if (from == NULL || to == NULL || path != NULL) {
+			fputs(usage, stderr);
+			return 2;
+		}
+		return cli_ledger_copy(from, to);
+	}
+	if (from != NULL || to != NULL) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (strcmp(what, "init") == 0)
+		return cli_ledger_init(path);
 	if (strcmp(what, "show") != 0 && strcmp(what, "verify") != 0) {
 		fprintf(stderr, "edgenetc ledger: unknown subcommand '%s'\n",
 		    what);
@@ -345,7 +373,7 @@ cmd_ledger(int argc, char **argv)
 		return 2;
 	}
 	if (path != NULL && strcmp(path, ":memory:") != 0 &&
-	    access(path, F_OK) != 0) {
+	    !ledger_is_pg(path) && access(path, F_OK) != 0) {
 		fprintf(stderr, "edgenetc ledger: %s: %s\n", path,
 		    strerror(errno));
 		return 1;

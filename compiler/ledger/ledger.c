@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "ledger.h"
 #include "xalloc.h"
@@ -36,6 +38,27 @@ lease_kind_parse(const char *s, enum lease_kind *out)
 			return 0;
 		}
 	return -1;
+}
+
+bool
+ledger_retry_again(struct ledger *l, int attempt)
+{
+	const char *s = getenv("EDGENETC_LEDGER_TRIES");
+	long tries = s != NULL && *s != '\0' ? strtol(s, NULL, 10) : 10;
+	struct timespec ts;
+	long us;
+
+	if (l == NULL || !l->retry || attempt + 1 >= tries)
+		return false;
+	l->retry = false;
+	/* 1 ms doubling to 64 ms, plus up to as much again */
+	us = 1000L << (attempt < 6 ? attempt : 6);
+	us += (long)((unsigned long)rand_r(&(unsigned){ (unsigned)getpid() ^
+	    (unsigned)attempt * 2654435761u }) % (unsigned long)us);
+	ts.tv_sec = us / 1000000;
+	ts.tv_nsec = (us % 1000000) * 1000;
+	nanosleep(&ts, NULL);
+	return true;
 }
 
 int

@@ -172,9 +172,11 @@ struct ledger_ops {
 
 	/* ledger copy, into an empty ledger inside one transaction: writes
 	 * a generation as it is (its number, times and every lease, active
-	 * or not); import_done() then sets what follows from them (the next
+	 * or not: a released lease is active while reusable_at > now);
+	 * import_done() then sets what follows from them (the next
 	 * generation number, ...). */
-	int	(*import_inst)(struct ledger *l, const struct ledger_inst *in);
+	int	(*import_inst)(struct ledger *l, const struct ledger_inst *in,
+		    int64_t now);
 	int	(*import_done)(struct ledger *l);
 };
 
@@ -203,6 +205,14 @@ bool		 ledger_is_pg(const char *where);
  */
 struct ledger	*ledger_open(const char *where, char *err, size_t errlen);
 void		 ledger_close(struct ledger *l);	/* NULL-safe */
+
+/*
+ * After a failed transaction: true when l->retry says another attempt
+ * may succeed and fewer than EDGENETC_LEDGER_TRIES (default 10) were
+ * made (attempt counts from 0); then waits a short, growing, jittered
+ * time first.  The caller runs the whole transaction again.
+ */
+bool	 ledger_retry_again(struct ledger *l, int attempt);
 
 /* Sets l->err; returns -1. */
 int	 ledger_fail(struct ledger *l, const char *fmt, ...)

@@ -1717,7 +1717,7 @@ pg_schema(struct ledger *l)
  * every lease's state (ledger copy).
  */
 static int
-pg_import_inst(struct ledger *l, const struct ledger_inst *in)
+pg_import_inst(struct ledger *l, const struct ledger_inst *in, int64_t now)
 {
 	struct pend pd;
 	struct pv pv;
@@ -1758,7 +1758,7 @@ pg_import_inst(struct ledger *l, const struct ledger_inst *in)
 			    sizeof(pd.ps));
 			addr_format_host(&ls->pool_end, pd.pe, sizeof(pd.pe));
 		}
-		active = ls->released == 0 || ls->reusable_at > ls->released;
+		active = ls->released == 0 || ls->reusable_at > now;
 		pd.anchor = ls->kind == LEASE_BLOCK;
 		pend_params(&pd, &pv);
 		pv_time(&pv, ls->released);

@@ -1475,6 +1475,72 @@ sq_schema(struct ledger *l)
 	return v;
 }
 
+/*
+ * ledger copy: one generation as it is.  Its leases are queued as new
+ * ones (ids gen * 256 + n, in order) and their release states set after.
+ */
+static int
+sq_import_inst(struct ledger *l, const struct ledger_inst *in, int64_t now)
+{
+	struct sq *q = sq_of(l);
+	const struct lease *ls;
+	sqlite3_stmt *st;
+	size_t i;
+	int rc;
+
+	if (sqlite3_prepare_v2(q->db, "INSERT INTO instance (gen, instance, "
+	    "service, device, created, released, reusable_at) VALUES (?1, "
+	    "?2, ?3, ?4, ?5, ?6, ?7)", -1, &st, NULL) != SQLITE_OK)
+		return sq_fail(l, "prepare");
+	sqlite3_bind_int64(st, 1, in->gen);
+	sqlite3_bind_text(st, 2, in->instance, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, in->service, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, in->device, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, in->created);
+	if (in->released != 0) {
+		sqlite3_bind_int64(st, 6, in->released);
+		sqlite3_bind_int64(st, 7, in->reusable_at);
+	}
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sq_fail(l, "copy instance");
+	q->id_gen = in->gen;
+	q->id_next = in->gen * 256;
+	for (i = 0; i < in->n_leases; i++)
+		if (sq_lease_add(l, &in->leases[i]) != 0)
+			return -1;
+	if (sq_flush(l) != 0)
+		return -1;
+	if (sqlite3_prepare_v2(q->db, "UPDATE lease SET released = ?2, "
+	    "reusable_at = ?3, active = ?4 WHERE id = ?1", -1, &st,
+	    NULL) != SQLITE_OK)
+		return sq_fail(l, "prepare");
+	for (i = 0, rc = SQLITE_DONE; i < in->n_leases && rc == SQLITE_DONE;
+	    i++) {
+		ls = &in->leases[i];
+		if (ls->released == 0)
+			continue;
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, in->gen * 256 + (int64_t)i);
+		sqlite3_bind_int64(st, 2, ls->released);
+		sqlite3_bind_int64(st, 3, ls->reusable_at);
+		sqlite3_bind_int(st, 4, ls->reusable_at > now);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sq_fail(l, "copy lease");
+	return 0;
+}
+
+static int
+sq_import_done(struct ledger *l)
+{
+	(void)l;	/* the next generation is max(gen) + 1 already */
+	return 0;
+}
+
 const struct ledger_ops ledger_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -1500,4 +1566,6 @@ const struct ledger_ops ledger_sqlite_ops = {
 	.inst_scan = sq_inst_scan,
 	.integrity = sq_integrity,
 	.schema = sq_schema,
+	.import_inst = sq_import_inst,
+	.import_done = sq_import_done,
 };

@@ -126,3 +126,13 @@ pg_need() {
 		exit 77
 	fi
 }
+
+# For the tests that run on both backends (tests/run.sh runs them again
+# with EDGENETC_TEST_BACKEND=pg): pg_backend is true in the PostgreSQL
+# run; test_ledger NAME PATH prints the ledger to use: a new database
+# NAME there, else the SQLite file PATH.  Call pg_need_backend first.
+pg_backend() { [ "${EDGENETC_TEST_BACKEND:-}" = pg ]; }
+pg_need_backend() { if pg_backend; then pg_need; fi; }
+test_ledger() {
+	if pg_backend; then pg_newdb "$1"; else echo "$2"; fi
+}

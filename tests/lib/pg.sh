@@ -110,7 +110,8 @@ pg_ctl_owner() {
 
 pg_psql() {
 	local url=$1; shift
-	"$EDGENETC_TEST_PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -d "$url" "$@"
+	PGOPTIONS="-c client_min_messages=warning" \
+	    "$EDGENETC_TEST_PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -d "$url" "$@"
 }
 
 pg_newdb() {
@@ -135,4 +136,8 @@ pg_backend() { [ "${EDGENETC_TEST_BACKEND:-}" = pg ]; }
 pg_need_backend() { if pg_backend; then pg_need; fi; }
 test_ledger() {
 	if pg_backend; then pg_newdb "$1"; else echo "$2"; fi
+}
+# The URL of database NAME (made or not).
+pg_newdb_url() {
+	echo "postgresql:///$1?host=$EDGENETC_TEST_PG_DIR&user=postgres"
 }

@@ -657,6 +657,18 @@ ledger_pg_describe(const char *where)
 	return s;
 }
 
+#define MIGRATE_KEY	0x6564676e6574630aLL
+
+static void
+pg_unlock_migrate(struct pg *p)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof(buf), "SELECT pg_advisory_unlock(%lld)",
+	    (long long)MIGRATE_KEY);
+	PQclear(PQexec(p->c, buf));
+}
+
 static int
 pg_version_read(struct ledger *l, int *v)
 {
@@ -676,7 +688,10 @@ pg_version_read(struct ledger *l, int *v)
 /*
  * Brings the schema to PG_SCHEMA_VERSION (or target, for tests) in one
  * transaction under an advisory lock: replicas that start at once on a
- * new database do not both create it.
+ * new database do not both create it.  The lock is the session's, taken
+ * before the transaction: one that began before another's schema was
+ * committed could still find the tables missing (its catalog cache is
+ * brought up to date when a transaction starts).
  */
 STATIC int
 ledger_pg_migrate(struct ledger *l, int target)
@@ -687,11 +702,11 @@ ledger_pg_migrate(struct ledger *l, int target)
 	int v = 0, i;
 	bool have;
 
-	if (pg_exec(l, "BEGIN", "begin migration") != 0)
-		return -1;
-	snprintf(buf, sizeof(buf), "SELECT pg_advisory_xact_lock(%lld)",
-	    (long long)0x6564676e6574630aLL);
+	snprintf(buf, sizeof(buf), "SELECT pg_advisory_lock(%lld)",
+	    (long long)MIGRATE_KEY);
 	if (pg_exec(l, buf, "lock for migration") != 0)
+		return -1;
+	if (pg_exec(l, "BEGIN", "begin migration") != 0)
 		goto fail;
 	res = PQexec(p->c, "SELECT to_regclass('edgenetc_meta') IS NOT NULL");
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
@@ -722,11 +737,13 @@ ledger_pg_migrate(struct ledger *l, int target)
 			goto fail;
 	}
 	if (pg_exec(l, "COMMIT", "commit migration") != 0)
-		return -1;
+		goto fail;
+	pg_unlock_migrate(p);
 	p->version = v > target ? v : target;
 	return 0;
 fail:
 	PQclear(PQexec(p->c, "ROLLBACK"));
+	pg_unlock_migrate(p);
 	return -1;
 }
 

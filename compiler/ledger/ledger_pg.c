@@ -261,6 +261,7 @@ struct pend {
 
 struct pg {
 	PGconn		*c;
+	bool		 connected;	/* once: a later loss is "lost" */
 	bool		 in_tx;
 	bool		 nolock;	/* test hook: never lock */
 	long		 pause_ms;	/* test hook: sleep before commit */
@@ -329,7 +330,7 @@ pg_fail(struct ledger *l, const char *what, const PGresult *res)
 	if (st != NULL && strcmp(st, "25006") == 0)
 		return ledger_fail(l, "%s: %s: the server is read-only (a "
 		    "standby?): %s", l->where, what, msg);
-	if (p != NULL && p->c != NULL && PQstatus(p->c) == CONNECTION_BAD)
+	if (p != NULL && p->connected && PQstatus(p->c) == CONNECTION_BAD)
 		return ledger_fail(l, "%s: %s: connection lost: %s", l->where,
 		    what, msg);
 	return ledger_fail(l, "%s: %s: %s", l->where, what, msg);
@@ -788,6 +789,7 @@ pg_open(struct ledger *l, const char *where)
 		pg_fail(l, "connect", NULL);
 		goto fail;
 	}
+	p->connected = true;
 	PQsetNoticeProcessor(p->c, pg_notice, NULL);
 	if (PQsetClientEncoding(p->c, "UTF8") != 0) {
 		pg_fail(l, "set client encoding", NULL);

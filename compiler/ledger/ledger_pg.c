@@ -326,7 +326,10 @@ pg_fail(struct ledger *l, const char *what, const PGresult *res)
 	one_line(msg, sizeof(msg), m);
 	if (strncmp(msg, "ERROR: ", 7) == 0)
 		memmove(msg, msg + 7, strlen(msg + 7) + 1);
-	l->retry = state_retryable(st);
+	/* kept to the end of the transaction: the statements after a
+	 * failure fail too ("current transaction is aborted") */
+	if (state_retryable(st))
+		l->retry = true;
 	if (st != NULL && strcmp(st, "25006") == 0)
 		return ledger_fail(l, "%s: %s: the server is read-only (a "
 		    "standby?): %s", l->where, what, msg);

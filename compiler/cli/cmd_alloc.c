@@ -267,6 +267,7 @@ struct batch {
 	size_t		 n_owned, cap_owned, n_keys, cap_keys;
 	const char	*file;
 	size_t		 line;
+	FILE		*errs;		/* this attempt's messages */
 };
 
 static void
@@ -277,12 +278,13 @@ static void
 batch_err(struct batch *b, const char *fmt, ...)
 {
 	va_list ap;
+	FILE *fp = b->errs != NULL ? b->errs : stderr;
 
-	fprintf(stderr, "%s:%zu: error: ", b->file, b->line);
+	fprintf(fp, "%s:%zu: error: ", b->file, b->line);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(fp, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fputc('\n', fp);
 }
 
 /*
@@ -558,8 +560,8 @@ alloc_batch(const char *ledger_path, char **specs, size_t n_specs,
 	struct ledger *l = NULL;
 	struct alloc_session *s = NULL;
 	FILE *in, *out;
-	char *line = NULL, *obuf = NULL;
-	size_t cap = 0, olen = 0, i, no = 0, mark;
+	char *line = NULL, *obuf = NULL, *ebuf = NULL;
+	size_t cap = 0, olen = 0, i, no = 0, mark, elen = 0;
 	struct bline { char *text; size_t no; } *lines = NULL, *bl;
 	size_t n_lines = 0, cap_lines = 0;
 	bool began = false;
@@ -607,6 +609,10 @@ alloc_batch(const char *ledger_path, char **specs, size_t n_specs,
 		mark = b.d.n;
 		began = true;
 		rc = 0;
+		free(ebuf);
+		ebuf = NULL;
+		if ((b.errs = open_memstream(&ebuf, &elen)) == NULL)
+			abort();
 		s = alloc_session_new(l, &b.d, alloc_now());
 		if (alloc_session_begin(s) != 0)
 			rc = 1;
@@ -618,6 +624,8 @@ alloc_batch(const char *ledger_path, char **specs, size_t n_specs,
 				rc = r;
 		}
 		fclose(out);
+		fclose(b.errs);
+		b.errs = NULL;
 		if (rc == 0 && alloc_session_commit(s) != 0)
 			rc = 1;
 		if (rc == 0) {
@@ -634,6 +642,9 @@ alloc_batch(const char *ledger_path, char **specs, size_t n_specs,
 		diag_rewind(&b.d, mark);
 	}
 done:
+	if (ebuf != NULL)
+		fputs(ebuf, stderr);
+	free(ebuf);
 	diag_print_text(&b.d, stderr);
 	if (rc != 0 && began)
 		fprintf(stderr, "edgenetc alloc: batch rolled back: nothing "

@@ -36,6 +36,15 @@
  * are queued and written before the next statement that may read them,
  * by one INSERT or, from PG_COPY_MIN rows, by COPY.
  *
+ * A batch of new instances costs no round trip per allocation: after
+ * PG_OPTIMISTIC new instances in a row, inst_add() assumes the next one
+ * is new too, takes its generation from numbers reserved from the
+ * sequence PG_GEN_CHUNK at a time, and queues its row, written by COPY
+ * before the leases.  Should the instance have had a live generation
+ * after all, the unique index instance_live refuses the COPY, and the
+ * transaction runs again (l->retry) without assuming (p->careful) -
+ * nothing of it was answered: answers are printed after the commit.
+ *
  * l->where is the server's description without the password
  * (pg_describe); libpq's messages never carry the password either.
  */
@@ -48,6 +57,7 @@
 #include <libpq-fe.h>
 
 #include "ledger.h"
+#include "strmap.h"
 #include "xalloc.h"
 
 /* Version n is reached by running pg_migrations[n - 1]. */
@@ -116,6 +126,8 @@ static const char *const pg_migrations[] = {
 #define PG_SCHEMA_VERSION	((int)ARRAY_SIZE(pg_migrations))
 #define PG_COPY_MIN		8	/* fewer queued leases: one INSERT */
 #define PG_PEND_MAX		4096
+#define PG_OPTIMISTIC		16	/* see the top of the file */
+#define PG_GEN_CHUNK		1024
 
 /* an advisory lock key's namespace (the first argument of the two-int
  * form would halve the key space; one bigint, hashed, is enough) */
@@ -150,7 +162,7 @@ enum q {
 	Q_LEASE_INS, Q_SCAN, Q_SCAN_ALL, Q_RANGES, Q_HINT_GET, Q_HINT_PUT,
 	Q_HINT_DROP, Q_ANCHOR_GET, Q_ANCHOR_FIX, Q_SVC_GET, Q_SVC_PUT,
 	Q_SVC_SCAN, Q_INST_LIVE, Q_INST_EVERY, Q_LOCK, Q_IMPORT_INST,
-	Q_IMPORT_LEASE, Q_GEN_SEQ,
+	Q_IMPORT_LEASE, Q_GEN_SEQ, Q_GEN_RESERVE,
 	Q__N
 };
 
@@ -243,6 +255,8 @@ static const char *const pg_sql[Q__N] = {
 	    "created, xblock, released, reusable_at, active) VALUES ($1, $2, "
 	    "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
 	    "$17, $18)",
+	[Q_GEN_RESERVE] = "SELECT nextval(pg_get_serial_sequence('instance', "
+	    "'gen')) FROM generate_series(1, $1)",
 	[Q_GEN_SEQ] = "SELECT setval(pg_get_serial_sequence('instance', "
 	    "'gen'), greatest((SELECT max(gen) FROM instance), 1))",
 };
@@ -259,6 +273,12 @@ struct pend {
 	char		 ps[ADDR_STRLEN], pe[ADDR_STRLEN];
 };
 
+/* A queued instance (see the top of the file). */
+struct pinst {
+	int64_t		 gen, created;
+	char		*instance, *service, *device;
+};
+
 struct pg {
 	PGconn		*c;
 	bool		 connected;	/* once: a later loss is "lost" */
@@ -273,6 +293,14 @@ struct pg {
 	int64_t		 id_gen, id_next;
 	struct pend	*pend;
 	size_t		 n_pend, cap_pend;
+	/* instances assumed new: queued rows, their ids, reserved gens */
+	struct pinst	*pinst;
+	size_t		 n_pinst, cap_pinst;
+	struct strmap	 queued;
+	int64_t		*gens;
+	size_t		 n_gens, i_gens;
+	unsigned	 run;		/* new instances in a row */
+	bool		 careful;	/* assume nothing (after a refusal) */
 };
 
 static struct pg *
@@ -356,8 +384,8 @@ pg_run(struct ledger *l, enum q id, int n, const char *const *v, bool binary,
 	PGresult *res;
 	char name[16];
 
-	if (p->n_pend != 0 && id != Q_INST_ADD && id != Q_LEASE_INS &&
-	    pg_flush(l) != 0)
+	if ((p->n_pend != 0 || p->n_pinst != 0) && id != Q_INST_ADD &&
+	    id != Q_LEASE_INS && id != Q_GEN_RESERVE && pg_flush(l) != 0)
 		return NULL;
 	snprintf(name, sizeof(name), "e%d", (int)id);
 	if (p->uses[id]++ == 0) {
@@ -776,6 +804,7 @@ pg_open(struct ledger *l, const char *where)
 	bool standby;
 
 	l->impl = p;
+	strmap_init(&p->queued, 0);
 	free(l->where);
 	l->where = ledger_pg_describe(where);
 	p->nolock = getenv("EDGENETC_LEDGER_PG_NO_LOCK") != NULL;
@@ -830,6 +859,7 @@ pg_open(struct ledger *l, const char *where)
 	return 0;
 fail:
 	PQfinish(p->c);
+	strmap_fini(&p->queued);
 	free(p);
 	l->impl = NULL;
 	return -1;
@@ -844,6 +874,9 @@ pg_close(struct ledger *l)
 		return;
 	pg_discard(p);
 	free(p->pend);
+	free(p->pinst);
+	free(p->gens);
+	strmap_fini(&p->queued);
 	free(p->locked);
 	PQfinish(p->c);	/* an open transaction is rolled back */
 	free(p);
@@ -857,6 +890,7 @@ pg_begin(struct ledger *l)
 
 	p->id_gen = 0;
 	p->n_locked = 0;
+	p->run = 0;
 	l->retry = false;
 	if (pg_exec(l, "BEGIN ISOLATION LEVEL READ COMMITTED",
 	    "begin transaction") != 0)
@@ -887,7 +921,7 @@ pg_commit(struct ledger *l)
 	struct pg *p = pg_of(l);
 	struct timespec ts;
 
-	if (p->n_pend != 0 && pg_flush(l) != 0)
+	if ((p->n_pend != 0 || p->n_pinst != 0) && pg_flush(l) != 0)
 		goto fail;
 	if (p->pause_ms > 0) {
 		ts.tv_sec = p->pause_ms / 1000;
@@ -896,6 +930,7 @@ pg_commit(struct ledger *l)
 	}
 	if (pg_exec(l, "COMMIT", "commit") != 0)
 		goto fail;
+	p->careful = false;
 	p->in_tx = false;
 	p->id_gen = 0;
 	p->n_locked = 0;
@@ -1134,14 +1169,64 @@ pg_inst_get(struct ledger *l, const char *instance, struct ledger_inst *out)
 	return r;
 }
 
+/* The next reserved generation number, reserving more when needed. */
+static int
+pg_gen_next(struct ledger *l, int64_t *gen)
+{
+	struct pg *p = pg_of(l);
+	PGresult *res;
+	struct pv pv;
+	int i;
+
+	if (p->i_gens == p->n_gens) {
+		pv.n = 0;
+		pv_i64(&pv, PG_GEN_CHUNK);
+		if ((res = pg_run(l, Q_GEN_RESERVE, pv.n, pv.v, false,
+		    "reserve generations")) == NULL)
+			return -1;
+		p->gens = xrealloc(p->gens, (size_t)PQntuples(res) *
+		    sizeof(*p->gens) + 1);
+		for (i = 0; i < PQntuples(res); i++)
+			p->gens[i] = col_i64(res, i, 0);
+		p->n_gens = (size_t)PQntuples(res);
+		p->i_gens = 0;
+		PQclear(res);
+		if (p->n_gens == 0)
+			return ledger_fail(l, "%s: no generation numbers",
+			    l->where);
+	}
+	*gen = p->gens[p->i_gens++];
+	return 0;
+}
+
 static int
 pg_inst_add(struct ledger *l, const char *instance, const char *service,
     const char *device, int64_t now, int64_t *gen)
 {
 	struct pg *p = pg_of(l);
 	PGresult *res;
+	struct pinst *pi;
 	struct pv pv;
+	size_t len = strlen(instance);
+	bool again = strmap_get(&p->queued, instance, len) != NULL;
 
+	if (!p->careful && !again && p->run >= PG_OPTIMISTIC) {
+		if (pg_gen_next(l, gen) != 0)
+			return -1;
+		pi = XPUSH(p->pinst, p->n_pinst, p->cap_pinst);
+		pi->gen = *gen;
+		pi->created = now;
+		pi->instance = xstrdup(instance);
+		pi->service = xstrdup(service);
+		pi->device = xstrdup(device);
+		strmap_put(&p->queued, pi->instance, len, pi->instance);
+		p->id_gen = *gen;
+		p->id_next = *gen * 256;
+		return 0;
+	}
+	/* asked again in this transaction: its row must be written first */
+	if (again && pg_flush(l) != 0)
+		return -1;
 	pv.n = 0;
 	pv_str(&pv, instance);
 	pv_str(&pv, service);
@@ -1152,10 +1237,12 @@ pg_inst_add(struct ledger *l, const char *instance, const char *service,
 		return -1;
 	if (PQntuples(res) == 0) {
 		PQclear(res);
+		p->run = 0;
 		return 1;
 	}
 	*gen = col_i64(res, 0, 0);
 	PQclear(res);
+	p->run++;
 	p->id_gen = *gen;
 	p->id_next = *gen * 256;
 	return 0;
@@ -1218,6 +1305,14 @@ pg_discard(struct pg *p)
 	for (i = 0; i < p->n_pend; i++)
 		free(p->pend[i].scope);
 	p->n_pend = 0;
+	for (i = 0; i < p->n_pinst; i++) {
+		free(p->pinst[i].instance);
+		free(p->pinst[i].service);
+		free(p->pinst[i].device);
+	}
+	if (p->n_pinst != 0)
+		strmap_clear(&p->queued);
+	p->n_pinst = 0;
 }
 
 /* The parameters of Q_LEASE_INS for pd. */
@@ -1268,39 +1363,81 @@ copy_put(char **buf, size_t *len, size_t *cap, const char *s, bool last)
 	(*buf)[(*len)++] = last ? '\n' : '\t';
 }
 
+/* COPY of the text rows in buf (len bytes) by the statement copy. */
 static int
-pg_copy(struct ledger *l)
+pg_copy_rows(struct ledger *l, const char *copy, const char *buf, size_t len,
+    const char *what)
 {
 	struct pg *p = pg_of(l);
 	PGresult *res;
-	struct pv pv;
-	char *buf = NULL;
-	size_t len = 0, cap = 0, i;
-	int j, r = 0;
+	int r = 0;
 
-	res = PQexec(p->c, "COPY lease (id, gen, kind, scope, family, lo, hi, "
-	    "block, pool, tplen, address, pool_start, pool_end, created, "
-	    "xblock) FROM STDIN");
+	res = PQexec(p->c, copy);
 	if (PQresultStatus(res) != PGRES_COPY_IN) {
-		r = pg_fail(l, "record leases", res);
+		r = pg_fail(l, what, res);
 		PQclear(res);
 		return r;
 	}
 	PQclear(res);
+	if (PQputCopyData(p->c, buf, (int)len) != 1 ||
+	    PQputCopyEnd(p->c, NULL) != 1)
+		r = pg_fail(l, what, NULL);
+	while ((res = PQgetResult(p->c)) != NULL) {
+		if (r == 0 && PQresultStatus(res) != PGRES_COMMAND_OK)
+			r = pg_fail(l, what, res);
+		PQclear(res);
+	}
+	return r;
+}
+
+static int
+pg_copy(struct ledger *l)
+{
+	struct pg *p = pg_of(l);
+	struct pv pv;
+	char *buf = NULL;
+	size_t len = 0, cap = 0, i;
+	int j, r;
+
 	for (i = 0; i < p->n_pend; i++) {
 		pend_params(&p->pend[i], &pv);
 		for (j = 0; j < pv.n; j++)
 			copy_put(&buf, &len, &cap, pv.v[j], j == pv.n - 1);
 	}
-	if (PQputCopyData(p->c, buf, (int)len) != 1 ||
-	    PQputCopyEnd(p->c, NULL) != 1)
-		r = pg_fail(l, "record leases", NULL);
+	r = pg_copy_rows(l, "COPY lease (id, gen, kind, scope, family, lo, "
+	    "hi, block, pool, tplen, address, pool_start, pool_end, created, "
+	    "xblock) FROM STDIN", buf, len, "record leases");
 	free(buf);
-	while ((res = PQgetResult(p->c)) != NULL) {
-		if (r == 0 && PQresultStatus(res) != PGRES_COMMAND_OK)
-			r = pg_fail(l, "record leases", res);
-		PQclear(res);
+	return r;
+}
+
+/* Writes the instances assumed new; a refusal means one was not. */
+static int
+pg_copy_insts(struct ledger *l)
+{
+	struct pg *p = pg_of(l);
+	const struct pinst *pi;
+	struct pv pv;
+	char *buf = NULL;
+	size_t len = 0, cap = 0, i;
+	int j, r;
+
+	for (i = 0; i < p->n_pinst; i++) {
+		pi = &p->pinst[i];
+		pv.n = 0;
+		pv_i64(&pv, pi->gen);
+		pv_str(&pv, pi->instance);
+		pv_str(&pv, pi->service);
+		pv_str(&pv, pi->device);
+		pv_i64(&pv, pi->created);
+		for (j = 0; j < pv.n; j++)
+			copy_put(&buf, &len, &cap, pv.v[j], j == pv.n - 1);
 	}
+	r = pg_copy_rows(l, "COPY instance (gen, instance, service, device, "
+	    "created) FROM STDIN", buf, len, "record instances");
+	free(buf);
+	if (r != 0)
+		p->careful = true;	/* the next attempt assumes nothing */
 	return r;
 }
 
@@ -1314,6 +1451,11 @@ pg_flush(struct ledger *l)
 	int r = 0;
 
 	p->n_pend = 0;	/* pg_run() below must not flush again */
+	if (p->n_pinst != 0 && pg_copy_insts(l) != 0) {
+		p->n_pend = n;
+		pg_discard(p);
+		return -1;
+	}
 	if (n >= PG_COPY_MIN) {
 		p->n_pend = n;
 		r = pg_copy(l);

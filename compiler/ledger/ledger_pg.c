@@ -293,10 +293,13 @@ struct pg {
 	int64_t		 id_gen, id_next;
 	struct pend	*pend;
 	size_t		 n_pend, cap_pend;
-	/* instances assumed new: queued rows, their ids, reserved gens */
+	/* instances assumed new: queued rows, reserved gens; the ids added
+	 * in this transaction (owned keys) */
 	struct pinst	*pinst;
 	size_t		 n_pinst, cap_pinst;
-	struct strmap	 queued;
+	struct strmap	 seen;
+	char		**seen_keys;
+	size_t		 n_seen, cap_seen;
 	int64_t		*gens;
 	size_t		 n_gens, i_gens;
 	unsigned	 run;		/* new instances in a row */
@@ -369,6 +372,7 @@ pg_fail(struct ledger *l, const char *what, const PGresult *res)
 
 static int	pg_flush(struct ledger *l);
 static void	pg_discard(struct pg *p);
+static void	pg_forget(struct pg *p);
 
 /*
  * Runs statement id with n text parameters; binary asks for binary
@@ -804,7 +808,7 @@ pg_open(struct ledger *l, const char *where)
 	bool standby;
 
 	l->impl = p;
-	strmap_init(&p->queued, 0);
+	strmap_init(&p->seen, 0);
 	free(l->where);
 	l->where = ledger_pg_describe(where);
 	p->nolock = getenv("EDGENETC_LEDGER_PG_NO_LOCK") != NULL;
@@ -859,7 +863,7 @@ pg_open(struct ledger *l, const char *where)
 	return 0;
 fail:
 	PQfinish(p->c);
-	strmap_fini(&p->queued);
+	strmap_fini(&p->seen);
 	free(p);
 	l->impl = NULL;
 	return -1;
@@ -876,7 +880,9 @@ pg_close(struct ledger *l)
 	free(p->pend);
 	free(p->pinst);
 	free(p->gens);
-	strmap_fini(&p->queued);
+	pg_forget(p);
+	free(p->seen_keys);
+	strmap_fini(&p->seen);
 	free(p->locked);
 	PQfinish(p->c);	/* an open transaction is rolled back */
 	free(p);
@@ -891,6 +897,7 @@ pg_begin(struct ledger *l)
 	p->id_gen = 0;
 	p->n_locked = 0;
 	p->run = 0;
+	pg_forget(p);
 	l->retry = false;
 	if (pg_exec(l, "BEGIN ISOLATION LEVEL READ COMMITTED",
 	    "begin transaction") != 0)
@@ -905,6 +912,7 @@ pg_rollback(struct ledger *l)
 	struct pg *p = pg_of(l);
 
 	pg_discard(p);
+	pg_forget(p);
 	p->id_gen = 0;
 	p->n_locked = 0;
 	if (!p->in_tx)
@@ -931,6 +939,7 @@ pg_commit(struct ledger *l)
 	if (pg_exec(l, "COMMIT", "commit") != 0)
 		goto fail;
 	p->careful = false;
+	pg_forget(p);
 	p->in_tx = false;
 	p->id_gen = 0;
 	p->n_locked = 0;
@@ -1208,8 +1217,14 @@ pg_inst_add(struct ledger *l, const char *instance, const char *service,
 	struct pinst *pi;
 	struct pv pv;
 	size_t len = strlen(instance);
-	bool again = strmap_get(&p->queued, instance, len) != NULL;
+	bool again = strmap_get(&p->seen, instance, len) != NULL;
+	char *key;
 
+	if (!again) {
+		key = xstrdup(instance);
+		*XPUSH(p->seen_keys, p->n_seen, p->cap_seen) = key;
+		strmap_put(&p->seen, key, len, key);
+	}
 	if (!p->careful && !again && p->run >= PG_OPTIMISTIC) {
 		if (pg_gen_next(l, gen) != 0)
 			return -1;
@@ -1219,13 +1234,12 @@ pg_inst_add(struct ledger *l, const char *instance, const char *service,
 		pi->instance = xstrdup(instance);
 		pi->service = xstrdup(service);
 		pi->device = xstrdup(device);
-		strmap_put(&p->queued, pi->instance, len, pi->instance);
 		p->id_gen = *gen;
 		p->id_next = *gen * 256;
 		return 0;
 	}
 	/* asked again in this transaction: its row must be written first */
-	if (again && pg_flush(l) != 0)
+	if (again && (p->n_pend != 0 || p->n_pinst != 0) && pg_flush(l) != 0)
 		return -1;
 	pv.n = 0;
 	pv_str(&pv, instance);
@@ -1310,9 +1324,20 @@ pg_discard(struct pg *p)
 		free(p->pinst[i].service);
 		free(p->pinst[i].device);
 	}
-	if (p->n_pinst != 0)
-		strmap_clear(&p->queued);
 	p->n_pinst = 0;
+}
+
+/* Forgets the instances added in the transaction (it ended). */
+static void
+pg_forget(struct pg *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_seen; i++)
+		free(p->seen_keys[i]);
+	if (p->n_seen != 0)
+		strmap_clear(&p->seen);
+	p->n_seen = 0;
 }
 
 /* The parameters of Q_LEASE_INS for pd. */

@@ -230,4 +230,13 @@ g=$("$EDGENETC" alloc --ledger "$P" --spec "$T/fleet.yaml" --device d0 \
 try "$EDGENETC" ledger copy --from "$S1" --to "$P"
 [ $rc = 1 ] && grep -q "is not empty" "$T/err" || fail "copy into a non-empty ledger"
 echo "ledger_pg: ledger copy both ways, identical"
+
+# compile on either backend: the same bundles
+C=$(pg_newdb ledger_pg_compile)
+"$EDGENETC" compile --ledger "$C" -o "$T/out-pg" "$TOP/testdata/fleet/fleet.yaml" \
+    >/dev/null 2>&1 || fail "compile on PostgreSQL"
+"$EDGENETC" compile --ledger "$T/c.db" -o "$T/out-sq" "$TOP/testdata/fleet/fleet.yaml" \
+    >/dev/null 2>&1 || fail "compile on SQLite"
+diff -r "$T/out-pg" "$T/out-sq" >/dev/null || fail "compile differs between backends"
+echo "ledger_pg: compile gives the same bundles on both backends"
 echo "ledger_pg: ok"

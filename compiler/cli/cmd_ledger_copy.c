@@ -11,8 +11,10 @@
  * watermarks are hints and are not copied.  The target must be empty;
  * it is written in one transaction, so a failed copy leaves it empty.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "alloc.h"
 #include "cli.h"
@@ -52,43 +54,23 @@ inst_count(void *arg, const struct ledger_inst *in)
 	return count_cb(arg, in);
 }
 
-struct copy {
-	struct ledger	*to;
-	int64_t		 now;
-	size_t		 n_svcs, n_insts;
-};
-
-static int
-copy_svc(void *arg, const struct ledger_svc *sv)
-{
-	struct copy *c = arg;
-
-	c->n_svcs++;
-	return c->to->ops->svc_put(c->to, sv) != 0 ? -1 : 0;
-}
-
-static int
-copy_inst(void *arg, const struct ledger_inst *in)
-{
-	struct copy *c = arg;
-
-	c->n_insts++;
-	return c->to->ops->import_inst(c->to, in, c->now) != 0 ? -1 : 0;
-}
-
 int
 cli_ledger_copy(const char *from, const char *to)
 {
 	struct ledger *src = NULL, *dst = NULL;
-	struct copy c;
-	size_t n = 0;
+	size_t n = 0, n_svcs, n_insts;
 	int rc = 1;
 
-	memset(&c, 0, sizeof(c));
 	if (strcmp(from, to) == 0) {
 		fprintf(stderr, "edgenetc ledger: copy: --from and --to are "
 		    "the same ledger\n");
 		return 2;
+	}
+	if (!ledger_is_pg(from) && strcmp(from, ":memory:") != 0 &&
+	    access(from, F_OK) != 0) {
+		fprintf(stderr, "edgenetc ledger: %s: %s\n", from,
+		    strerror(errno));
+		return 1;
 	}
 	if ((src = cli_open_ledger("ledger", from)) == NULL ||
 	    (dst = cli_open_ledger("ledger", to)) == NULL)
@@ -103,23 +85,13 @@ cli_ledger_copy(const char *from, const char *to)
 		    "nothing copied\n", dst->where);
 		goto done;
 	}
-	c.to = dst;
-	c.now = alloc_now();
-	if (dst->ops->begin(dst) != 0) {
-		fprintf(stderr, "edgenetc ledger: %s\n", dst->err);
-		goto done;
-	}
-	if (src->ops->svc_scan(src, copy_svc, &c) != 0 ||
-	    src->ops->inst_scan(src, true, copy_inst, &c) != 0 ||
-	    dst->ops->import_done(dst) != 0 || dst->ops->commit(dst) != 0) {
-		/* the message is the failing side's */
+	if (ledger_copy_into(src, dst, alloc_now(), &n_svcs, &n_insts) != 0) {
 		fprintf(stderr, "edgenetc ledger: copy: %s; nothing copied\n",
-		    dst->err[0] != '\0' ? dst->err : src->err);
-		dst->ops->rollback(dst);
+		    dst->err);
 		goto done;
 	}
 	printf("ledger copy: %zu services, %zu generations from %s to %s\n",
-	    c.n_svcs, c.n_insts, src->where, dst->where);
+	    n_svcs, n_insts, src->where, dst->where);
 	rc = 0;
 done:
 	ledger_close(src);

@@ -96,6 +96,57 @@ ledger_open(const char *where, char *err, size_t errlen)
 	return l;
 }
 
+struct copy {
+	struct ledger	*to;
+	int64_t		 now;
+	size_t		 n_svcs, n_insts;
+};
+
+static int
+copy_svc(void *arg, const struct ledger_svc *sv)
+{
+	struct copy *c = arg;
+
+	c->n_svcs++;
+	return c->to->ops->svc_put(c->to, sv) != 0 ? -1 : 0;
+}
+
+static int
+copy_inst(void *arg, const struct ledger_inst *in)
+{
+	struct copy *c = arg;
+
+	c->n_insts++;
+	return c->to->ops->import_inst(c->to, in, c->now) != 0 ? -1 : 0;
+}
+
+int
+ledger_copy_into(struct ledger *src, struct ledger *dst, int64_t now,
+    size_t *n_svcs, size_t *n_insts)
+{
+	struct copy c;
+
+	memset(&c, 0, sizeof(c));
+	c.to = dst;
+	c.now = now;
+	src->err[0] = dst->err[0] = '\0';
+	if (dst->ops->begin(dst) != 0)
+		return -1;
+	if (src->ops->svc_scan(src, copy_svc, &c) != 0 ||
+	    src->ops->inst_scan(src, true, copy_inst, &c) != 0 ||
+	    dst->ops->import_done(dst) != 0 || dst->ops->commit(dst) != 0) {
+		if (dst->err[0] == '\0')
+			snprintf(dst->err, sizeof(dst->err), "%s", src->err);
+		dst->ops->rollback(dst);
+		return -1;
+	}
+	if (n_svcs != NULL)
+		*n_svcs = c.n_svcs;
+	if (n_insts != NULL)
+		*n_insts = c.n_insts;
+	return 0;
+}
+
 void
 ledger_close(struct ledger *l)
 {

@@ -214,6 +214,16 @@ void		 ledger_close(struct ledger *l);	/* NULL-safe */
  */
 bool	 ledger_retry_again(struct ledger *l, int attempt);
 
+/*
+ * Copies every service and every generation of src into dst (ledger
+ * copy), inside one transaction of dst: dst is unchanged on failure.
+ * Released leases whose cooldown ends by now are copied inactive.
+ * Counts what was copied when n_svcs/n_insts are not NULL.  Returns 0,
+ * or -1 with the message in dst->err (a failure of src: in src->err).
+ */
+int	 ledger_copy_into(struct ledger *src, struct ledger *dst, int64_t now,
+	    size_t *n_svcs, size_t *n_insts);
+
 /* Sets l->err; returns -1. */
 int	 ledger_fail(struct ledger *l, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));

@@ -40,6 +40,14 @@ lease_kind_parse(const char *s, enum lease_kind *out)
 	return -1;
 }
 
+int
+ledger_fail_newer(struct ledger *l, int v, int known)
+{
+	return ledger_fail(l, "%s: ledger schema version %d is newer than "
+	    "this edgenetc understands (%d); upgrade edgenetc", l->where, v,
+	    known);
+}
+
 bool
 ledger_retry_again(struct ledger *l, int attempt)
 {

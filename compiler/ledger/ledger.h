@@ -224,6 +224,9 @@ bool	 ledger_retry_again(struct ledger *l, int attempt);
 int	 ledger_copy_into(struct ledger *src, struct ledger *dst, int64_t now,
 	    size_t *n_svcs, size_t *n_insts);
 
+/* "schema version v is newer than this edgenetc understands (known)". */
+int	 ledger_fail_newer(struct ledger *l, int v, int known);
+
 /* Sets l->err; returns -1. */
 int	 ledger_fail(struct ledger *l, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));

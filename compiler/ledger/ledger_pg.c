@@ -758,9 +758,7 @@ ledger_pg_migrate(struct ledger *l, int target)
 	if (have && pg_version_read(l, &v) != 0)
 		goto fail;
 	if (v > PG_SCHEMA_VERSION) {
-		ledger_fail(l, "%s: ledger schema version %d is newer than "
-		    "this edgenetc understands (%d); upgrade edgenetc",
-		    l->where, v, PG_SCHEMA_VERSION);
+		ledger_fail_newer(l, v, PG_SCHEMA_VERSION);
 		goto fail;
 	}
 	for (i = v; i < target; i++) {
@@ -846,9 +844,7 @@ pg_open(struct ledger *l, const char *where)
 	}
 	PQclear(res);
 	if (v > PG_SCHEMA_VERSION) {
-		ledger_fail(l, "%s: ledger schema version %d is newer than "
-		    "this edgenetc understands (%d); upgrade edgenetc",
-		    l->where, v, PG_SCHEMA_VERSION);
+		ledger_fail_newer(l, v, PG_SCHEMA_VERSION);
 		goto fail;
 	}
 	p->version = v;
@@ -1595,22 +1591,14 @@ pv_space_q(struct pv *pv, const char *scope, uint8_t family, u128 lo, u128 hi)
 	pv_space(pv, family, hi);
 }
 
+/* Calls fn for every lease (LEASE_COLS) of res, which it frees. */
 static int
-pg_lease_scan(struct ledger *l, const char *scope, uint8_t family, u128 lo,
-    u128 hi, ledger_lease_fn fn, void *arg)
+pg_scan_rows(struct ledger *l, PGresult *res, ledger_lease_fn fn, void *arg)
 {
-	PGresult *res;
-	struct pv pv;
 	struct lease ls;
-	int64_t key = scope != NULL ? device_key(scope) :
-	    space_key(family, lo, hi);
 	int i, r = 0;
 
-	if (pg_lock(l, &key, 1) != 0)
-		return -1;
-	pv_space_q(&pv, scope, family, lo, hi);
-	if ((res = pg_run(l, Q_SCAN, pv.n, pv.v, false, "scan leases")) ==
-	    NULL)
+	if (res == NULL)
 		return -1;
 	for (i = 0; i < PQntuples(res) && r == 0; i++) {
 		if ((r = pg_read_lease(l, res, i, 0, &ls)) == 0)
@@ -1621,21 +1609,25 @@ pg_lease_scan(struct ledger *l, const char *scope, uint8_t family, u128 lo,
 }
 
 static int
+pg_lease_scan(struct ledger *l, const char *scope, uint8_t family, u128 lo,
+    u128 hi, ledger_lease_fn fn, void *arg)
+{
+	struct pv pv;
+	int64_t key = scope != NULL ? device_key(scope) :
+	    space_key(family, lo, hi);
+
+	if (pg_lock(l, &key, 1) != 0)
+		return -1;
+	pv_space_q(&pv, scope, family, lo, hi);
+	return pg_scan_rows(l, pg_run(l, Q_SCAN, pv.n, pv.v, false,
+	    "scan leases"), fn, arg);
+}
+
+static int
 pg_lease_scan_all(struct ledger *l, ledger_lease_fn fn, void *arg)
 {
-	PGresult *res;
-	struct lease ls;
-	int i, r = 0;
-
-	if ((res = pg_run(l, Q_SCAN_ALL, 0, NULL, false, "scan leases")) ==
-	    NULL)
-		return -1;
-	for (i = 0; i < PQntuples(res) && r == 0; i++) {
-		if ((r = pg_read_lease(l, res, i, 0, &ls)) == 0)
-			r = fn(arg, &ls);
-	}
-	PQclear(res);
-	return r;
+	return pg_scan_rows(l, pg_run(l, Q_SCAN_ALL, 0, NULL, false,
+	    "scan leases"), fn, arg);
 }
 
 static int

@@ -478,9 +478,7 @@ ledger_sqlite_migrate(struct ledger *l, int target)
 	if (sq_user_version(l, &v) != 0)
 		goto fail;
 	if (v > SCHEMA_VERSION) {
-		ledger_fail(l, "%s: ledger schema version %d is newer than "
-		    "this edgenetc understands (%d); upgrade edgenetc",
-		    l->where, v, SCHEMA_VERSION);
+		ledger_fail_newer(l, v, SCHEMA_VERSION);
 		goto fail;
 	}
 	for (i = v; i < target; i++) {

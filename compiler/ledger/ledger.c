@@ -155,6 +155,37 @@ ledger_copy_into(struct ledger *src, struct ledger *dst, int64_t now,
 	return 0;
 }
 
+struct ledger *
+ledger_pg_view(const char *where, char *err, size_t errlen)
+{
+	struct ledger src, *mem;
+
+	memset(&src, 0, sizeof(src));
+	src.ops = &ledger_pg_ops;
+	src.where = xstrdup(where);
+	if (ledger_pg_open_readonly(&src, where) != 0) {
+		snprintf(err, errlen, "%s", src.err);
+		free(src.where);
+		return NULL;
+	}
+	if ((mem = ledger_open(":memory:", err, errlen)) != NULL &&
+	    src.ops->schema(&src) > 0 &&
+	    ledger_copy_into(&src, mem, 0, NULL, NULL) != 0) {
+		/* now 0: released leases stay active until the view's own
+		 * sessions expire them */
+		snprintf(err, errlen, "%s", mem->err);
+		ledger_close(mem);
+		mem = NULL;
+	}
+	if (mem != NULL) {
+		free(mem->where);
+		mem->where = xstrdup(src.where);
+	}
+	src.ops->close(&src);
+	free(src.where);
+	return mem;
+}
+
 void
 ledger_close(struct ledger *l)
 {

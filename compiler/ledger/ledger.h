@@ -172,7 +172,8 @@ struct ledger_ops {
 
 	/* ledger copy, into an empty ledger inside one transaction: writes
 	 * a generation as it is (its number, times and every lease, active
-	 * or not: a released lease is active while reusable_at > now);
+	 * or not: a released lease is active while its cooldown lasts past
+	 * now);
 	 * import_done() then sets what follows from them (the next
 	 * generation number, ...). */
 	int	(*import_inst)(struct ledger *l, const struct ledger_inst *in,
@@ -196,6 +197,18 @@ extern const struct ledger_ops ledger_pg_ops;
 
 /* A PostgreSQL connection URL (postgresql:// or postgres://)? */
 bool		 ledger_is_pg(const char *where);
+
+/*
+ * A private view of the PostgreSQL ledger at where: its content copied
+ * into an in-memory ledger that may be changed freely and is dropped at
+ * close (what explain and diff plan against).  Nothing is written to
+ * the server, which may be a standby; a database without the schema is
+ * an empty ledger.  l->where names the server.  NULL with err on
+ * failure.
+ */
+struct ledger	*ledger_pg_view(const char *where, char *err, size_t errlen);
+/* ledger_pg.c: pg's open() that never creates, migrates or writes. */
+int		 ledger_pg_open_readonly(struct ledger *l, const char *where);
 
 /*
  * Opens the ledger at where and picks the backend from its form

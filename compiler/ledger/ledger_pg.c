@@ -796,8 +796,9 @@ env_ms(const char *name)
 	return s != NULL ? strtol(s, NULL, 10) : 0;
 }
 
+/* readonly: never create, migrate or write (a standby is fine). */
 static int
-pg_open(struct ledger *l, const char *where)
+pg_open_mode(struct ledger *l, const char *where, bool readonly)
 {
 	struct pg *p = xzalloc(sizeof(*p));
 	const char *kw[5], *val[5];
@@ -848,6 +849,8 @@ pg_open(struct ledger *l, const char *where)
 		goto fail;
 	}
 	p->version = v;
+	if (readonly)
+		return 0;
 	if (standby) {
 		ledger_fail(l, "%s: the server is a read-only standby (in "
 		    "recovery): point the ledger at the primary", l->where);
@@ -863,6 +866,18 @@ fail:
 	free(p);
 	l->impl = NULL;
 	return -1;
+}
+
+static int
+pg_open(struct ledger *l, const char *where)
+{
+	return pg_open_mode(l, where, false);
+}
+
+int
+ledger_pg_open_readonly(struct ledger *l, const char *where)
+{
+	return pg_open_mode(l, where, true);
 }
 
 static void
@@ -1939,7 +1954,8 @@ pg_import_inst(struct ledger *l, const struct ledger_inst *in, int64_t now)
 			    sizeof(pd.ps));
 			addr_format_host(&ls->pool_end, pd.pe, sizeof(pd.pe));
 		}
-		active = ls->released == 0 || ls->reusable_at > now;
+		active = ls->released == 0 || (ls->reusable_at > now &&
+		    ls->reusable_at > ls->released);
 		pd.anchor = ls->kind == LEASE_BLOCK;
 		pend_params(&pd, &pv);
 		pv_time(&pv, ls->released);

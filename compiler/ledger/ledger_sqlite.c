@@ -1523,7 +1523,8 @@ sq_import_inst(struct ledger *l, const struct ledger_inst *in, int64_t now)
 		sqlite3_bind_int64(st, 1, in->gen * 256 + (int64_t)i);
 		sqlite3_bind_int64(st, 2, ls->released);
 		sqlite3_bind_int64(st, 3, ls->reusable_at);
-		sqlite3_bind_int(st, 4, ls->reusable_at > now);
+		sqlite3_bind_int(st, 4, ls->reusable_at > now &&
+		    ls->reusable_at > ls->released);
 		rc = sqlite3_step(st);
 	}
 	sqlite3_finalize(st);

@@ -59,7 +59,8 @@ pg_sql(const char *sql)
 
 	if (PQstatus(c) == CONNECTION_OK) {
 		r = PQexec(c, sql);
-		rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
+		rc = PQresultStatus(r) == PGRES_COMMAND_OK ||
+		    PQresultStatus(r) == PGRES_TUPLES_OK ? 0 : -1;
 		if (rc != 0)
 			fprintf(stderr, "%s\n", PQresultErrorMessage(r));
 		PQclear(r);
@@ -906,6 +907,51 @@ test_schema(void **state)
 	assert_null(strstr(err, "secret"));
 }
 
+/*
+ * A read-only view of a PostgreSQL ledger: the same answers as the
+ * ledger (released leases in their cooldown still held), changes stay in
+ * the view, and a database without the schema is an empty ledger that
+ * is not created.
+ */
+static void
+test_pg_view(void **state)
+{
+	struct fx *x = *state;
+	struct fleet *f = load(x, pis_yaml);
+	char err[LEDGER_ERRLEN], want[512];
+	struct ledger *real, *v;
+
+	if (pg_url() == NULL)
+		skip();
+	x->now = 1000;
+	assert_non_null(alloc1(x, f, "pis", "bus-1", "pis-1"));
+	assert_non_null(alloc1(x, f, "pis", "bus-1", "pis-2"));
+	assert_int_equal(release1(x, "pis-1", 0, 100), 0);
+	x->now = 1050;
+	/* a view answers as the ledger will: pis-1's block still cools */
+	real = x->l;
+	v = ledger_pg_view(x->path, err, sizeof(err));
+	assert_non_null(v);
+	assert_non_null(strstr(v->where, "postgresql://"));
+	x->l = v;
+	snprintf(want, sizeof(want), "%s", alloc1(x, f, "pis", "bus-1",
+	    "pis-3"));
+	assert_non_null(strstr(want, "10.190.2.0/24"));
+	assert_int_equal(gen_of(x, "pis-3") != 0, 1);
+	ledger_close(v);
+	x->l = real;
+	assert_int_equal(gen_of(x, "pis-3"), 0);	/* not in the ledger */
+	assert_string_equal(alloc1(x, f, "pis", "bus-1", "pis-3"), want);
+	/* no schema: empty, and nothing created */
+	assert_int_equal(pg_sql("DROP TABLE lease, instance, service, "
+	    "watermark, edgenetc_meta"), 0);
+	v = ledger_pg_view(x->path, err, sizeof(err));
+	assert_non_null(v);
+	assert_int_equal(v->ops->schema(v), 2);	/* the view's own */
+	ledger_close(v);
+	assert_int_equal(pg_sql("SELECT 1 FROM edgenetc_meta"), -1);
+}
+
 /* The server's name in messages: never the password. */
 static void
 test_pg_describe(void **state)
@@ -1281,6 +1327,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_migrate_v1, setup,
 		    teardown),
 		cmocka_unit_test(test_pg_describe),
+		cmocka_unit_test_setup_teardown(test_pg_view, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

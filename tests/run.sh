@@ -45,17 +45,14 @@ run_one() {
 
 # shellcheck source=tests/lib/pg.sh
 . "$TOP/tests/lib/pg.sh"
-case "${TESTS:-all}" in all|*alloc*|*ledger*|*pg*) want_pg=1 ;; *) want_pg=0 ;; esac
-if [ $want_pg = 1 ]; then
-	pg_start 2>"$LOG/pg-start.log"
-	case $? in
-	0) trap pg_stop EXIT ;;
-	1) export EDGENETC_TEST_PG_WHY="$(tail -1 "$LOG/pg-start.log")" ;;
-	*) fail=$((fail + 1)); failed="$failed pg-cluster"
-	   echo "FAIL  pg-cluster: the private PostgreSQL cluster did not start"
-	   tail -30 "$LOG/pg-start.log" | sed 's/^/    | /' ;;
-	esac
-fi
+pg_start 2>"$LOG/pg-start.log"
+case $? in
+0) trap pg_stop EXIT ;;
+1) export EDGENETC_TEST_PG_WHY="$(tail -1 "$LOG/pg-start.log")" ;;
+*) fail=$((fail + 1)); failed="$failed pg-cluster"
+   echo "FAIL  pg-cluster: the private PostgreSQL cluster did not start"
+   tail -30 "$LOG/pg-start.log" | sed 's/^/    | /' ;;
+esac
 
 # the PostgreSQL runs of a unit test: a database of its own
 pg_unit() {

@@ -197,6 +197,21 @@ ledger_close(struct ledger *l)
 }
 
 void
+lease_text(const struct lease *ls, struct lease_text *t)
+{
+	addr_format(&ls->held, t->blk, sizeof(t->blk));
+	addr_format(&ls->pool, t->pool, sizeof(t->pool));
+	t->has_addr = ls->address.family != 0;
+	if (t->has_addr)
+		addr_format(&ls->address, t->addr, sizeof(t->addr));
+	t->has_pool = ls->has_pool;
+	if (t->has_pool) {
+		addr_format_host(&ls->pool_start, t->ps, sizeof(t->ps));
+		addr_format_host(&ls->pool_end, t->pe, sizeof(t->pe));
+	}
+}
+
+void
 lease_fini(struct lease *ls)
 {
 	free(ls->scope);

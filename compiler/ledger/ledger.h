@@ -244,6 +244,16 @@ int	 ledger_fail_newer(struct ledger *l, int v, int known);
 int	 ledger_fail(struct ledger *l, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
+/* A lease's addresses as the backends store them: "A/P" text, and the
+ * DHCP pool's ends as bare addresses. */
+struct lease_text {
+	bool		 has_addr, has_pool;
+	char		 blk[ADDR_STRLEN], pool[ADDR_STRLEN], addr[ADDR_STRLEN];
+	char		 ps[ADDR_STRLEN], pe[ADDR_STRLEN];
+};
+
+void	 lease_text(const struct lease *ls, struct lease_text *t);
+
 void	 ledger_inst_fini(struct ledger_inst *in);
 void	 ledger_svc_fini(struct ledger_svc *sv);
 void	 lease_fini(struct lease *ls);

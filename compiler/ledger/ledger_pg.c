@@ -267,10 +267,9 @@ struct pend {
 	const char	*kind;		/* static */
 	char		*scope;		/* owned; "" fleet-wide */
 	int		 family, tplen;
-	bool		 has_addr, has_pool, anchor;
+	bool		 anchor;
 	char		 lo[36], hi[36];	/* bytea hex input */
-	char		 blk[ADDR_STRLEN], pool[ADDR_STRLEN], addr[ADDR_STRLEN];
-	char		 ps[ADDR_STRLEN], pe[ADDR_STRLEN];
+	struct lease_text t;
 };
 
 /* A queued instance (see the top of the file). */
@@ -1351,6 +1350,24 @@ pg_forget(struct pg *p)
 	p->n_seen = 0;
 }
 
+/* pd for lease ls (of generation ls->gen) with id; scope: "" or the
+ * device, owned by pd or not as the caller decides. */
+static void
+pend_fill(struct pend *pd, const struct lease *ls, int64_t id, char *scope)
+{
+	memset(pd, 0, sizeof(*pd));
+	pd->id = id;
+	pd->gen = ls->gen;
+	pd->created = ls->created;
+	pd->kind = lease_kind_name(ls->kind);
+	pd->scope = scope;
+	pd->family = ls->held.family;
+	pd->tplen = ls->tplen;
+	hex_space(ls->held.family, addr_network(&ls->held), pd->lo);
+	hex_space(ls->held.family, addr_last(&ls->held), pd->hi);
+	lease_text(ls, &pd->t);
+}
+
 /* The parameters of Q_LEASE_INS for pd. */
 static void
 pend_params(const struct pend *pd, struct pv *pv)
@@ -1363,14 +1380,14 @@ pend_params(const struct pend *pd, struct pv *pv)
 	pv_i64(pv, pd->family);
 	pv_str(pv, pd->lo);
 	pv_str(pv, pd->hi);
-	pv_str(pv, pd->blk);
-	pv_str(pv, pd->pool);
+	pv_str(pv, pd->t.blk);
+	pv_str(pv, pd->t.pool);
 	pv_i64(pv, pd->tplen);
-	pv_str(pv, pd->has_addr ? pd->addr : NULL);
-	pv_str(pv, pd->has_pool ? pd->ps : NULL);
-	pv_str(pv, pd->has_pool ? pd->pe : NULL);
+	pv_str(pv, pd->t.has_addr ? pd->t.addr : NULL);
+	pv_str(pv, pd->t.has_pool ? pd->t.ps : NULL);
+	pv_str(pv, pd->t.has_pool ? pd->t.pe : NULL);
 	pv_i64(pv, pd->created);
-	pv_str(pv, pd->anchor ? pd->blk : NULL);
+	pv_str(pv, pd->anchor ? pd->t.blk : NULL);
 }
 
 /* Appends s to a COPY text row, escaped (\N for NULL). */
@@ -1565,26 +1582,7 @@ pg_lease_add(struct ledger *l, const struct lease *ls)
 	if (ls->kind == LEASE_SHARED && pg_has_anchor(l, ls, &anchored) != 0)
 		return -1;
 	pd = XPUSH(p->pend, p->n_pend, p->cap_pend);
-	memset(pd, 0, sizeof(*pd));
-	pd->id = id;
-	pd->gen = ls->gen;
-	pd->created = ls->created;
-	pd->kind = lease_kind_name(ls->kind);
-	pd->scope = xstrdup(ls->scope != NULL ? ls->scope : "");
-	pd->family = ls->held.family;
-	pd->tplen = ls->tplen;
-	hex_space(ls->held.family, addr_network(&ls->held), pd->lo);
-	hex_space(ls->held.family, addr_last(&ls->held), pd->hi);
-	addr_format(&ls->held, pd->blk, sizeof(pd->blk));
-	addr_format(&ls->pool, pd->pool, sizeof(pd->pool));
-	pd->has_addr = ls->address.family != 0;
-	if (pd->has_addr)
-		addr_format(&ls->address, pd->addr, sizeof(pd->addr));
-	pd->has_pool = ls->has_pool;
-	if (pd->has_pool) {
-		addr_format_host(&ls->pool_start, pd->ps, sizeof(pd->ps));
-		addr_format_host(&ls->pool_end, pd->pe, sizeof(pd->pe));
-	}
+	pend_fill(pd, ls, id, xstrdup(ls->scope != NULL ? ls->scope : ""));
 	pd->anchor = ls->kind == LEASE_BLOCK ||
 	    (ls->kind == LEASE_SHARED && !anchored);
 	p->id_gen = ls->gen;
@@ -1933,27 +1931,8 @@ pg_import_inst(struct ledger *l, const struct ledger_inst *in, int64_t now)
 		return -1;
 	for (i = 0; i < in->n_leases; i++) {
 		ls = &in->leases[i];
-		memset(&pd, 0, sizeof(pd));
-		pd.id = in->gen * 256 + (int64_t)i;
-		pd.gen = in->gen;
-		pd.created = ls->created;
-		pd.kind = lease_kind_name(ls->kind);
-		pd.scope = (char *)(ls->scope != NULL ? ls->scope : "");
-		pd.family = ls->held.family;
-		pd.tplen = ls->tplen;
-		hex_space(ls->held.family, addr_network(&ls->held), pd.lo);
-		hex_space(ls->held.family, addr_last(&ls->held), pd.hi);
-		addr_format(&ls->held, pd.blk, sizeof(pd.blk));
-		addr_format(&ls->pool, pd.pool, sizeof(pd.pool));
-		pd.has_addr = ls->address.family != 0;
-		if (pd.has_addr)
-			addr_format(&ls->address, pd.addr, sizeof(pd.addr));
-		pd.has_pool = ls->has_pool;
-		if (pd.has_pool) {
-			addr_format_host(&ls->pool_start, pd.ps,
-			    sizeof(pd.ps));
-			addr_format_host(&ls->pool_end, pd.pe, sizeof(pd.pe));
-		}
+		pend_fill(&pd, ls, in->gen * 256 + (int64_t)i,
+		    (char *)(ls->scope != NULL ? ls->scope : ""));
 		active = ls->released == 0 || (ls->reusable_at > now &&
 		    ls->reusable_at > ls->released);
 		pd.anchor = ls->kind == LEASE_BLOCK;

@@ -230,10 +230,8 @@ struct pend {
 	const char	*kind;		/* static */
 	char		*scope;		/* owned; NULL: fleet-wide */
 	int		 family, tplen, width;	/* width: of lo, hi */
-	bool		 has_addr, has_pool;
 	unsigned char	 lo[16], hi[16];
-	char		 pool[ADDR_STRLEN], blk[ADDR_STRLEN], addr[ADDR_STRLEN];
-	char		 ps[ADDR_STRLEN], pe[ADDR_STRLEN];
+	struct lease_text t;
 };
 
 static bool sq_configured;
@@ -1055,16 +1053,16 @@ sq_bind_pend(sqlite3_stmt *st, int base, const struct pend *pd)
 	sqlite3_bind_int(st, base + 5, pd->family);
 	sqlite3_bind_blob(st, base + 6, pd->lo, pd->width, SQLITE_STATIC);
 	sqlite3_bind_blob(st, base + 7, pd->hi, pd->width, SQLITE_STATIC);
-	sqlite3_bind_text(st, base + 8, pd->pool, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, base + 8, pd->t.pool, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, base + 9, pd->tplen);
-	sqlite3_bind_text(st, base + 10, pd->blk, -1, SQLITE_STATIC);
-	if (pd->has_addr)
-		sqlite3_bind_text(st, base + 11, pd->addr, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, base + 10, pd->t.blk, -1, SQLITE_STATIC);
+	if (pd->t.has_addr)
+		sqlite3_bind_text(st, base + 11, pd->t.addr, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, base + 11);
-	if (pd->has_pool) {
-		sqlite3_bind_text(st, base + 12, pd->ps, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, base + 13, pd->pe, -1, SQLITE_STATIC);
+	if (pd->t.has_pool) {
+		sqlite3_bind_text(st, base + 12, pd->t.ps, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, base + 13, pd->t.pe, -1, SQLITE_STATIC);
 	} else {
 		sqlite3_bind_null(st, base + 12);
 		sqlite3_bind_null(st, base + 13);
@@ -1152,16 +1150,7 @@ sq_lease_add(struct ledger *l, const struct lease *ls)
 	pd->width = space_be(ls->held.family, addr_network(&ls->held),
 	    pd->lo);
 	space_be(ls->held.family, addr_last(&ls->held), pd->hi);
-	addr_format(&ls->pool, pd->pool, sizeof(pd->pool));
-	addr_format(&ls->held, pd->blk, sizeof(pd->blk));
-	pd->has_addr = ls->address.family != 0;
-	if (pd->has_addr)
-		addr_format(&ls->address, pd->addr, sizeof(pd->addr));
-	pd->has_pool = ls->has_pool;
-	if (pd->has_pool) {
-		addr_format_host(&ls->pool_start, pd->ps, sizeof(pd->ps));
-		addr_format_host(&ls->pool_end, pd->pe, sizeof(pd->pe));
-	}
+	lease_text(ls, &pd->t);
 	q->n_pend++;
 	q->id_gen = ls->gen;
 	q->id_next = id + 1;

@@ -211,6 +211,26 @@ lease_text(const struct lease *ls, struct lease_text *t)
 	}
 }
 
+int
+ledger_parse_addr(struct ledger *l, const char *s, const char *col, bool host,
+    struct addr *out, bool *present)
+{
+	const char *why;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (present != NULL)
+		*present = s != NULL;
+	if (s == NULL)
+		return present != NULL ? 0 : ledger_fail(l, "%s: missing "
+		    "address in column %s", l->where, col);
+	r = host ? addr_parse_host(s, out, &why) : addr_parse(s, out, &why);
+	if (r != 0)
+		return ledger_fail(l, "%s: bad address '%s' in column %s: %s",
+		    l->where, s, col, why);
+	return 0;
+}
+
 void
 lease_fini(struct lease *ls)
 {

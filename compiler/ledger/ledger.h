@@ -253,6 +253,13 @@ struct lease_text {
 };
 
 void	 lease_text(const struct lease *ls, struct lease_text *t);
+/*
+ * Parses s, the stored text of an address in column col ("A/P", or "A"
+ * with host) into *out.  s NULL: 0 with *present false when present is
+ * given, else an error.  -1 with l->err on a bad address.
+ */
+int	 ledger_parse_addr(struct ledger *l, const char *s, const char *col,
+	    bool host, struct addr *out, bool *present);
 
 void	 ledger_inst_fini(struct ledger_inst *in);
 void	 ledger_svc_fini(struct ledger_svc *sv);

@@ -582,20 +582,8 @@ static int
 col_addr(struct ledger *l, const PGresult *r, int row, int c, bool host,
     struct addr *out, bool *present)
 {
-	const char *s = col(r, row, c), *why;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	if (present != NULL)
-		*present = s != NULL;
-	if (s == NULL)
-		return present != NULL ? 0 : ledger_fail(l, "%s: missing "
-		    "address in column %s", l->where, PQfname(r, c));
-	rc = host ? addr_parse_host(s, out, &why) : addr_parse(s, out, &why);
-	if (rc != 0)
-		return ledger_fail(l, "%s: bad address '%s' in column %s: %s",
-		    l->where, s, PQfname(r, c), why);
-	return 0;
+	return ledger_parse_addr(l, col(r, row, c), PQfname(r, c), host, out,
+	    present);
 }
 
 /* Reads LEASE_COLS starting at column c0; strings are borrowed. */

@@ -378,21 +378,8 @@ static int
 col_addr(struct ledger *l, sqlite3_stmt *st, int i, bool host,
     struct addr *out, bool *present)
 {
-	const char *s = col_text(st, i), *why;
-	int r;
-
-	memset(out, 0, sizeof(*out));
-	if (present != NULL)
-		*present = s != NULL;
-	if (s == NULL)
-		return present != NULL ? 0 : ledger_fail(l, "%s: missing "
-		    "address in column %s", l->where,
-		    sqlite3_column_name(st, i));
-	r = host ? addr_parse_host(s, out, &why) : addr_parse(s, out, &why);
-	if (r != 0)
-		return ledger_fail(l, "%s: bad address '%s' in column %s: %s",
-		    l->where, s, sqlite3_column_name(st, i), why);
-	return 0;
+	return ledger_parse_addr(l, col_text(st, i), sqlite3_column_name(st,
+	    i), host, out, present);
 }
 
 /* Reads a row of LEASE_COLS; ls->scope is set to a borrowed string. */

@@ -44,6 +44,7 @@ all:
 
 include mk/compiler.mk
 include mk/graphql.mk
+include mk/diag.mk
 include mk/runtime.mk
 include mk/tests.mk
 include mk/fuzz.mk

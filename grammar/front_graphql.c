@@ -56,9 +56,14 @@ gq_errorf(struct gq_state *st, unsigned line, unsigned col, const char *fmt,
 		st->gave_up = true;
 		return;
 	}
+	if (gq_hint_suppressed(st, line, col)) {
+		st->n_errors--;
+		return;
+	}
 	va_start(ap, fmt);
 	diag_vadd(st->d, DIAG_ERROR, &l, "graphql-syntax", fmt, ap);
 	va_end(ap);
+	gq_hint_after(st, line, col, st->d->v[st->d->n - 1].msg);
 }
 
 /* Semantic errors after parsing: counted, never capped. */

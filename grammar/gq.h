@@ -159,6 +159,7 @@ struct gq_state {
 
 	unsigned	 n_errors;	/* lexical + syntax + semantic */
 	unsigned	 n_comment_errors; /* of those, bad UTF-8 in comments */
+	unsigned	 bare_line, bare_end;	/* a bare address (gq_hints.c) */
 	unsigned	 n_errors_op;	/* n_errors after the last operation */
 	bool		 gave_up;
 	struct gq_opname *ops;
@@ -196,6 +197,12 @@ unsigned gq_string_decode(struct gq_state *st, const char *text, size_t len,
 	    unsigned line, unsigned col, struct gq_str *out);
 int	 gq_block_string(struct gq_state *st, const char *raw, size_t len,
 	    unsigned line, unsigned col, struct gq_str *out);
+/* gq_hints.c: hints and notes for the error just reported at line:col,
+ * and whether an error there follows from one already reported. */
+void	 gq_hint_after(struct gq_state *st, unsigned line, unsigned col,
+	    const char *msg);
+bool	 gq_hint_suppressed(struct gq_state *st, unsigned line,
+	    unsigned col);
 void	 gq_errorf(struct gq_state *st, unsigned line, unsigned col,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* Reports bad UTF-8 in a comment's text[0..len) starting at line:col. */

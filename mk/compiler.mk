@@ -2,7 +2,7 @@
 #
 # compiler/ holds one folder per pipeline stage; every stage's headers are
 # on the include path, so a file includes "diag.h", not "util/diag.h".
-COMPILER_STAGES	:= util model front check alloc ledger emit cli
+COMPILER_STAGES	:= util model front check alloc ledger emit diff cli
 # libpq (the PostgreSQL ledger) is always linked as a shared library: a
 # static libpq needs static OpenSSL and GSSAPI.
 PQ_CFLAGS	:= $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)

@@ -5,7 +5,7 @@ PKGS="build-essential clang libclang-rt-14-dev pkg-config make
 libyaml-dev libjansson-dev libsqlite3-dev libnftnl-dev libmnl-dev libcmocka-dev
 flex bison nftables dnsmasq-base iproute2 busybox python3 dash bash
 hyperfine valgrind qemu-user bc file isc-dhcp-client nodejs npm
-libpq-dev postgresql"
+libpq-dev postgresql python3-jsonschema graphviz bsdutils"
 missing=""
 for p in $PKGS; do
 	# npm may come with another build of nodejs (which then provides it)

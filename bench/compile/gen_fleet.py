@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Generates the bench/compile fleet: N devices x 4 instances.
 
-usage: gen_fleet.py [--devices N] [--format yaml|json] > fleet.yaml
+usage: gen_fleet.py [--devices N] [--format yaml|json] [--add-instance I]
+                   > fleet.yaml
+
+--add-instance I gives device I a second pis instance (a change to one
+device: one more template block).
 
 Each device runs one instance of each of four services that cover the
 modes compile emits differently:
@@ -42,8 +46,8 @@ SERVICES = [
 ]
 
 
-def device(i):
-    return {
+def device(i, extra=False):
+    d = {
         "id": f"dev-{i:05d}", "arch": "arm64",
         "interfaces": ["eth0", "eth1", "eth2"], "gpsd": {"port": 2947},
         "client_networks": [
@@ -55,6 +59,9 @@ def device(i):
         "instances": [{"id": f"{s['name']}-{i:05d}", "service": s["name"]}
                       for s in SERVICES],
     }
+    if extra:
+        d["instances"].append({"id": f"pis-{i:05d}-b", "service": "pis"})
+    return d
 
 
 def yaml_scalar(v):
@@ -78,8 +85,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--devices", type=int, default=10000)
     ap.add_argument("--format", choices=["yaml", "json"], default="yaml")
+    ap.add_argument("--add-instance", type=int, default=-1)
     a = ap.parse_args()
-    devs = (device(i) for i in range(a.devices))
+    devs = (device(i, i == a.add_instance) for i in range(a.devices))
     out = sys.stdout
     if a.format == "json":
         json.dump({"services": SERVICES, "devices": list(devs)}, out)

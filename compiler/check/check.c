@@ -160,18 +160,6 @@ check_qs(struct check *c, const struct lstr *ls)
 	return check_q(c, ls->s, ls->len);
 }
 
-/* "FILE:LINE" of l for "first defined at" notes. */
-static const char *
-check_where(struct check *c, const struct loc *l)
-{
-	char *buf = c->qbuf[c->qi++ % QBUF_N];
-
-	if (l->file == NULL || l->line == 0)
-		return "an earlier definition";
-	snprintf(buf, QBUF_LEN, "%.*s:%u", QBUF_LEN - 16, l->file, l->line);
-	return buf;
-}
-
 static const char *
 check_addr(struct check *c, const struct addr *a)
 {
@@ -196,6 +184,18 @@ lstr_eq(const struct lstr *ls, const char *s)
 	size_t n = strlen(s);
 
 	return ls->s != NULL && ls->len == n && memcmp(ls->s, s, n) == 0;
+}
+
+/* The service acknowledges this warning (its acknowledge list). */
+static bool
+check_acked(const struct service *s, const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < s->acks.n; i++)
+		if (lstr_eq(&s->acks.v[i], code))
+			return true;
+	return false;
 }
 
 /*
@@ -276,7 +276,7 @@ check_service_addrs(struct check *c, const struct service *s)
 			    "%s has no effect: lan_configure_network is "
 			    "disabled", first == S ? "access_provided_subnet" :
 			    first == T ? "dhcp_range_template" : "dhcp_range");
-	} else if (!S->set && !R->set) {
+	} else if (!S->set && !R->set && !S->bad && !R->bad) {
 		diag_err(c->d, s->lan.set ? &s->lan.loc : &s->loc,
 		    "lan-without-subnet",
 		    "lan_configure_network %s needs access_provided_subnet",
@@ -284,9 +284,12 @@ check_service_addrs(struct check *c, const struct service *s)
 	}
 	if (T->set) {
 		if (!S->set) {
-			diag_err(c->d, &T->loc, "template-without-subnet",
-			    "dhcp_range_template needs access_provided_subnet "
-			    "(the subnet the blocks are allocated from)");
+			if (!S->bad)
+				diag_err(c->d, &T->loc,
+				    "template-without-subnet",
+				    "dhcp_range_template needs "
+				    "access_provided_subnet (the subnet the "
+				    "blocks are allocated from)");
 		} else if (T->a.family != S->a.family) {
 			diag_err(c->d, &T->loc, "family-mismatch",
 			    "dhcp_range_template %s and access_provided_subnet "
@@ -351,7 +354,7 @@ check_service_modes(struct check *c, const struct service *s)
 		    "wan_network '%s' is not a valid client network name "
 		    "(1-63 of A-Z a-z 0-9 . _ -)",
 		    check_qs(c, &s->wan_network));
-	if (s->gpsd.v && !wan)
+	if (s->gpsd.v && !wan && !check_acked(s, "gpsd-no-wan"))
 		diag_warn(c->d, &s->gpsd.loc, "gpsd-no-wan",
 		    "access_gpsd_enabled with wan_configure_network disabled: "
 		    "the container has no path to GPSd (CONFIG_GPSD_HOST and "
@@ -394,9 +397,9 @@ check_service_ifs(struct check *c, const struct service *s)
 		    ai->name.len, (void *)ai)) != NULL) {
 			diag_err(c->d, &ai->name.loc,
 			    "duplicate-access-interface",
-			    "port '%s' is listed twice in access_interfaces "
-			    "(first at %s)", check_qs(c, &ai->name),
-			    check_where(c, &prev->name.loc));
+			    "port '%s' is listed twice in access_interfaces",
+			    check_qs(c, &ai->name));
+			diag_note(c->d, &prev->name.loc, "first listed here");
 		}
 		if (ai->label.s == NULL) {
 			diag_err(c->d, &ai->loc, "missing-field",
@@ -415,9 +418,9 @@ check_service_ifs(struct check *c, const struct service *s)
 		} else if ((prev = strmap_put(labels, ai->label.s,
 		    ai->label.len, (void *)ai)) != NULL) {
 			diag_err(c->d, &ai->label.loc, "duplicate-label",
-			    "label '%s' is used twice in this service (first "
-			    "at %s)", check_qs(c, &ai->label),
-			    check_where(c, &prev->label.loc));
+			    "label '%s' is used twice in this service",
+			    check_qs(c, &ai->label));
+			diag_note(c->d, &prev->label.loc, "first used here");
 		}
 	}
 }
@@ -465,9 +468,9 @@ check_service_env(struct check *c, const struct service *s)
 		} else if ((prev = strmap_put(keys, e->key.s, e->key.len,
 		    (void *)e)) != NULL) {
 			diag_warn(c->d, &e->key.loc, "duplicate-env-key",
-			    "env key '%s' is set twice (first at %s); the "
-			    "last value wins", check_qs(c, &e->key),
-			    check_where(c, &prev->key.loc));
+			    "env key '%s' is set twice; the last value wins",
+			    check_qs(c, &e->key));
+			diag_note(c->d, &prev->key.loc, "first set here");
 		} else if (check_env_special(&e->key)) {
 			diag_warn(c->d, &e->key.loc, "env-shell-special",
 			    "env key '%s' has a special meaning to the shell "
@@ -539,10 +542,12 @@ check_service(struct check *c, struct service *s)
 
 	prev = check_name(c, &s->name, &s->loc, "service name",
 	    "invalid-service-name", &c->idx->svcs, s);
-	if (prev != NULL)
+	if (prev != NULL) {
 		diag_err(c->d, &s->name.loc, "duplicate-service",
-		    "service '%s' is defined twice (first at %s)",
-		    check_qs(c, &s->name), check_where(c, &prev->name.loc));
+		    "service '%s' is defined twice", check_qs(c, &s->name));
+		diag_note(c->d, &prev->name.loc, "first defined (imported) "
+		    "here");
+	}
 	check_service_addrs(c, s);
 	check_service_modes(c, s);
 	check_service_ifs(c, s);
@@ -610,20 +615,25 @@ check_net(struct check *c, struct device *dv, struct devix *x,
 		    "client network name '%s' must be 1-63 of A-Z a-z 0-9 . "
 		    "_ -", check_qs(c, &cn->name));
 	else if ((prev = strmap_put(&x->nets, cn->name.s, cn->name.len,
-	    cn)) != NULL)
+	    cn)) != NULL) {
 		diag_err(c->d, &cn->name.loc, "duplicate-network",
-		    "client network '%s' is defined twice on device '%s' "
-		    "(first at %s)", check_qs(c, &cn->name),
-		    check_qs(c, &dv->id), check_where(c, &prev->name.loc));
+		    "client network '%s' is defined twice on device '%s'",
+		    check_qs(c, &cn->name), check_qs(c, &dv->id));
+		diag_note(c->d, &prev->name.loc, "first defined here");
+	}
 	if (cn->is_default.v) {
-		if (x->def != NULL)
+		if (x->def != NULL) {
 			diag_err(c->d, &cn->is_default.loc,
 			    "multiple-default-networks",
 			    "device '%s' has more than one default client "
 			    "network ('%s' is already the default)",
 			    check_qs(c, &dv->id), check_qs(c, &x->def->name));
-		else
+			diag_note(c->d, &x->def->is_default.loc,
+			    "'%s' made the default here",
+			    check_qs(c, &x->def->name));
+		} else {
 			x->def = cn;
+		}
 	}
 	if (cn->bridge.s != NULL) {
 		if ((why = names_ifname_why(cn->bridge.s, cn->bridge.len, NAMES_IF_ARTIFACT)) !=
@@ -669,10 +679,11 @@ check_device_head(struct check *c, struct device *dv, struct devix *x)
 
 	prev = check_name(c, &dv->id, &dv->loc, "device id",
 	    "invalid-device-id", &c->idx->devs, dv);
-	if (prev != NULL)
+	if (prev != NULL) {
 		diag_err(c->d, &dv->id.loc, "duplicate-device",
-		    "device '%s' is defined twice (first at %s)",
-		    check_qs(c, &dv->id), check_where(c, &prev->id.loc));
+		    "device '%s' is defined twice", check_qs(c, &dv->id));
+		diag_note(c->d, &prev->id.loc, "first defined here");
+	}
 	if (dv->arch.s != NULL && !check_arch_ok(dv->arch.s, dv->arch.len))
 		diag_err(c->d, &dv->arch.loc, "invalid-arch",
 		    "arch '%s' is not one of amd64, armhf, arm64",
@@ -688,9 +699,11 @@ check_device_head(struct check *c, struct device *dv, struct devix *x)
 			    check_qs(c, p), why);
 		else if ((pp = strmap_put(&x->ports, p->s, p->len,
 		    (void *)p)) != NULL)
+		{
 			diag_err(c->d, &p->loc, "duplicate-port",
-			    "port '%s' is listed twice (first at %s)",
-			    check_qs(c, p), check_where(c, &pp->loc));
+			    "port '%s' is listed twice", check_qs(c, p));
+			diag_note(c->d, &pp->loc, "first listed here");
+		}
 	}
 	for (i = 0; i < dv->n_nets; i++)
 		check_net(c, dv, x, &dv->nets[i]);
@@ -748,13 +761,15 @@ check_inst_ports(struct check *c, struct device *dv, struct devix *x,
 			continue;
 		}
 		other = strmap_put(&x->claims, ai->name.s, ai->name.len, in);
-		if (other != NULL && other != in)
+		if (other != NULL && other != in) {
 			diag_err(c->d, &in->loc, "port-conflict",
-			    "instance '%s' and instance '%s' (at %s) both "
+			    "instance '%s' and instance '%s' both "
 			    "bridge port '%s' of device '%s'",
 			    check_qs(c, &in->id), check_qs(c, &other->id),
-			    check_where(c, &other->loc), check_qs(c, &ai->name),
-			    check_qs(c, &dv->id));
+			    check_qs(c, &ai->name), check_qs(c, &dv->id));
+			diag_note(c->d, &other->loc, "instance '%s' is here",
+			    check_qs(c, &other->id));
+		}
 	}
 }
 
@@ -819,12 +834,13 @@ check_instance(struct check *c, struct device *dv, struct devix *x,
 	    "invalid-instance-id", &c->idx->insts, NULL);
 	if (prev != NULL && prev->inst == in)
 		prev = NULL;
-	if (prev != NULL)
+	if (prev != NULL) {
 		diag_err(c->d, &in->id.loc, "duplicate-instance",
-		    "instance id '%s' is used twice in the fleet (first at "
-		    "%s, device '%s')", check_qs(c, &in->id),
-		    check_where(c, &prev->inst->id.loc),
-		    check_qs(c, &prev->dev->id));
+		    "instance id '%s' is used twice in the fleet",
+		    check_qs(c, &in->id));
+		diag_note(c->d, &prev->inst->id.loc, "first used here, on "
+		    "device '%s'", check_qs(c, &prev->dev->id));
+	}
 	in->svc = NULL;
 	if (in->service.s == NULL) {
 		diag_err(c->d, &in->loc, "missing-field",
@@ -898,7 +914,8 @@ check_gpsd_exposure(struct check *c, struct device *dv, struct devix *x)
 		nn = start[k] - start[k - 1];
 		for (i = start[k - 1]; i < start[k]; i++) {
 			in = &dv->insts[order[i]];
-			if (!in->svc->gpsd.v)
+			if (!in->svc->gpsd.v ||
+			    check_acked(in->svc, "gpsd-exposure"))
 				continue;
 			len = 0;
 			list[0] = '\0';

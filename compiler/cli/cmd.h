@@ -13,5 +13,8 @@ int	cmd_ledger(int argc, char **argv);	/* cmd_ledger.c: show|verify */
 int	cmd_compile(int argc, char **argv);	/* cmd_compile.c */
 int	cmd_explain(int argc, char **argv);	/* cmd_compile.c */
 int	cmd_fmt(int argc, char **argv);		/* cmd_fmt.c */
+int	cmd_diff(int argc, char **argv);	/* cmd_diff.c */
+/* ledger reconcile (cmd_reconcile.c), reached through cmd_ledger */
+int	cmd_ledger_reconcile(int argc, char **argv);
 
 #endif

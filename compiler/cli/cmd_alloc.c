@@ -27,6 +27,7 @@
 #include "answer.h"
 #include "check.h"
 #include "cli.h"
+#include "cliopt.h"
 #include "cmd.h"
 #include "fsutil.h"
 #include "front.h"
@@ -190,8 +191,8 @@ alloc_usage(FILE *fp)
 }
 
 static int
-alloc_one(const char *ledger_path, char **specs, size_t n_specs,
-    struct request *rq)
+alloc_one(const struct cli *cl, const char *ledger_path, char **specs,
+    size_t n_specs, struct request *rq)
 {
 	struct diag_ctx d;
 	struct spec *sp;
@@ -205,7 +206,7 @@ alloc_one(const char *ledger_path, char **specs, size_t n_specs,
 	size_t mark;
 	int rc, attempt;
 
-	diag_init(&d);
+	cli_diag_init(cl, &d);
 	sp = spec_load(&d, specs, n_specs, NULL, NULL, 0, &rc);
 	if (!sp->ok)
 		goto done;
@@ -241,7 +242,7 @@ alloc_one(const char *ledger_path, char **specs, size_t n_specs,
 		diag_rewind(&d, mark);
 	}
 done:
-	diag_print_text(&d, stderr);
+	cli_diag_print(cl, &d, stderr);
 	if (rc == 0)
 		printf("%s\n", out);
 	free(out);
@@ -553,7 +554,8 @@ batch_line(struct batch *b, struct alloc_session *s, const char *text,
 }
 
 static int
-alloc_batch(const char *ledger_path, char **specs, size_t n_specs,
+alloc_batch(const struct cli *cl, const char *ledger_path, char **specs,
+    size_t n_specs,
     const char *file)
 {
 	struct batch b;
@@ -569,7 +571,7 @@ alloc_batch(const char *ledger_path, char **specs, size_t n_specs,
 	int rc = 0, r, attempt;
 
 	memset(&b, 0, sizeof(b));
-	diag_init(&b.d);
+	cli_diag_init(cl, &b.d);
 	strmap_init(&b.cache, 0);
 	b.file = strcmp(file, "-") == 0 ? "<stdin>" : file;
 	in = strcmp(file, "-") == 0 ? stdin : fopen(file, "re");
@@ -645,7 +647,7 @@ done:
 	if (ebuf != NULL)
 		fputs(ebuf, stderr);
 	free(ebuf);
-	diag_print_text(&b.d, stderr);
+	cli_diag_print(cl, &b.d, stderr);
 	if (rc != 0 && began)
 		fprintf(stderr, "edgenetc alloc: batch rolled back: nothing "
 		    "recorded\n");
@@ -680,9 +682,10 @@ cmd_alloc(int argc, char **argv)
 		{ "instance", required_argument, NULL, 'i' },
 		{ "service", required_argument, NULL, 'S' },
 		{ "batch", required_argument, NULL, 'b' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct cli cl = { .verb = "alloc", .usage = alloc_usage, .opts = opts,
+	    .diag = true };
 	char *specs[MAX_SPECS];
 	size_t n_specs = 0;
 	const char *ledger = NULL, *batch = NULL;
@@ -690,9 +693,7 @@ cmd_alloc(int argc, char **argv)
 	int c;
 
 	memset(&rq, 0, sizeof(rq));
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(&cl, argc, argv)) != -1) {
 		switch (c) {
 		case 'l':
 			ledger = optarg;
@@ -717,14 +718,8 @@ cmd_alloc(int argc, char **argv)
 		case 'b':
 			batch = optarg;
 			break;
-		case 'h':
-			alloc_usage(stdout);
-			return 0;
 		default:
-			fprintf(stderr, "edgenetc alloc: bad option '%s'\n",
-			    argv[optind - 1]);
-			alloc_usage(stderr);
-			return 2;
+			return cl.rc;
 		}
 	}
 	if (optind != argc) {
@@ -739,15 +734,14 @@ cmd_alloc(int argc, char **argv)
 			    "devices, instances and services from FILE\n");
 			return 2;
 		}
-		return alloc_batch(ledger, specs, n_specs, batch);
+		return alloc_batch(&cl, ledger, specs, n_specs, batch);
 	}
-	if (n_specs == 0 || rq.device == NULL || rq.instance == NULL) {
-		alloc_usage(stderr);
-		return 2;
-	}
+	if (n_specs == 0 || rq.device == NULL || rq.instance == NULL)
+		return cli_usage_error(&cl, "--spec, --device and --instance "
+		    "are required, or --batch (see 'edgenetc alloc --help')");
 	if (!cli_id_ok("alloc", "device", rq.device) ||
 	    !cli_id_ok("alloc", "instance", rq.instance) ||
 	    (rq.service != NULL && !cli_id_ok("alloc", "service", rq.service)))
 		return 2;
-	return alloc_one(ledger, specs, n_specs, &rq);
+	return alloc_one(&cl, ledger, specs, n_specs, &rq);
 }

@@ -18,16 +18,19 @@
 
 #include <jansson.h>
 
-#include "check.h"
-#include "emit_out.h"
 #include "cli.h"
+#include "cli_input.h"
+#include "cliopt.h"
+#include "compile_report.h"
+#include "emit_out.h"
 #include "cmd.h"
+#include "explain_dot.h"
 #include "emit.h"
-#include "front.h"
-#include "front_graphql.h"
+#include "emit_digest.h"
 #include "ledger.h"
 #include "plan.h"
 #include "sha256.h"
+#include "strmap.h"
 #include "xalloc.h"
 
 struct copts {
@@ -37,45 +40,68 @@ struct copts {
 	const char	*device;
 	enum syntax	 syn;
 	const char	*vars;		/* --vars: GraphQL $variables */
-	bool		 json;		/* explain: --format json */
-	bool		 diag_json;	/* --diagnostics json */
+	bool		 json;		/* --format json */
+	char		 graph;		/* explain: --format dot 'd', svg 's' */
+	bool		 prune;		/* compile --prune */
+	struct cli	 cli;		/* --diagnostics, --color, -W */
 	char		**files;
 	int		 n_files;
 };
+
+static void
+compile_usage(FILE *fp, bool explain);
+
+static void
+explain_usage(FILE *fp)
+{
+	compile_usage(fp, true);
+}
+
+static void
+compile_usage_c(FILE *fp)
+{
+	compile_usage(fp, false);
+}
 
 static void
 compile_usage(FILE *fp, bool explain)
 {
 	if (explain)
 		fputs("usage: edgenetc explain [--ledger PATH] --device ID "
-		    "[--format text|json]\n"
+		    "[--format text|json|dot|svg]\n"
 		    "                        [--syntax S] [--vars FILE.json] "
 		    "FILE...\n"
 		    "\n"
 		    "Prints, for one device, every decision compile makes and "
 		    "why: which\npool and block each instance gets, its "
 		    "addresses, host interface\nnames, routes, forwarding and "
-		    "masquerade, and who can reach GPSd.\nAllocations are "
-		    "made and recorded in the ledger exactly as compile\n"
-		    "would make them (an instance keeps them from then on).\n",
-		    fp);
+		    "masquerade, and who can reach GPSd.\nThe ledger is only "
+		    "read (and never created): an instance it does\nnot hold "
+		    "yet gets the decision compile would make now.\n"
+		    "--format dot prints the device as a Graphviz graph (ports,"
+		    "\nbridges, veth pairs, namespaces, client networks, routes,"
+		    "\nmasquerade and GPSd reach); --format svg renders it with "
+		    "dot.\n", fp);
 	else
 		fputs("usage: edgenetc compile [--ledger PATH] -o OUTDIR "
-		    "[--syntax S]\n"
-		    "                        [--vars FILE.json] FILE...\n"
+		    "[--prune] [--format text|json]\n"
+		    "                        [--syntax S] [--vars FILE.json] "
+		    "FILE...\n"
 		    "\n"
 		    "Writes one bundle per device to OUTDIR/<device-id>/ "
 		    "(docs/bundle-format.md),\nwith allocations taken from and "
-		    "recorded in the ledger.  Bundles an earlier\ncompile wrote "
-		    "to OUTDIR for devices no longer in the input are removed\n"
-		    "(OUTDIR/" EMIT_OUT_INDEX " lists them; nothing else is "
-		    "touched).\nA failed compile leaves OUTDIR and the ledger as "
-		    "they were.\n", fp);
+		    "recorded in the ledger.  A device whose\ninputs did not "
+		    "change keeps its bundle untouched.  Bundles an earlier\n"
+		    "compile wrote to OUTDIR for devices no longer in the input "
+		    "are kept,\nwith a warning, or removed with --prune (OUTDIR/"
+		    EMIT_OUT_INDEX " lists them;\nnothing else is touched).  "
+		    "A summary goes to stderr; --format json\nprints each "
+		    "device's change on stdout.  A failed compile leaves OUTDIR\n"
+		    "and the ledger as they were.\n", fp);
 	fputs("\n"
 	    "  --ledger PATH        allocation ledger (default: see stderr)\n"
 	    "  --syntax S           read every FILE as yaml, json or graphql\n"
 	    "  --vars FILE.json     values of GraphQL $variables\n"
-	    "  --diagnostics F      diagnostics as text (default) or json\n"
 	    "\n"
 	    "Exit status: 0 ok (warnings allowed), 1 errors in the input or a\n"
 	    "failed operation, 2 usage error or unreadable input.\n", fp);
@@ -90,12 +116,12 @@ compile_args(int argc, char **argv, struct copts *o, bool explain)
 		{ "output", required_argument, NULL, 'o' },
 		{ "device", required_argument, NULL, 'd' },
 		{ "format", required_argument, NULL, 'f' },
-		{ "diagnostics", required_argument, NULL, 'D' },
 		{ "syntax", required_argument, NULL, 's' },
 		{ "vars", required_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
+		{ "prune", no_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct cli *cl = &o->cli;
 	static char ebuf[1 << 16];
 	int c;
 
@@ -105,9 +131,12 @@ compile_args(int argc, char **argv, struct copts *o, bool explain)
 	setvbuf(stderr, ebuf, _IOFBF, sizeof(ebuf));
 	memset(o, 0, sizeof(*o));
 	o->verb = explain ? "explain" : "compile";
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+ho:", opts, NULL)) != -1) {
+	cl->verb = o->verb;
+	cl->usage = explain ? explain_usage : compile_usage_c;
+	cl->opts = opts;
+	cl->shortopts = "o:";
+	cl->diag = true;
+	while ((c = cli_getopt(cl, argc, argv)) != -1) {
 		switch (c) {
 		case 'l':
 			o->ledger = optarg;
@@ -121,18 +150,25 @@ compile_args(int argc, char **argv, struct copts *o, bool explain)
 		case 'v':
 			o->vars = optarg;
 			break;
+		case 'p':
+			if (explain)
+				goto bad;
+			o->prune = true;
+			break;
 		case 'f':
-		case 'D':
-			if (strcmp(optarg, "json") != 0 &&
-			    strcmp(optarg, "text") != 0) {
-				fprintf(stderr, "edgenetc %s: unknown format "
-				    "'%s' (text or json)\n", o->verb, optarg);
-				return 2;
+			if (explain && (strcmp(optarg, "dot") == 0 ||
+			    strcmp(optarg, "svg") == 0)) {
+				o->graph = optarg[0];
+				o->json = false;
+				break;
 			}
-			if (c == 'f')
-				o->json = strcmp(optarg, "json") == 0;
-			else
-				o->diag_json = strcmp(optarg, "json") == 0;
+			if (strcmp(optarg, "json") != 0 &&
+			    strcmp(optarg, "text") != 0)
+				return cli_usage_error(cl, "--format takes "
+				    "text, json%s, not '%s'", explain ?
+				    ", dot, svg" : "", optarg);
+			o->json = strcmp(optarg, "json") == 0;
+			o->graph = 0;
 			break;
 		case 's':
 			if (syntax_parse(optarg, &o->syn) < 0) {
@@ -142,80 +178,76 @@ compile_args(int argc, char **argv, struct copts *o, bool explain)
 				return 2;
 			}
 			break;
-		case 'h':
-			compile_usage(stdout, explain);
-			return 0;
 		default:
-			fprintf(stderr, "edgenetc %s: bad option '%s'\n",
-			    o->verb, argv[optind - 1]);
-			compile_usage(stderr, explain);
-			return 2;
+			return cl->rc;
+		bad:
+			return cli_usage_error(cl, "--prune is compile's, not "
+			    "explain's");
 		}
 	}
 	o->files = argv + optind;
 	o->n_files = argc - optind;
 	if (o->n_files <= 0 || (!explain && o->outdir == NULL) ||
 	    (explain && o->device == NULL) || (explain && o->outdir != NULL) ||
-	    (!explain && (o->device != NULL || o->json))) {
-		fprintf(stderr, "edgenetc %s: %s\n", o->verb,
+	    (!explain && o->device != NULL)) {
+		return cli_usage_error(cl, "%s (see 'edgenetc %s --help')",
 		    o->n_files <= 0 ? "no input files" : explain ?
-		    "--device ID is required" : "-o OUTDIR is required");
-		compile_usage(stderr, explain);
-		return 2;
+		    "--device ID is required" : "-o OUTDIR is required",
+		    o->verb);
 	}
 	return -1;
 }
 
-/*
- * SHA-256 over the bytes of every input file, in command-line order, as
- * the front-end read them.
- */
-static void
-compile_inputs_digest(struct diag_ctx *d, const struct copts *o,
-    char hex[SHA256_HEX_LEN])
-{
-	struct sha256_ctx c;
-	const struct diag_src *src;
-	uint8_t dg[SHA256_DIGEST_LEN];
-	int i;
-
-	sha256_init(&c);
-	for (i = 0; i < o->n_files; i++) {
-		src = diag_src_find(d, strcmp(o->files[i], "-") == 0 ?
-		    "<stdin>" : o->files[i]);
-		if (src != NULL && src->buf != NULL)
-			sha256_update(&c, src->buf, src->len);
-	}
-	sha256_final(&c, dg);
-	sha256_hex(dg, hex);
-}
-
 struct cstate {
-	struct diag_ctx		 d;
-	struct fleet		*f;
+	struct cli_input	 in;
+	struct diag_ctx		*d;	/* &in.d */
+	struct fleet		*f;	/* in.f */
 	struct ledger		*l;
-	struct fleet_plan	 plan;
-	bool			 planned;
+	/* explain: the device's instances the ledger does not hold yet */
+	struct strmap		 unrecorded;
 };
 
 static void
 compile_fini(struct cstate *st)
 {
-	if (st->planned)
-		fleet_plan_free(&st->plan);
 	ledger_close(st->l);
-	fleet_free(st->f);
-	diag_fini(&st->d);
+	strmap_fini(&st->unrecorded);
+	cli_input_fini(&st->in);
 }
 
 static void
 compile_print_diags(struct cstate *st, const struct copts *o)
 {
-	if (o->diag_json)
-		diag_print_json(&st->d, stderr);
-	else
-		diag_print_text(&st->d, stderr);
+	cli_diag_print(&o->cli, st->d, stderr);
 	fflush(stderr);
+}
+
+/* Notes which instances of device id the ledger does not hold yet
+ * (before planning adds them to explain's private view of it). */
+static int
+explain_unrecorded(struct cstate *st, const char *id)
+{
+	const struct device *dev = fleet_device_find(st->f, id);
+	struct ledger_inst li;
+	const char *iid;
+	size_t k;
+	int r;
+
+	strmap_init(&st->unrecorded, 0);
+	for (k = 0; dev != NULL && k < dev->n_insts; k++) {
+		if ((iid = dev->insts[k].id.s) == NULL)
+			continue;
+		if ((r = st->l->ops->inst_get(st->l, iid, &li)) < 0)
+			return -1;
+		if (r == 0 && strcmp(li.device, id) != 0)
+			r = 1;	/* recorded on another device: moves */
+		if (r == 0)
+			ledger_inst_fini(&li);
+		else
+			strmap_put(&st->unrecorded, iid, strlen(iid),
+			    (void *)iid);
+	}
+	return 0;
 }
 
 /*
@@ -227,67 +259,131 @@ compile_plan(struct cstate *st, const struct copts *o)
 {
 	char err[LEDGER_ERRLEN];
 	const char *where = o->ledger;
-	struct vnode *vars = NULL;
-	bool unreadable = false;
-	unsigned before;
-	int i;
+	int rc;
+	size_t i;
 
-	diag_init(&st->d);
-	st->f = fleet_new();
-	if (o->vars != NULL) {
-		int bad = 0;
-
-		vars = front_graphql_vars_load(&st->d, o->vars, &bad);
-		unreadable = bad != 0;
-	}
-	for (i = 0; i < o->n_files; i++) {
-		before = st->d.n_err;
-		if (front_load_file(st->f, &st->d, o->files[i], o->syn,
-		    vars) < 0 && st->d.n_err == before)
-			unreadable = true;
-	}
-	vnode_free(vars);
-	if (unreadable) {
-		compile_print_diags(st, o);
-		return 2;
-	}
-	if (st->d.n_err == 0)
-		check_fleet(st->f, &st->d);
-	/* What the emitters will write is checked before the ledger moves. */
-	if (st->d.n_err == 0)
-		emit_fleet_validate(st->f, &st->d);
-	for (i = 0; o->outdir != NULL && i < (int)st->f->n_devs; i++)
-		if (strcmp(st->f->devs[i]->id.s, EMIT_OUT_INDEX) == 0)
-			diag_err(&st->d, &st->f->devs[i]->id.loc, "output",
+	rc = cli_input_load(&st->in, o->files, o->n_files, o->syn, o->vars,
+	    &o->cli);
+	st->d = &st->in.d;
+	st->f = st->in.f;
+	for (i = 0; rc < 0 && o->outdir != NULL && i < st->f->n_devs; i++)
+		if (strcmp(st->f->devs[i]->id.s, EMIT_OUT_INDEX) == 0) {
+			diag_err(st->d, &st->f->devs[i]->id.loc, "output",
 			    "device id '%s' is reserved for the list of "
 			    "bundles in OUTDIR", EMIT_OUT_INDEX);
-	if (st->d.n_err > 0) {
+			rc = 1;
+		}
+	if (rc >= 0) {
 		compile_print_diags(st, o);
-		return 1;
+		return rc;
 	}
 	if (where == NULL) {
 		where = cli_default_ledger();
 		fprintf(stderr, "edgenetc %s: using ledger %s\n", o->verb,
 		    where);
 	}
-	if ((st->l = ledger_open(where, err, sizeof(err))) == NULL) {
+	/* explain never writes the ledger nor creates one */
+	if ((st->l = (o->device != NULL ? ledger_open_readonly :
+	    ledger_open)(where, err, sizeof(err))) == NULL) {
 		compile_print_diags(st, o);
 		fprintf(stderr, "edgenetc %s: ledger %s: %s\n", o->verb, where,
 		    err);
 		return 1;
 	}
-	if (fleet_plan_build(st->f, st->l, &st->d, &st->plan) < 0) {
+	if (o->device != NULL && explain_unrecorded(st, o->device) < 0) {
 		compile_print_diags(st, o);
+		fprintf(stderr, "edgenetc %s: ledger %s: %s\n", o->verb, where,
+		    st->l->err);
 		return 1;
 	}
-	st->planned = true;
-	/* network_config inherited from a service's first import may have
-	 * changed what the emitters write: check again. */
-	if (emit_fleet_validate(st->f, &st->d) < 0) {
+	if (cli_input_plan(&st->in, st->l) < 0) {
 		compile_print_diags(st, o);
 		return 1;
 	}
 	return -1;
+}
+
+static void
+compile_gone(void *arg, const char *id, bool removed, const char *man_hex)
+{
+	compile_report_add(arg, id, removed ? CREP_REMOVED : CREP_KEPT,
+	    man_hex);
+}
+
+/*
+ * One warning for the bundles kept for devices no longer in the input,
+ * one for the ledger's instances the input no longer lists.
+ */
+static void
+compile_warn_gone(struct cstate *st, const struct compile_report *r)
+{
+	size_t i, n = 0, stale = 0;
+	char *names = xstrdup(""), *t;
+
+	for (i = 0; i < r->n; i++) {
+		if (r->v[i].change != CREP_KEPT || n++ >= 5)
+			continue;
+		t = xasprintf("%s%s'%s'", names, n > 1 ? ", " : "",
+		    r->v[i].id);
+		free(names);
+		names = t;
+	}
+	if (n > 0)
+		diag_warn(st->d, NULL, "device-not-in-input", "%zu bundle%s in "
+		    "OUTDIR %s of device%s no longer in the input (%s%s): "
+		    "kept; compile --prune removes %s", n, n == 1 ? "" : "s",
+		    n == 1 ? "is" : "are", n == 1 ? "" : "s", names,
+		    n > 5 ? ", ..." : "", n == 1 ? "it" : "them");
+	free(names);
+	if (cli_input_stale_count(&st->in, st->l, &stale) < 0)
+		diag_warn(st->d, NULL, "ledger", "cannot look for stale "
+		    "leases: %s", st->l->err);
+	else if (stale > 0)
+		diag_warn(st->d, NULL, "stale-leases", "%zu instance%s held in "
+		    "the ledger %s not in the input; see edgenetc ledger "
+		    "reconcile", stale, stale == 1 ? "" : "s", stale == 1 ?
+		    "is" : "are");
+}
+
+/* Writes every device's bundle, or leaves it when its inputs digest is
+ * listed unchanged.  Returns 0 or -1 (errors in st->d). */
+static int
+compile_write(struct cstate *st, const struct copts *o,
+    struct compile_report *r)
+{
+	struct emit_dev *eds;
+	struct emit_out *out;
+	struct bundle b;
+	char hex[SHA256_HEX_LEN], man[SHA256_HEX_LEN];
+	const char *id;
+	size_t i;
+	int w = 0;
+
+	if ((out = emit_out_begin(o->outdir, st->d)) == NULL)
+		return -1;
+	eds = emit_devs_group(st->f, &st->in.plan);
+	for (i = 0; w >= 0 && i < st->f->n_devs; i++) {
+		compile_report_progress(r, i, st->f->n_devs);
+		id = eds[i].dev->id.s;
+		emit_dev_digest(&eds[i], hex);
+		if (emit_out_unchanged(out, id, hex, man)) {
+			compile_report_add(r, id, CREP_UNCHANGED, man);
+			continue;
+		}
+		emit_bundle_render(&eds[i], hex, &b, st->d);
+		w = emit_out_device(out, &b, hex, man, st->d);
+		emit_bundle_free(&b);
+		if (w > 0)
+			compile_report_add(r, id, w == EMIT_OUT_NEW ? CREP_NEW :
+			    w == EMIT_OUT_CHANGED ? CREP_CHANGED :
+			    CREP_UNCHANGED, man);
+	}
+	emit_devs_free(eds, st->f->n_devs);
+	if (w < 0 || st->d->n_err > 0) {
+		emit_out_abort(out);
+		return -1;
+	}
+	return emit_out_commit(out, o->prune, compile_gone, r, st->d, stderr);
 }
 
 int
@@ -295,11 +391,7 @@ cmd_compile(int argc, char **argv)
 {
 	struct copts o;
 	struct cstate st;
-	struct emit_dev *eds;
-	struct emit_out *out;
-	struct bundle b;
-	char hex[SHA256_HEX_LEN];
-	size_t i;
+	struct compile_report r;
 	int rc;
 
 	if ((rc = compile_args(argc, argv, &o, false)) >= 0)
@@ -309,25 +401,14 @@ cmd_compile(int argc, char **argv)
 		compile_fini(&st);
 		return rc;
 	}
-	compile_inputs_digest(&st.d, &o, hex);
-	eds = emit_devs_group(st.f, &st.plan);
-	rc = 0;
-	if ((out = emit_out_begin(o.outdir, &st.d)) == NULL)
-		rc = 1;
-	for (i = 0; rc == 0 && i < st.f->n_devs; i++) {
-		emit_bundle_render(&eds[i], hex, &b, &st.d);
-		if (emit_out_device(out, &b, &st.d) < 0)
-			rc = 1;
-		emit_bundle_free(&b);
-	}
-	if (rc == 0 && st.d.n_err > 0)
-		rc = 1;
+	compile_report_init(&r);
+	rc = compile_write(&st, &o, &r) < 0 ? 1 : 0;
 	if (rc == 0)
-		rc = emit_out_commit(out, &st.d, stderr) < 0 ? 1 : 0;
-	else
-		emit_out_abort(out);
+		compile_warn_gone(&st, &r);
 	compile_print_diags(&st, &o);
-	emit_devs_free(eds, st.f->n_devs);
+	if (rc == 0)
+		compile_report_print(&r, st.f->n_devs, o.json, stderr, stdout);
+	compile_report_fini(&r);
 	compile_fini(&st);
 	return rc;
 }
@@ -426,7 +507,8 @@ explain_lines(const struct buf *batch, const char *prefix, const char *name)
 }
 
 static json_t *
-explain_inst(const struct emit_dev *ed, size_t i, const struct bundle *b)
+explain_inst(const struct emit_dev *ed, size_t i, const struct bundle *b,
+    const struct strmap *unrecorded)
 {
 	const struct inst_plan *ip = ed->ip[i];
 	const struct service *s = ip->svc;
@@ -444,6 +526,9 @@ explain_inst(const struct emit_dev *ed, size_t i, const struct bundle *b)
 	o = json_object();
 	jset(o, "instance", json_string(ip->inst->id.s));
 	jset(o, "service", json_string(s->name.s));
+	/* false: decided now as compile would, not held by the ledger yet */
+	jset(o, "recorded", json_boolean(strmap_get(unrecorded,
+	    ip->inst->id.s, strlen(ip->inst->id.s)) == NULL));
 
 	w = json_object();
 	jset(w, "mode", json_string(netmode_name(s->wan.v)));
@@ -541,7 +626,8 @@ explain_inst(const struct emit_dev *ed, size_t i, const struct bundle *b)
 }
 
 static json_t *
-explain_device(const struct emit_dev *ed, const struct bundle *b)
+explain_device(const struct emit_dev *ed, const struct bundle *b,
+    const struct strmap *unrecorded)
 {
 	const struct device *dev = ed->dev;
 	json_t *o, *nets, *insts;
@@ -580,7 +666,8 @@ explain_device(const struct emit_dev *ed, const struct bundle *b)
 	jset(o, "client_networks", nets);
 	insts = json_array();
 	for (i = 0; i < ed->n; i++)
-		json_array_append_new(insts, explain_inst(ed, i, b));
+		json_array_append_new(insts, explain_inst(ed, i, b,
+		    unrecorded));
 	jset(o, "instances", insts);
 	free(acc);
 	return o;
@@ -632,8 +719,10 @@ explain_print_text(FILE *fp, json_t *dj)
 		w = json_object_get(x, "wan");
 		l = json_object_get(x, "lan");
 		g = json_object_get(x, "gpsd");
-		fprintf(fp, "\ninstance %s (service %s)\n", js(x, "instance"),
-		    js(x, "service"));
+		fprintf(fp, "\ninstance %s (service %s)%s\n", js(x, "instance"),
+		    js(x, "service"), json_is_false(json_object_get(x,
+		    "recorded")) ? ": not yet recorded in the ledger, decided "
+		    "as compile would now" : "");
 		fprintf(fp, "  WAN %s", js(w, "mode"));
 		if (json_object_get(w, "client_network") != NULL) {
 			fprintf(fp, " on client network %s (bridge %s), host "
@@ -737,12 +826,17 @@ cmd_explain(int argc, char **argv)
 		compile_fini(&st);
 		return 1;
 	}
-	compile_inputs_digest(&st.d, &o, hex);
-	eds = emit_devs_group(st.f, &st.plan);
-	emit_bundle_render(&eds[i], hex, &b, &st.d);
-	dj = explain_device(&eds[i], &b);
+	eds = emit_devs_group(st.f, &st.in.plan);
+	emit_dev_digest(&eds[i], hex);
+	emit_bundle_render(&eds[i], hex, &b, st.d);
+	dj = explain_device(&eds[i], &b, &st.unrecorded);
 	compile_print_diags(&st, &o);
-	if (o.json) {
+	rc = 0;
+	if (o.graph == 'd') {
+		explain_dot(stdout, dj, st.f->devs[i]);
+	} else if (o.graph == 's') {
+		rc = explain_svg(dj, st.f->devs[i]) < 0 ? 1 : 0;
+	} else if (o.json) {
 		json_dumpf(dj, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		fputc('\n', stdout);
 	} else {
@@ -752,5 +846,5 @@ cmd_explain(int argc, char **argv)
 	emit_bundle_free(&b);
 	emit_devs_free(eds, st.f->n_devs);
 	compile_fini(&st);
-	return 0;
+	return rc;
 }

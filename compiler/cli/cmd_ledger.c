@@ -1,7 +1,8 @@
 /*
- * cmd_ledger.c - edgenetc ledger: show and verify what the ledger holds.
+ * cmd_ledger.c - edgenetc ledger: show and verify what the ledger holds
+ * (reconcile: cmd_reconcile.c).
  *
- *   ledger [--ledger PATH] show [--all] | verify
+ *   ledger [--ledger PATH] show [--all] | verify | reconcile ...
  */
 #include <errno.h>
 #include <getopt.h>
@@ -20,6 +21,7 @@
 #include "answer.h"
 #include "check.h"
 #include "cli.h"
+#include "cliopt.h"
 #include "cmd.h"
 #include "fsutil.h"
 #include "front.h"
@@ -292,18 +294,10 @@ ledger_verify(struct ledger *l)
 	return 0;
 }
 
-int
-cmd_ledger(int argc, char **argv)
+static void
+ledger_usage(FILE *fp)
 {
-	static const struct option opts[] = {
-		{ "ledger", required_argument, NULL, 'l' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "from", required_argument, NULL, 'f' },
-		{ "to", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	static const char usage[] = "usage: edgenetc ledger [--ledger PATH] "
+	fputs("usage: edgenetc ledger [--ledger PATH] "
 	    "show [--all] | verify | init\n"
 	    "       edgenetc ledger copy --from PATH|URL --to PATH|URL\n"
 	    "\n"
@@ -312,21 +306,50 @@ cmd_ledger(int argc, char **argv)
 	    "           leases (--all: every generation ever)\n"
 	    "  verify   integrity: no overlapping active blocks or addresses,\n"
 	    "           every block inside its pool; exit 1 on a problem\n"
+	    "  reconcile [--dry-run] [--cooldown S] FILE...\n"
+	    "           release the instances the inventory no longer lists\n"
 	    "  init     create the ledger's schema (or bring it to this\n"
 	    "           version) and say which it is\n"
 	    "  copy     every generation and service of one ledger into an\n"
 	    "           empty one (SQLite and PostgreSQL, either way)\n"
 	    "\n"
-	    "PATH is a SQLite file; URL is postgresql://... (libpq's URL).\n";
-	const char *path = NULL, *what, *from = NULL, *to = NULL;
+	    "PATH is a SQLite file, or a postgresql:// URL (libpq's).\n",
+	    fp);
+}
+
+int
+cmd_ledger(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "ledger", required_argument, NULL, 'l' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "from", required_argument, NULL, 'f' },
+		{ "to", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	/* options may follow the subcommand: "ledger show --all" */
+	struct cli cl = { .verb = "ledger", .usage = ledger_usage,
+	    .opts = opts, .shortopts = "-" };
+	static const char *const subs[] = { "show", "verify", "reconcile",
+	    "init", "copy" };
+	const char *path = NULL, *what, *near, *from = NULL, *to = NULL;
 	struct ledger *l;
 	bool all = false;
-	int c, rc;
+	int c, rc, i;
 
-	optind = 1;
-	opterr = 0;
-	/* options may follow the subcommand: "ledger show --all" */
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	/* the subcommand is the first word that is no option or value */
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--ledger") == 0) {
+			i++;
+			continue;
+		}
+		if (argv[i][0] == '-')
+			continue;
+		if (strcmp(argv[i], "reconcile") == 0)
+			return cmd_ledger_reconcile(argc, argv);
+		break;
+	}
+	while ((c = cli_getopt(&cl, argc, argv)) != -1) {
 		switch (c) {
 		case 'l':
 			path = optarg;
@@ -340,37 +363,29 @@ cmd_ledger(int argc, char **argv)
 		case 't':
 			to = optarg;
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
 		default:
-			fputs(usage, stderr);
-			return 2;
+			return cl.rc;
 		}
 	}
-	if (optind != argc - 1) {
-		fputs(usage, stderr);
-		return 2;
-	}
+	if (optind != argc - 1)
+		return cli_usage_error(&cl, "takes one of show, verify, init "
+		    "or copy (see 'edgenetc ledger --help')");
 	what = argv[optind];
 	if (strcmp(what, "copy") == 0) {
-		if (from == NULL || to == NULL || path != NULL) {
-			fputs(usage, stderr);
-			return 2;
-		}
+		if (from == NULL || to == NULL || path != NULL)
+			return cli_usage_error(&cl, "copy takes --from and "
+			    "--to, and no --ledger");
 		return cli_ledger_copy(from, to);
 	}
-	if (from != NULL || to != NULL) {
-		fputs(usage, stderr);
-		return 2;
-	}
+	if (from != NULL || to != NULL)
+		return cli_usage_error(&cl, "--from and --to are for copy");
 	if (strcmp(what, "init") == 0)
 		return cli_ledger_init(path);
 	if (strcmp(what, "show") != 0 && strcmp(what, "verify") != 0) {
-		fprintf(stderr, "edgenetc ledger: unknown subcommand '%s'\n",
-		    what);
-		fputs(usage, stderr);
-		return 2;
+		near = diag_suggest(what, subs, ARRAY_SIZE(subs));
+		return cli_usage_error(&cl, "unknown subcommand '%s'%s%s%s",
+		    what, near != NULL ? "; did you mean '" : "",
+		    near != NULL ? near : "", near != NULL ? "'?" : "");
 	}
 	if (path != NULL && strcmp(path, ":memory:") != 0 &&
 	    !ledger_is_pg(path) && access(path, F_OK) != 0) {

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "cliopt.h"
 #include "cmd.h"
 #include "front.h"
 #include "front_graphql.h"
@@ -20,17 +21,19 @@
 static void
 lint_usage(FILE *fp)
 {
-	fputs("usage: edgenetc lint [--format text|json] "
+	fputs("usage: edgenetc lint [--format text|json|sarif] "
 	    "[--syntax yaml|json|graphql]\n"
-	    "                     [--vars FILE.json] FILE...\n"
+	    "                     [--vars FILE.json] [-W SWITCH]... FILE...\n"
 	    "\n"
 	    "Checks node-service specs and fleet inventories (YAML, JSON or\n"
 	    "GraphQL import mutations; FILE '-' is standard input).  All files\n"
 	    "form one fleet.  Diagnostics are printed on standard output as\n"
 	    "  FILE:LINE:COL: error|warning: MESSAGE [CODE]\n"
-	    "or, with --format json, as a JSON array.\n"
+	    "with the source line, the token underlined, notes and hints;\n"
+	    "with --format json as a JSON array, with --format sarif as\n"
+	    "SARIF 2.1.0 (--diagnostics is the same as --format here).\n"
 	    "\n"
-	    "  --format text|json   output format (default text)\n"
+	    "  --format text|json|sarif  output format (default text)\n"
 	    "  --syntax S           read every FILE as S instead of by extension\n"
 	    "  --vars FILE.json     values of GraphQL $variables\n"
 	    "\n"
@@ -45,32 +48,25 @@ cmd_lint(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "syntax", required_argument, NULL, 's' },
 		{ "vars", required_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct cli cl = { .verb = "lint", .usage = lint_usage, .opts = opts,
+	    .diag = true };
 	enum syntax syn = SYNTAX_AUTO;
 	struct vnode *vars = NULL;
 	const char *vars_path = NULL;
 	struct diag_ctx d;
 	struct fleet *f;
-	bool json = false;
 	int c, i, unreadable = 0;
 	unsigned before;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(&cl, argc, argv)) != -1) {
 		switch (c) {
 		case 'f':
-			if (strcmp(optarg, "json") == 0)
-				json = true;
-			else if (strcmp(optarg, "text") == 0)
-				json = false;
-			else {
-				fprintf(stderr, "edgenetc lint: unknown format "
-				    "'%s' (text or json)\n", optarg);
+			if (!cli_parse_format(&cl, "--format", optarg,
+			    1u << DIAG_TEXT | 1u << DIAG_JSON |
+			    1u << DIAG_SARIF, &cl.dg.fmt))
 				return 2;
-			}
 			break;
 		case 's':
 			if (syntax_parse(optarg, &syn) < 0) {
@@ -82,22 +78,15 @@ cmd_lint(int argc, char **argv)
 		case 'v':
 			vars_path = optarg;
 			break;
-		case 'h':
-			lint_usage(stdout);
-			return 0;
 		default:
-			fprintf(stderr, "edgenetc lint: bad option '%s'\n",
-			    argv[optind - 1]);
-			lint_usage(stderr);
-			return 2;
+			return cl.rc;
 		}
 	}
 	if (optind >= argc) {
-		fputs("edgenetc lint: no input files\n", stderr);
-		lint_usage(stderr);
-		return 2;
+		return cli_usage_error(&cl, "no input files (see 'edgenetc "
+		    "lint --help')");
 	}
-	diag_init(&d);
+	cli_diag_init(&cl, &d);
 	f = fleet_new();
 	if (vars_path != NULL)
 		vars = front_graphql_vars_load(&d, vars_path, &unreadable);
@@ -109,10 +98,7 @@ cmd_lint(int argc, char **argv)
 			unreadable = 1;
 	}
 	check_fleet(f, &d);
-	if (json)
-		diag_print_json(&d, stdout);
-	else
-		diag_print_text(&d, stdout);
+	cli_diag_print(&cl, &d, stdout);
 	fflush(stdout);
 	c = unreadable ? 2 : d.n_err > 0 ? 1 : 0;
 	vnode_free(vars);

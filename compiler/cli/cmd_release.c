@@ -21,6 +21,7 @@
 #include "answer.h"
 #include "check.h"
 #include "cli.h"
+#include "cliopt.h"
 #include "cmd.h"
 #include "fsutil.h"
 #include "front.h"
@@ -33,18 +34,10 @@
  * release
  */
 
-int
-cmd_release(int argc, char **argv)
+static void
+release_usage(FILE *fp)
 {
-	static const struct option opts[] = {
-		{ "ledger", required_argument, NULL, 'l' },
-		{ "instance", required_argument, NULL, 'i' },
-		{ "cooldown", required_argument, NULL, 'c' },
-		{ "generation", required_argument, NULL, 'g' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	static const char usage[] = "usage: edgenetc release [--ledger PATH] "
+	fputs("usage: edgenetc release [--ledger PATH] "
 	    "--instance ID [--cooldown SECONDS]\n"
 	    "                        [--generation G]\n"
 	    "\n"
@@ -54,7 +47,21 @@ cmd_release(int argc, char **argv)
 	    "live generation (a stale release changes nothing).  Releasing\n"
 	    "what is not allocated is not an error.  Prints\n"
 	    "  {\"instance\",\"status\":\"released\"|\"not-allocated\"|"
-	    "\"stale\",\"generation\"}\n";
+	    "\"stale\",\"generation\"}\n", fp);
+}
+
+int
+cmd_release(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "ledger", required_argument, NULL, 'l' },
+		{ "instance", required_argument, NULL, 'i' },
+		{ "cooldown", required_argument, NULL, 'c' },
+		{ "generation", required_argument, NULL, 'g' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli cl = { .verb = "release", .usage = release_usage,
+	    .opts = opts, .diag = true };
 	const char *ledger = NULL, *instance = NULL;
 	const char *status[] = { "released", "not-allocated", "stale" };
 	int64_t cooldown = 0, gen = 0, cur;
@@ -66,9 +73,7 @@ cmd_release(int argc, char **argv)
 	size_t mark;
 	int c, r, rc = 1, attempt;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(&cl, argc, argv)) != -1) {
 		switch (c) {
 		case 'l':
 			ledger = optarg;
@@ -91,23 +96,19 @@ cmd_release(int argc, char **argv)
 				return 2;
 			}
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
 		default:
-			fputs(usage, stderr);
-			return 2;
+			return cl.rc;
 		}
 	}
-	if (optind != argc || instance == NULL) {
-		fputs(usage, stderr);
-		return 2;
-	}
+	if (optind != argc || instance == NULL)
+		return cli_usage_error(&cl, optind != argc ? "unexpected "
+		    "argument '%s'" : "--instance is required%s",
+		    optind != argc ? argv[optind] : "");
 	if (!cli_id_ok("release", "instance", instance))
 		return 2;
 	if ((l = cli_open_ledger("release", ledger)) == NULL)
 		return 1;
-	diag_init(&d);
+	cli_diag_init(&cl, &d);
 	for (attempt = 0;; attempt++) {
 		mark = d.n;
 		s = alloc_session_new(l, &d, alloc_now());
@@ -140,7 +141,7 @@ cmd_release(int argc, char **argv)
 				    (long long)gen, instance, (long long)cur);
 		}
 	}
-	diag_print_text(&d, stderr);
+	cli_diag_print(&cl, &d, stderr);
 	alloc_session_free(s);
 	ledger_close(l);
 	diag_fini(&d);

@@ -36,12 +36,21 @@
 #include "emit_out.h"
 #include "fsutil.h"
 #include "names.h"
+#include "sha256.h"
 #include "xalloc.h"
 
 /* Names in the temporary directory that no device id can take ('+' is
  * not in [A-Za-z0-9._-]). */
 #define OUT_GONE	"+gone"		/* bundles moved out of OUTDIR */
 #define OUT_NEWINDEX	"+index"
+
+/* A device of the list: its id, and the digests of its inputs and of
+ * its manifest.json ("" when not known). */
+struct out_ent {
+	char	*id;
+	char	 in[SHA256_HEX_LEN];
+	char	 man[SHA256_HEX_LEN];
+};
 
 struct emit_out {
 	mode_t	 um;		/* the caller's umask, to know when to fchmod */
@@ -52,9 +61,9 @@ struct emit_out {
 	char	**ids;		/* devices written into tmpdir */
 	size_t	 n_ids, cap_ids;
 	size_t	 n_same;	/* devices whose bundle was already there */
-	char	**devs;		/* every device of the input */
+	struct out_ent *devs;	/* every device of the input */
 	size_t	 n_devs, cap_devs;
-	char	**owned;	/* devices listed in EMIT_OUT_INDEX */
+	struct out_ent *owned;	/* devices listed in EMIT_OUT_INDEX */
 	size_t	 n_owned, cap_owned;
 	struct buf index;	/* its bytes as they are on disk */
 	bool	 has_index;
@@ -62,9 +71,58 @@ struct emit_out {
 };
 
 static int
-id_cmp(const void *a, const void *b)
+ent_cmp(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	const struct out_ent *x = a, *y = b;
+
+	return strcmp(x->id, y->id);
+}
+
+static const struct out_ent *
+ent_find(const struct out_ent *v, size_t n, const char *id)
+{
+	struct out_ent key = { .id = (char *)id };
+
+	return n > 0 ? bsearch(&key, v, n, sizeof(*v), ent_cmp) : NULL;
+}
+
+static bool
+hex_ok(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!((p[i] >= '0' && p[i] <= '9') ||
+		    (p[i] >= 'a' && p[i] <= 'f')))
+			return false;
+	return n == SHA256_HEX_LEN - 1;
+}
+
+/* "ID" or "ID INPUTS_SHA256 MANIFEST_SHA256" into e; false if neither. */
+static bool
+out_index_line(const char *p, size_t n, struct out_ent *e)
+{
+	const char *sp = memchr(p, ' ', n);
+	size_t hl = SHA256_HEX_LEN - 1;
+
+	memset(e, 0, sizeof(*e));
+	if (sp != NULL) {
+		if ((size_t)(p + n - sp) != 2 * hl + 2 ||
+		    !hex_ok(sp + 1, hl) || sp[1 + hl] != ' ' ||
+		    !hex_ok(sp + 2 + hl, hl))
+			return false;
+		memcpy(e->in, sp + 1, hl);
+		memcpy(e->man, sp + 2 + hl, hl);
+		n = (size_t)(sp - p);
+	}
+	e->id = xstrndup(p, n);
+	if (strlen(e->id) != n || !names_id_valid(e->id, strlen(e->id)) ||
+	    strcmp(e->id, EMIT_OUT_INDEX) == 0) {
+		free(e->id);
+		e->id = NULL;
+		return false;
+	}
+	return true;
 }
 
 /*
@@ -76,7 +134,8 @@ static int
 out_index_read(struct emit_out *o, struct diag_ctx *d)
 {
 	const char *p, *end, *eol;
-	char buf[8192], *id;
+	char buf[8192];
+	struct out_ent e;
 	struct stat st;
 	unsigned ln = 0;
 	size_t i, n;
@@ -112,22 +171,18 @@ out_index_read(struct emit_out *o, struct diag_ctx *d)
 			eol = end;
 		if (eol == p || *p == '#')
 			continue;
-		id = xstrndup(p, (size_t)(eol - p));
-		if (strlen(id) != (size_t)(eol - p) || !names_id_valid(id, strlen(id)) ||
-		    strcmp(id, EMIT_OUT_INDEX) == 0) {
-			free(id);
+		if (!out_index_line(p, (size_t)(eol - p), &e))
 			return diag_err(d, NULL, "output", "%s/%s:%u: not a "
 			    "device id (the file lists the bundles compile "
 			    "wrote; remove it to forget them)", o->outdir,
 			    EMIT_OUT_INDEX, ln);
-		}
-		*XPUSH(o->owned, o->n_owned, o->cap_owned) = id;
+		*XPUSH(o->owned, o->n_owned, o->cap_owned) = e;
 	}
 	if (o->n_owned > 1)
-		qsort(o->owned, o->n_owned, sizeof(*o->owned), id_cmp);
+		qsort(o->owned, o->n_owned, sizeof(*o->owned), ent_cmp);
 	for (i = n = 0; i < o->n_owned; i++) {
-		if (n > 0 && strcmp(o->owned[n - 1], o->owned[i]) == 0)
-			free(o->owned[i]);
+		if (n > 0 && strcmp(o->owned[n - 1].id, o->owned[i].id) == 0)
+			free(o->owned[i].id);
 		else
 			o->owned[n++] = o->owned[i];
 	}
@@ -310,21 +365,58 @@ out_device_same(struct emit_out *o, const struct bundle *b)
 	return same && out_count_tree(dfd) == (long)(b->n + dirs);
 }
 
+/* Adds id to the input's devices, with its digests. */
+static void
+out_dev_add(struct emit_out *o, const char *id, const char *in,
+    const char *man)
+{
+	struct out_ent *e = XPUSH(o->devs, o->n_devs, o->cap_devs);
+
+	memset(e, 0, sizeof(*e));
+	e->id = xstrdup(id);
+	snprintf(e->in, sizeof(e->in), "%s", in);
+	snprintf(e->man, sizeof(e->man), "%s", man);
+}
+
+bool
+emit_out_unchanged(struct emit_out *o, const char *id, const char *inputs_hex,
+    char man_hex[SHA256_HEX_LEN])
+{
+	const struct out_ent *e = ent_find(o->owned, o->n_owned, id);
+	struct stat st;
+
+	if (e == NULL || e->in[0] == '\0' || strcmp(e->in, inputs_hex) != 0 ||
+	    fstatat(o->outfd, id, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !S_ISDIR(st.st_mode))
+		return false;
+	out_dev_add(o, id, e->in, e->man);
+	snprintf(man_hex, SHA256_HEX_LEN, "%s", e->man);
+	o->n_same++;
+	return true;
+}
+
 int
 emit_out_device(struct emit_out *o, const struct bundle *b,
-    struct diag_ctx *d)
+    const char *inputs_hex, char man_hex[SHA256_HEX_LEN], struct diag_ctx *d)
 {
 	const char *id = b->dev->id.s;
 	const char *last = NULL, *slash;
+	const struct bundle_file *man = &b->v[b->n - 1];
 	char dir[PATH_MAX];
+	uint8_t dg[SHA256_DIGEST_LEN];
 	size_t i, dl, lastl = 0;
+	struct stat st;
+	bool had;
 	int dfd;
 
 	/* (A device named EMIT_OUT_INDEX was refused by compile_plan.) */
-	*XPUSH(o->devs, o->n_devs, o->cap_devs) = xstrdup(id);
+	sha256(man->data.p, man->data.len, dg);
+	sha256_hex(dg, man_hex);
+	out_dev_add(o, id, inputs_hex, man_hex);
+	had = fstatat(o->outfd, id, &st, AT_SYMLINK_NOFOLLOW) == 0;
 	if (out_device_same(o, b)) {
 		o->n_same++;
-		return 0;
+		return EMIT_OUT_SAME;
 	}
 	if (mkdirat(o->tmpfd, id, 0755) < 0 ||
 	    (dfd = openat(o->tmpfd, id, O_RDONLY | O_DIRECTORY |
@@ -359,7 +451,7 @@ emit_out_device(struct emit_out *o, const struct bundle *b,
 	}
 	close(dfd);
 	*XPUSH(o->ids, o->n_ids, o->cap_ids) = xstrdup(id);
-	return 0;
+	return had ? EMIT_OUT_CHANGED : EMIT_OUT_NEW;
 fail:
 	diag_err(d, NULL, "output", "%s/%s: %s", o->tmpdir, id,
 	    strerror(errno));
@@ -367,30 +459,32 @@ fail:
 	return -1;
 }
 
-/* The list as written: a header, then the ids of v (sorted), once. */
+/* The list as written: a header, then the entries of v (sorted by id,
+ * each id once), with their digests when known. */
 static void
-out_index_render(char *const *v, size_t n, struct buf *out)
+out_index_render(const struct out_ent *v, size_t n, struct buf *out)
 {
 	size_t i;
 
 	buf_puts(out, "# edgenetc compile: the device bundles it wrote in "
-	    "this directory.\n# A compile removes those that are no longer "
-	    "in its input.\n");
+	    "this directory,\n# with the digests of their inputs and of "
+	    "their manifest.json.\n# A compile --prune removes those that "
+	    "are no longer in its input.\n");
 	for (i = 0; i < n; i++) {
-		if (i > 0 && strcmp(v[i - 1], v[i]) == 0)
-			continue;
-		buf_puts(out, v[i]);
+		buf_puts(out, v[i].id);
+		if (v[i].in[0] != '\0' && v[i].man[0] != '\0')
+			buf_printf(out, " %s %s", v[i].in, v[i].man);
 		buf_putc(out, '\n');
 	}
 }
 
 /*
- * Makes OUTDIR's list the ids v (sorted) with one rename, unless it
+ * Makes OUTDIR's list the entries v (sorted) with one rename, unless it
  * already is (or there is no list and nothing to list).
  */
 static int
-out_index_put(struct emit_out *o, char *const *v, size_t n, bool *changed,
-    struct diag_ctx *d)
+out_index_put(struct emit_out *o, const struct out_ent *v, size_t n,
+    bool *changed, struct diag_ctx *d)
 {
 	char name[] = OUT_NEWINDEX;
 	struct bundle_file bf = { .path = name, .mode = 0644 };
@@ -416,6 +510,44 @@ out_index_put(struct emit_out *o, char *const *v, size_t n, bool *changed,
 	o->has_index = true;
 	*changed = true;
 	return 0;
+}
+
+/*
+ * The union of the listed devices and the input's, sorted by id.  For a
+ * device in both, old (the list's entry, true of what is on disk until
+ * its bundle is swapped) or new; a device only in the input has no
+ * digests in the old form, one only in the list is left out unless
+ * keep.  Entries borrow their ids.
+ */
+static struct out_ent *
+out_merge(const struct emit_out *o, bool old, bool keep, size_t *n)
+{
+	struct out_ent *v = xzalloc((o->n_owned + o->n_devs + 1) *
+	    sizeof(*v));
+	size_t i = 0, j = 0, k = 0;
+	int c;
+
+	while (i < o->n_owned || j < o->n_devs) {
+		c = i == o->n_owned ? 1 : j == o->n_devs ? -1 :
+		    strcmp(o->owned[i].id, o->devs[j].id);
+		if (c < 0) {
+			if (keep)
+				v[k++] = o->owned[i];
+			i++;
+		} else if (c > 0 || !old) {
+			v[k] = o->devs[j++];
+			if (old)
+				v[k].in[0] = v[k].man[0] = '\0';
+			k++;
+			if (c == 0)
+				i++;
+		} else {
+			v[k++] = o->owned[i++];
+			j++;
+		}
+	}
+	*n = k;
+	return v;
 }
 
 /* OUT_GONE/<id> in the temporary directory, made on first use. */
@@ -447,51 +579,70 @@ out_is_bundle(int outfd, const char *id)
 }
 
 /*
- * Moves the bundles the list names that are not in the input out of
- * OUTDIR (into OUT_GONE, removed with the temporary directory).  A listed
- * name that is no bundle any more is left alone and forgotten.
+ * The listed bundles whose device is not in the input: with prune each is
+ * moved out of OUTDIR (into OUT_GONE, removed with the temporary
+ * directory), else it stays and stays listed.  fn hears of each.  A
+ * listed name that is no bundle any more is left alone and forgotten.
  */
 static int
-out_prune(struct emit_out *o, bool *changed, FILE *notes,
-    struct diag_ctx *d)
+out_prune(struct emit_out *o, bool prune, emit_out_gone_fn fn, void *arg,
+    bool *changed, FILE *notes, struct diag_ctx *d)
 {
 	struct stat st;
 	char *to;
-	size_t i;
+	size_t i, k = 0;
 
 	for (i = 0; i < o->n_owned; i++) {
-		const char *id = o->owned[i];
+		struct out_ent *e = &o->owned[i];
 
-		if (o->n_devs > 0 && bsearch(&id, o->devs, o->n_devs,
-		    sizeof(*o->devs), id_cmp) != NULL)
+		if (ent_find(o->devs, o->n_devs, e->id) != NULL) {
+			free(e->id);
 			continue;
-		if (!out_is_bundle(o->outfd, id)) {
-			if (notes != NULL && fstatat(o->outfd, id, &st,
+		}
+		if (!out_is_bundle(o->outfd, e->id)) {
+			if (notes != NULL && fstatat(o->outfd, e->id, &st,
 			    AT_SYMLINK_NOFOLLOW) == 0)
 				fprintf(notes, "edgenetc compile: %s/%s left "
 				    "alone: listed in %s but not a bundle\n",
-				    o->outdir, id, EMIT_OUT_INDEX);
+				    o->outdir, e->id, EMIT_OUT_INDEX);
+			free(e->id);
 			continue;
 		}
-		to = out_gone(o, id);
-		if (renameat(o->outfd, id, o->tmpfd, to) < 0) {
+		if (!prune) {
+			if (fn != NULL)
+				fn(arg, e->id, false, e->man);
+			o->owned[k++] = *e;
+			continue;
+		}
+		to = out_gone(o, e->id);
+		if (renameat(o->outfd, e->id, o->tmpfd, to) < 0) {
 			free(to);
+			for (; i < o->n_owned; i++)
+				o->owned[k++] = o->owned[i];
+			o->n_owned = k;
 			return diag_err(d, NULL, "output", "cannot remove "
-			    "%s/%s: %s", o->outdir, id, strerror(errno));
+			    "%s/%s: %s", o->outdir, e->id, strerror(errno));
 		}
 		free(to);
 		*changed = true;
+		if (fn != NULL)
+			fn(arg, e->id, true, e->man);
 		if (notes != NULL)
 			fprintf(notes, "edgenetc compile: removed %s/%s: device "
-			    "no longer in the input\n", o->outdir, id);
+			    "no longer in the input\n", o->outdir, e->id);
+		free(e->id);
 	}
+	/* what is left of the list: the kept bundles */
+	o->n_owned = k;
 	return 0;
 }
 
 int
-emit_out_commit(struct emit_out *o, struct diag_ctx *d, FILE *notes)
+emit_out_commit(struct emit_out *o, bool prune, emit_out_gone_fn fn,
+    void *arg, struct diag_ctx *d, FILE *notes)
 {
-	char *old, **all;
+	struct out_ent *all;
+	char *old;
 	size_t i, n_all;
 	bool changed = o->n_ids > 0;
 	int rc = 0;
@@ -503,17 +654,11 @@ emit_out_commit(struct emit_out *o, struct diag_ctx *d, FILE *notes)
 		emit_out_abort(o);
 		return -1;
 	}
-	/* Listed first: every bundle there is and will be (never fewer). */
+	/* Listed first: every bundle there is and will be (never fewer),
+	 * with the digests of what is on disk now. */
 	if (o->n_devs > 1)
-		qsort(o->devs, o->n_devs, sizeof(*o->devs), id_cmp);
-	n_all = o->n_owned + o->n_devs;
-	all = xzalloc((n_all + 1) * sizeof(*all));
-	for (i = 0; i < o->n_owned; i++)
-		all[i] = o->owned[i];
-	for (i = 0; i < o->n_devs; i++)
-		all[o->n_owned + i] = o->devs[i];
-	if (n_all > 1)
-		qsort(all, n_all, sizeof(*all), id_cmp);
+		qsort(o->devs, o->n_devs, sizeof(*o->devs), ent_cmp);
+	all = out_merge(o, true, true, &n_all);
 	rc = out_index_put(o, all, n_all, &changed, d);
 	free(all);
 	for (i = 0; rc == 0 && i < o->n_ids; i++) {
@@ -543,10 +688,13 @@ emit_out_commit(struct emit_out *o, struct diag_ctx *d, FILE *notes)
 		    "%s", o->outdir, id, strerror(errno));
 	}
 	if (rc == 0)
-		rc = out_prune(o, &changed, notes, d);
-	/* then exactly the input's devices */
-	if (rc == 0)
-		rc = out_index_put(o, o->devs, o->n_devs, &changed, d);
+		rc = out_prune(o, prune, fn, arg, &changed, notes, d);
+	/* then exactly the input's devices and the kept ones */
+	if (rc == 0) {
+		all = out_merge(o, false, true, &n_all);
+		rc = out_index_put(o, all, n_all, &changed, d);
+		free(all);
+	}
 	if (changed && fsync(o->outfd) < 0 && rc == 0)
 		rc = diag_err(d, NULL, "output", "sync %s: %s", o->outdir,
 		    strerror(errno));
@@ -570,10 +718,10 @@ emit_out_abort(struct emit_out *o)
 		free(o->ids[i]);
 	free(o->ids);
 	for (i = 0; i < o->n_devs; i++)
-		free(o->devs[i]);
+		free(o->devs[i].id);
 	free(o->devs);
 	for (i = 0; i < o->n_owned; i++)
-		free(o->owned[i]);
+		free(o->owned[i].id);
 	free(o->owned);
 	buf_free(&o->index);
 	free(o->tmpdir);

@@ -49,6 +49,13 @@ enum fkind {
 
 #define KF_TOP	0x1	/* import-input key, not inside node_service_input */
 
+/* aux of an FK_STRLIST whose values are one of a set */
+struct enumdef {
+	const char *const *v;
+	size_t		 n;
+	const char	*what;	/* "a warning code that ..." */
+};
+
 struct keydef {
 	const char	*key;
 	enum fkind	 kind;
@@ -157,6 +164,11 @@ static const struct keydef metadata_keys[] = {
 KT(metadata_tab, "metadata", metadata_keys);
 static const struct subdef metadata_sub = { &metadata_tab, NONE, NONE };
 
+/* The warnings a service may acknowledge (SERVICE_ACKS, model.h). */
+static const char *const ack_codes[] = { SERVICE_ACKS };
+static const struct enumdef ack_enum = { ack_codes, ARRAY_SIZE(ack_codes),
+	"a warning code that can be acknowledged" };
+
 static const struct keydef service_keys[] = {
 	{ "name", FK_STR, FIELD(service, name), NULL, 0 },
 	{ "access_gpsd_enabled", FK_BOOL, FIELD(service, gpsd), NULL, 0 },
@@ -170,6 +182,7 @@ static const struct keydef service_keys[] = {
 	{ "customer_id", FK_STR, FIELD(service, customer_id), NULL, KF_TOP },
 	{ "image_sources", FK_LIST, 0, &image_list, KF_TOP },
 	{ "metadata", FK_SUB, 0, &metadata_sub, KF_TOP },
+	{ "acknowledge", FK_STRLIST, FIELD(service, acks), &ack_enum, 0 },
 };
 KT(service_tab, "node service", service_keys);
 
@@ -383,16 +396,52 @@ map_bool(struct mapper *m, const struct vnode *v, struct lbool *out)
 	return 0;
 }
 
+/* "10.0.0.0/255.255.255.0": say which prefix length the netmask is. */
+static void
+map_netmask_hint(struct mapper *m, const char *s)
+{
+	const char *slash = strchr(s, '/');
+	unsigned b[4], len = 0, i;
+	uint32_t mask;
+	char tail;
+
+	if (slash == NULL || sscanf(slash + 1, "%u.%u.%u.%u%c", &b[0], &b[1],
+	    &b[2], &b[3], &tail) != 4)
+		return;
+	for (i = 0, mask = 0; i < 4; i++) {
+		if (b[i] > 255)
+			return;
+		mask = mask << 8 | b[i];
+	}
+	while (len < 32 && (mask & (UINT32_C(1) << (31 - len))))
+		len++;
+	if (len < 32 && (mask << len) != 0) {
+		diag_hint(m->d, "%.*s is a netmask but not a contiguous one; "
+		    "write a prefix length after '/'", 20, slash + 1);
+		return;
+	}
+	diag_hint(m->d, "a netmask is given where a prefix length is "
+	    "expected: write %.*s/%u", (int)(slash - s) > 64 ? 64 :
+	    (int)(slash - s), s, len);
+}
+
 static int
 map_addr(struct mapper *m, const struct vnode *v, struct laddr *out)
 {
 	const char *s, *why = NULL;
 
+	/* a bad value is not also "missing" to later checks */
+	out->bad = true;
+	out->loc = v->loc;
 	if ((s = map_cstr(m, v, "address")) == NULL)
 		return -1;
-	if (addr_parse(s, &out->a, &why) < 0)
-		return diag_err(m->d, &v->loc, "bad-address",
+	if (addr_parse(s, &out->a, &why) < 0) {
+		diag_err(m->d, &v->loc, "bad-address",
 		    "invalid address '%.64s': %s", s, why ? why : "malformed");
+		map_netmask_hint(m, s);
+		return -1;
+	}
+	out->bad = false;
 	out->set = true;
 	out->loc = v->loc;
 	return 0;
@@ -466,9 +515,9 @@ map_dup_report(struct mapper *m, const struct vnode *obj, size_t first,
 {
 	skip[dup] = true;
 	diag_err(m->d, &obj->key_locs[dup], "duplicate-key",
-	    "duplicate key '%.64s' (first at line %u column %u)",
-	    obj->keys[dup], obj->key_locs[first].line,
-	    obj->key_locs[first].col);
+	    "duplicate key '%.64s'", obj->keys[dup]);
+	diag_note(m->d, &obj->key_locs[first], "first used here (this one "
+	    "is kept)");
 }
 
 static void
@@ -555,8 +604,30 @@ map_env(struct mapper *m, const struct vnode *v, struct service *s)
 	return rc;
 }
 
+/* A value of a string list that must be one of vals (a mistyped value
+ * gets the nearest one as a hint). */
 static int
-map_strlist(struct mapper *m, const struct vnode *v, struct lstr_list *out)
+map_listed(struct mapper *m, const struct vnode *v, const struct enumdef *e)
+{
+	const char *sug;
+	size_t i;
+
+	for (i = 0; i < e->n; i++)
+		if (strcmp(v->s, e->v[i]) == 0)
+			return 0;
+	diag_err(m->d, &v->loc, "bad-enum", "'%.64s' is not %s", v->s,
+	    e->what);
+	if ((sug = diag_suggest(v->s, e->v, e->n)) != NULL)
+		diag_hint(m->d, "did you mean '%s'?", sug);
+	else
+		diag_hint(m->d, "one of: %s%s%s", e->v[0], e->n > 1 ? ", " :
+		    "", e->n > 1 ? e->v[1] : "");
+	return -1;
+}
+
+static int
+map_strlist(struct mapper *m, const struct vnode *v, struct lstr_list *out,
+    const struct enumdef *e)
 {
 	size_t i;
 	int rc = 0;
@@ -568,6 +639,10 @@ map_strlist(struct mapper *m, const struct vnode *v, struct lstr_list *out)
 	for (i = 0; i < v->n; i++) {
 		if (!map_is_text(v->items[i])) {
 			rc = map_wrong_type(m, v->items[i], "string");
+			continue;
+		}
+		if (e != NULL && map_listed(m, v->items[i], e) < 0) {
+			rc = -1;
 			continue;
 		}
 		map_str(m, v->items[i], XPUSH(out->v, out->n, out->cap));
@@ -709,7 +784,7 @@ map_field(struct mapper *m, const struct keydef *k, const struct vnode *v,
 	case FK_ENV:
 		return map_env(m, v, base);
 	case FK_STRLIST:
-		return map_strlist(m, v, field);
+		return map_strlist(m, v, field, k->aux);
 	case FK_RANGES:
 		return map_ranges(m, v, base);
 	case FK_LIST:

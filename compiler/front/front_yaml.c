@@ -336,6 +336,17 @@ yb_syntax_error(struct ybuild *b, yaml_parser_t *p)
 		    b->file);
 		return;
 	}
+	if (p->problem != NULL && strstr(p->problem, "tab") != NULL) {
+		/* libyaml: "found a tab character that violates
+		 * indentation" and the like */
+		yb_loc(b, &p->problem_mark, &l);
+		diag_err(b->d, &l, "yaml-syntax", "a tab in the indentation: "
+		    "YAML indents with spaces only");
+		diag_span(b->d, l.col);
+		diag_hint(b->d, "replace the tabs at the start of the line "
+		    "with spaces");
+		return;
+	}
 	if (p->context != NULL) {
 		yb_loc(b, &p->context_mark, &cl);
 		yb_loc(b, &p->problem_mark, &l);

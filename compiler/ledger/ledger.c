@@ -87,14 +87,15 @@ ledger_is_pg(const char *where)
 	    strncmp(where, "postgresql://", 13) == 0;
 }
 
-struct ledger *
-ledger_open(const char *where, char *err, size_t errlen)
+static struct ledger *
+ledger_open_mode(const char *where, bool readonly, char *err, size_t errlen)
 {
 	struct ledger *l;
 
 	l = xzalloc(sizeof(*l));
 	l->ops = ledger_is_pg(where) ? &ledger_pg_ops : &ledger_sqlite_ops;
 	l->where = xstrdup(where);
+	l->readonly = readonly;
 	if (l->ops->open(l, where) != 0) {
 		snprintf(err, errlen, "%s", l->err);
 		free(l->where);
@@ -184,6 +185,21 @@ ledger_pg_view(const char *where, char *err, size_t errlen)
 	src.ops->close(&src);
 	free(src.where);
 	return mem;
+}
+
+struct ledger *
+ledger_open(const char *where, char *err, size_t errlen)
+{
+	return ledger_open_mode(where, false, err, errlen);
+}
+
+struct ledger *
+ledger_open_readonly(const char *where, char *err, size_t errlen)
+{
+	/* a server is never written to: a copy of it in memory */
+	if (ledger_is_pg(where))
+		return ledger_pg_view(where, err, errlen);
+	return ledger_open_mode(where, true, err, errlen);
 }
 
 void

@@ -91,6 +91,7 @@ typedef int	(*ledger_lease_fn)(void *arg, const struct lease *ls);
 typedef int	(*ledger_inst_fn)(void *arg, const struct ledger_inst *in);
 typedef int	(*ledger_svc_fn)(void *arg, const struct ledger_svc *sv);
 typedef int	(*ledger_range_fn)(void *arg, uint8_t family, u128 lo, u128 hi);
+typedef int	(*ledger_id_fn)(void *arg, const char *instance);
 
 struct ledger_ops {
 	const char	*name;
@@ -163,6 +164,10 @@ struct ledger_ops {
 	 * live ones only, or every generation ever (all). */
 	int	(*inst_scan)(struct ledger *l, bool all, ledger_inst_fn fn,
 		    void *arg);
+	/* The ids of the live instances, in id order, without loading their
+	 * leases (compile's stale-lease count).  Optional: NULL means
+	 * callers use inst_scan. */
+	int	(*inst_ids)(struct ledger *l, ledger_id_fn fn, void *arg);
 	/* The backend's own storage check; problems as text lines through
 	 * fn.  Returns the number of problems, or -1. */
 	int	(*integrity)(struct ledger *l,
@@ -185,6 +190,13 @@ struct ledger {
 	const struct ledger_ops *ops;
 	void		*impl;
 	char		*where;		/* for messages: never a password */
+	/*
+	 * Set before open(): the backend never creates, migrates or writes
+	 * the store.  Every op still works, on a private view that starts
+	 * as the store's content (empty when there is no store) and is
+	 * dropped at close: what explain and diff plan against.
+	 */
+	bool		 readonly;
 	char		 err[LEDGER_ERRLEN];
 	/* the last failure may not happen again: run the whole
 	 * transaction again (a deadlock, a serialization failure, a
@@ -218,6 +230,10 @@ int		 ledger_pg_open_readonly(struct ledger *l, const char *where);
  */
 struct ledger	*ledger_open(const char *where, char *err, size_t errlen);
 void		 ledger_close(struct ledger *l);	/* NULL-safe */
+/* Like ledger_open, with l->readonly set: a missing store is an empty
+ * one, nothing is ever written to where. */
+struct ledger	*ledger_open_readonly(const char *where, char *err,
+		    size_t errlen);
 
 /*
  * After a failed transaction: true when l->retry says another attempt

@@ -24,6 +24,7 @@
  * bytes for both; migration 2 cuts IPv4 ones to 4 (a fifth of the bytes
  * a batch allocation writes).  The watermark and service blobs stay 16.
  */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,7 +120,7 @@ enum q {
 	Q_SCAN_IN, Q_SCAN_BELOW, Q_SCAN_ALL, Q_RANGES_IN, Q_RANGES_BELOW,
 	Q_HINT_GET, Q_HINT_PUT, Q_HINT_DROP, Q_FREED_GEN, Q_FREED_EXPIRE,
 	Q_SVC_GET, Q_SVC_PUT, Q_SVC_SCAN, Q_INST_LIVE, Q_INST_EVERY,
-	Q__N
+	Q_INST_IDS, Q__N
 };
 
 static const char *const sql[Q__N] = {
@@ -200,6 +201,8 @@ static const char *const sql[Q__N] = {
 	    "ORDER BY instance, gen",
 	[Q_INST_EVERY] = "SELECT gen, instance, service, device, created, "
 	    "released, reusable_at FROM instance ORDER BY instance, gen",
+	[Q_INST_IDS] = "SELECT instance FROM instance WHERE released IS NULL "
+	    "ORDER BY instance",
 };
 
 /*
@@ -249,6 +252,7 @@ struct sq {
 	sqlite3_stmt	*ins1, *insn;	/* 1 and PEND_MAX rows */
 	struct pend	 pend[PEND_MAX];
 	size_t		 n_pend;
+	bool		 mem;		/* in memory: no WAL, no checkpoint */
 };
 
 static struct sq *
@@ -562,12 +566,14 @@ sq_wal(struct ledger *l)
 	}
 }
 
+static int	sq_open_copy(struct ledger *l, const char *where);
+
 static int
 sq_open(struct ledger *l, const char *where)
 {
 	struct sq *q = xzalloc(sizeof(*q));
 	const char *sync = getenv("EDGENETC_LEDGER_SYNC");
-	bool mem = strcmp(where, ":memory:") == 0;
+	bool mem = strcmp(where, ":memory:") == 0 || l->readonly;
 	char buf[192];
 	int v, one = 1;
 
@@ -582,8 +588,10 @@ sq_open(struct ledger *l, const char *where)
 		sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
 		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	}
-	if (sqlite3_open_v2(where, &q->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	q->mem = mem;
+	if (sqlite3_open_v2(mem ? ":memory:" : where, &q->db,
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	    NULL) != SQLITE_OK) {
 		sq_fail(l, "open");
 		goto fail;
 	}
@@ -592,6 +600,8 @@ sq_open(struct ledger *l, const char *where)
 	    INT_MAX);
 	q->rnd = (uint64_t)getpid() * 0x9e3779b97f4a7c15ULL;
 	sqlite3_busy_handler(q->db, sq_busy, q);
+	if (l->readonly && sq_open_copy(l, where) != 0)
+		goto fail;
 	/*
 	 * Keep the WAL file between processes and checkpoint it only when it
 	 * has grown (sq_close): each CLI call would otherwise checkpoint,
@@ -626,6 +636,49 @@ fail:
 }
 
 /*
+ * Read-only (l->readonly): copies the store, opened read-only and never
+ * created, into the in-memory database q->db (left empty when there is
+ * no store), so that the allocator can work on it and nothing reaches
+ * the file.
+ */
+static int
+sq_open_copy(struct ledger *l, const char *where)
+{
+	struct sq *q = sq_of(l);
+	sqlite3 *src = NULL;
+	sqlite3_backup *bk;
+	struct stat st;
+	int rc, n = 0;
+
+	if (stat(where, &st) < 0 && errno == ENOENT)
+		return 0;	/* nothing recorded yet */
+	if (sqlite3_open_v2(where, &src, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		ledger_fail(l, "%s: open read-only: %s", where,
+		    src != NULL ? sqlite3_errmsg(src) : "?");
+		sqlite3_close(src);
+		return -1;
+	}
+	sqlite3_busy_handler(src, sq_busy, q);
+	if ((bk = sqlite3_backup_init(q->db, "main", src, "main")) == NULL) {
+		sqlite3_close(src);
+		return sq_fail(l, "copy");
+	}
+	while ((rc = sqlite3_backup_step(bk, -1)) == SQLITE_BUSY ||
+	    rc == SQLITE_LOCKED)
+		if (!sq_busy(q, n++))
+			break;
+	sqlite3_backup_finish(bk);
+	if (rc != SQLITE_DONE) {
+		ledger_fail(l, "%s: read: %s", where, sqlite3_errstr(rc));
+		sqlite3_close(src);
+		return -1;
+	}
+	sqlite3_close(src);
+	return 0;
+}
+
+/*
  * Copies the WAL back into the database and truncates it, when it is
  * larger than WAL_CKPT_BYTES (or always, with force).  Never waits: when
  * another process is reading or writing, a later one will do it.
@@ -637,7 +690,7 @@ sq_checkpoint(struct ledger *l, bool force)
 	struct stat st;
 	char *wal;
 
-	if (strcmp(l->where, ":memory:") == 0)
+	if (q->mem)
 		return;
 	wal = xasprintf("%s-wal", l->where);
 	if (force || (stat(wal, &st) == 0 && st.st_size > WAL_CKPT_BYTES)) {
@@ -1393,6 +1446,23 @@ sq_inst_scan(struct ledger *l, bool all, ledger_inst_fn fn, void *arg)
 }
 
 static int
+sq_inst_ids(struct ledger *l, ledger_id_fn fn, void *arg)
+{
+	sqlite3_stmt *st = sq_stmt(l, Q_INST_IDS);
+	int rc, r = 0;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((r = fn(arg, (const char *)sqlite3_column_text(st, 0))) != 0)
+			break;
+	sqlite3_reset(st);
+	if (r == 0 && rc != SQLITE_DONE)
+		return sq_fail(l, "scan instances");
+	return r;
+}
+
+static int
 sq_integrity(struct ledger *l, void (*fn)(void *, const char *), void *arg)
 {
 	sqlite3_stmt *st;
@@ -1539,6 +1609,7 @@ const struct ledger_ops ledger_sqlite_ops = {
 	.svc_put = sq_svc_put,
 	.svc_scan = sq_svc_scan,
 	.inst_scan = sq_inst_scan,
+	.inst_ids = sq_inst_ids,
 	.integrity = sq_integrity,
 	.schema = sq_schema,
 	.import_inst = sq_import_inst,

@@ -85,6 +85,7 @@ service_free(struct service *s)
 		lstr_clear(&s->volumes[i].target);
 	}
 	free(s->volumes);
+	lstr_list_free(&s->acks);
 	free(s);
 }
 

@@ -33,6 +33,7 @@ struct lstr {
 struct laddr {
 	struct addr	 a;
 	bool		 set;
+	bool		 bad;	/* given but invalid (already reported) */
 	struct loc	 loc;
 };
 
@@ -73,6 +74,14 @@ struct volume {
 	struct loc	 loc;
 };
 
+/* The warning codes a service may list under acknowledge. */
+#define SERVICE_ACKS	"gpsd-exposure", "gpsd-no-wan"
+
+struct lstr_list {
+	struct lstr	*v;
+	size_t		 n, cap;
+};
+
 struct service {
 	struct lstr	 name;
 	struct loc	 loc;		/* the service object itself */
@@ -105,6 +114,9 @@ struct service {
 	struct loc	 memory_limit_loc;
 	struct volume	*volumes;
 	size_t		 n_volumes, cap_volumes;
+
+	/* acknowledge: warning codes this service accepts (not reported) */
+	struct lstr_list acks;
 };
 
 /* An inclusive range of host addresses, "A-B" or a single "A". */
@@ -128,11 +140,6 @@ struct instance {
 	struct lstr	 service;	/* service name as written */
 	struct service	*svc;		/* resolved by check, borrowed; NULL if unknown */
 	struct loc	 loc;
-};
-
-struct lstr_list {
-	struct lstr	*v;
-	size_t		 n, cap;
 };
 
 struct device {

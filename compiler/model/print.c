@@ -323,6 +323,21 @@ pr_int(struct pr *p, long long v)
 
 /* ---- the walk ---------------------------------------------------------- */
 
+/* A list of strings under key k, when it has any. */
+static void
+pr_kstrs(struct pr *p, const char *k, const struct lstr_list *l)
+{
+	size_t i;
+
+	if (l->n == 0)
+		return;
+	pr_key(p, k);
+	pr_open(p, true);
+	for (i = 0; i < l->n; i++)
+		pr_str(p, l->v[i].s, l->v[i].len);
+	pr_close(p);
+}
+
 static void
 pr_kstr(struct pr *p, const char *k, const struct lstr *ls)
 {
@@ -430,6 +445,7 @@ print_nsi_fields(struct pr *p, const struct service *s, struct diag_ctx *d)
 	pr_kaddr(p, "dhcp_range", &s->range);
 	rc = print_env(p, s, d);
 	print_netcfg(p, s);
+	pr_kstrs(p, "acknowledge", &s->acks);
 	return rc;
 }
 
@@ -540,13 +556,7 @@ print_device(struct pr *p, const struct device *dv)
 		pr_key(p, "arch");
 		pr_enum(p, dv->arch.s);
 	}
-	if (dv->ifaces.n > 0) {
-		pr_key(p, "interfaces");
-		pr_open(p, true);
-		for (i = 0; i < dv->ifaces.n; i++)
-			pr_str(p, dv->ifaces.v[i].s, dv->ifaces.v[i].len);
-		pr_close(p);
-	}
+	pr_kstrs(p, "interfaces", &dv->ifaces);
 	if (dv->has_gpsd) {
 		pr_key(p, "gpsd");
 		pr_open(p, false);

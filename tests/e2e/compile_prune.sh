@@ -1,7 +1,10 @@
 #!/bin/bash
-# compile removes the bundles of devices that left the input, and nothing
-# else (OUTDIR/.edgenetc-bundles lists the bundles compile wrote):
-#   - a device removed from the input loses its bundle; the others stay
+# compile --prune removes the bundles of devices that left the input, and
+# nothing else (OUTDIR/.edgenetc-bundles lists the bundles compile wrote):
+#   - without --prune a device removed from the input keeps its bundle,
+#     still listed, with a device-not-in-input warning and "kept" in the
+#     JSON report
+#   - with --prune it loses its bundle; the others stay
 #     byte-identical and untouched (same inode); compile says what it
 #     removed; files, directories and links compile did not write stay
 #   - a device added back gets its bundle back; an unchanged recompile
@@ -27,11 +30,11 @@ O=$T/out
 L=$T/ledger.db
 IDX=.edgenetc-bundles
 
-compile() {	# FILE: compile into $O with $L, stderr in $T/err
-	"$EDGENETC" compile --ledger "$L" -o "$O" "$1" 2>"$T/err"
+compile() {	# FILE: compile --prune into $O with $L, stderr in $T/err
+	"$EDGENETC" compile --ledger "$L" -o "$O" --prune "$1" 2>"$T/err"
 }
 listed() {	# the ids in the list, one line
-	grep -v '^#' "$O/$IDX" | tr '\n' ' '
+	grep -v '^#' "$O/$IDX" | cut -d' ' -f1 | tr '\n' ' '
 }
 # the fleet without gw-0001 (the last device), and bus-0042 alone
 python3 - "$E" "$T" <<'EOP'
@@ -64,12 +67,31 @@ foreign_same() {
 keep" ] || fail "$1: foreign file contents changed"
 }
 
-# 2. gw-0001 leaves the input
+# 2. gw-0001 leaves the input: kept without --prune
+ino42=$(stat -c %i "$O/gw-0001")
+"$EDGENETC" compile --ledger "$L" -o "$O" --format json "$T/no-gw.yaml" \
+    >"$T/report.json" 2>"$T/err" || { cat "$T/err"; fail "compile without --prune"; }
+[ "$(stat -c %i "$O/gw-0001")" = "$ino42" ] || fail "gw-0001 touched without --prune"
+grep -q "\[device-not-in-input\]" "$T/err" || { cat "$T/err"; fail "no device-not-in-input"; }
+grep -q "'gw-0001'" "$T/err" || { cat "$T/err"; fail "the warning does not name gw-0001"; }
+grep -q "compile: removed" "$T/err" && fail "a removal without --prune"
+grep -q "^compiled 2 devices: 0 changed, 0 new, 2 unchanged, 0 removed, 1 kept$" \
+    "$T/err" || { cat "$T/err"; fail "summary"; }
+python3 - "$T/report.json" <<'EOP' || fail "JSON report"
+import json, sys
+r = json.load(open(sys.argv[1]))
+got = {d["device"]: d["change"] for d in r["devices"]}
+assert got == {"bus-0042": "unchanged", "bus-0043": "unchanged", "gw-0001": "kept"}, got
+assert all(len(d["bundle_sha256"]) == 64 for d in r["devices"]), r
+EOP
+[ "$(listed)" = "bus-0042 bus-0043 gw-0001 " ] || fail "list after keeping: $(listed)"
+
+# with --prune it goes
 compile "$T/no-gw.yaml" || { cat "$T/err"; fail "compile without gw-0001"; }
 [ ! -e "$O/gw-0001" ] || fail "gw-0001's bundle is still there"
 grep -qx "edgenetc compile: removed $O/gw-0001: device no longer in the input" \
     "$T/err" || { cat "$T/err"; fail "no note of the removal"; }
-[ "$(grep -c 'removed' "$T/err")" = 1 ] || fail "more than one removal reported"
+[ "$(grep -c 'compile: removed' "$T/err")" = 1 ] || fail "more than one removal reported"
 [ "$(listed)" = "bus-0042 bus-0043 " ] || fail "list after removal: $(listed)"
 # the other bundles: same bytes except the inputs digest, bus-0043 untouched
 for d in bus-0042 bus-0043; do
@@ -87,7 +109,7 @@ ino43=$(stat -c %i "$O/bus-0043")
 compile "$E" || fail "unchanged recompile"
 [ "$(stat -c %i "$O/$IDX")" = "$ino" ] || fail "the list was rewritten"
 [ "$(stat -c %i "$O/bus-0043")" = "$ino43" ] || fail "bus-0043 was rewritten"
-grep -q removed "$T/err" && fail "an unchanged recompile removed something"
+grep -q "compile: removed" "$T/err" && fail "an unchanged recompile removed something"
 foreign_same "re-add"
 
 # 4. two devices leave at once, one of them no bundle any more: gw-0001
@@ -123,7 +145,7 @@ cp "$O/$IDX" "$T/idx.saved"
 echo "../outside" >>"$O/$IDX"
 cp -a "$O" "$T/before2"
 compile "$T/no-gw.yaml" && fail "compile accepted ../outside in the list"
-grep -q "$IDX:6: not a device id" "$T/err" || { cat "$T/err"; fail "no error for the list"; }
+grep -q "$IDX:7: not a device id" "$T/err" || { cat "$T/err"; fail "no error for the list"; }
 diff -r "$T/before2" "$O" || fail "a refused list changed OUTDIR"
 cp "$T/idx.saved" "$O/$IDX"
 # the list as a symbolic link is refused too
@@ -160,7 +182,7 @@ EOP
 n=$(listed | wc -w)
 [ "$n" -ge 2 ] || fail "only $n listed"
 compile "$T/services.yaml" || { cat "$T/err"; fail "compile without devices"; }
-[ "$(grep -c 'removed' "$T/err")" = "$n" ] || { cat "$T/err"; fail "not $n removals"; }
+[ "$(grep -c 'compile: removed' "$T/err")" = "$n" ] || { cat "$T/err"; fail "not $n removals"; }
 [ ! -e "$O/bus-0042" ] && [ ! -e "$O/bus-0043" ] || fail "bundles left"
 [ -z "$(listed)" ] || fail "list not empty: $(listed)"
 foreign_same "no devices"

@@ -260,4 +260,46 @@ C=$(pg_newdb ledger_pg_compile)
     >/dev/null 2>&1 || fail "compile on SQLite"
 diff -r "$T/out-pg" "$T/out-sq" >/dev/null || fail "compile differs between backends"
 echo "ledger_pg: compile gives the same bundles on both backends"
+
+# read-only verbs: explain plans on a private copy, never writes, never
+# creates the schema, works on a read-only server
+rows() {
+	pg_psql "$1" -At -c "SELECT (SELECT count(*) FROM instance) || ' ' ||
+	    (SELECT count(*) FROM lease) || ' ' || (SELECT count(*) FROM service)"
+}
+before=$(rows "$C")
+"$EDGENETC" explain --ledger "$C" --device bus-0042 --format json \
+    "$TOP/testdata/fleet/fleet.yaml" >"$T/ex-pg" 2>/dev/null || fail "explain"
+"$EDGENETC" explain --ledger "$T/c.db" --device bus-0042 --format json \
+    "$TOP/testdata/fleet/fleet.yaml" >"$T/ex-sq" 2>/dev/null || fail "explain (SQLite)"
+cmp -s "$T/ex-pg" "$T/ex-sq" || fail "explain differs between backends"
+[ "$(rows "$C")" = "$before" ] || fail "explain wrote to the ledger"
+E=$(pg_newdb ledger_pg_none)
+"$EDGENETC" explain --ledger "$E" --device bus-0042 \
+    "$TOP/testdata/fleet/fleet.yaml" >/dev/null 2>&1 || fail "explain, no schema"
+[ "$(pg_psql "$E" -At -c "SELECT to_regclass('lease') IS NULL")" = t ] ||
+    fail "explain created the schema"
+pg_psql "$EDGENETC_TEST_PG_URL" \
+    -c "ALTER DATABASE ledger_pg_compile SET default_transaction_read_only = on" >/dev/null
+"$EDGENETC" explain --ledger "$C" --device bus-0042 --format json \
+    "$TOP/testdata/fleet/fleet.yaml" 2>/dev/null | cmp -s - "$T/ex-pg" ||
+    fail "explain on a read-only server"
+pg_psql "$EDGENETC_TEST_PG_URL" \
+    -c "ALTER DATABASE ledger_pg_compile RESET default_transaction_read_only" >/dev/null
+echo "ledger_pg: explain reads a private copy and writes nothing"
+
+# ledger reconcile: the instances the inventory no longer lists go
+for w in "$C" "$T/c.db"; do
+	"$EDGENETC" alloc --ledger "$w" --spec "$TOP/testdata/fleet/fleet.yaml" \
+	    --device bus-0042 --instance gone-1 --service pis >/dev/null 2>&1 ||
+	    fail "alloc gone-1"
+	"$EDGENETC" ledger --ledger "$w" reconcile \
+	    "$TOP/testdata/fleet/fleet.yaml" >"$T/rec.$(basename "${w%%\?*}")" 2>/dev/null ||
+	    fail "reconcile on $w"
+	"$EDGENETC" ledger --ledger "$w" show | grep -q '"gone-1"' &&
+	    fail "reconcile kept gone-1 on $w"
+	"$EDGENETC" ledger --ledger "$w" verify >/dev/null || fail "verify $w"
+done
+cmp -s "$T/rec.ledger_pg_compile" "$T/rec.c.db" || fail "reconcile differs"
+echo "ledger_pg: ledger reconcile"
 echo "ledger_pg: ok"

@@ -2,14 +2,17 @@
 # Golden diagnostics: for each testdata/lint/<case>/, run
 #   $EDGENETC lint $(cat args || ls input.*)
 # inside the case directory, and compare stdout+stderr with expected.out
-# and the exit status with expected.rc.  UPDATE_GOLDEN=1 rewrites both.
+# and the exit status with expected.rc; then the same with --format json
+# against expected.json (every case has both forms).  UPDATE_GOLDEN=1
+# rewrites them.
 # CASES="pattern" runs only the matching cases.
 set -u
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 EDGENETC=${EDGENETC:-$TOP/build/edgenetc}
 [ -x "$EDGENETC" ] || { echo "no $EDGENETC" >&2; exit 1; }
 tmp=$(mktemp)
-trap 'rm -f "$tmp"' EXIT
+tmpj=$(mktemp)
+trap 'rm -f "$tmp" "$tmpj"' EXIT
 pass=0; fail=0; failed=""
 
 for dir in "$TOP"/testdata/lint/*/; do
@@ -24,10 +27,14 @@ for dir in "$TOP"/testdata/lint/*/; do
 			set -- $(ls input.* 2>/dev/null)
 		fi
 		"$EDGENETC" lint "$@" >"$tmp" 2>&1
+		rc=$?
+		"$EDGENETC" lint --format json "$@" >"$tmpj" 2>&1
+		exit $rc
 	)
 	rc=$?
 	if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
 		cp "$tmp" "$dir/expected.out"
+		cp "$tmpj" "$dir/expected.json"
 		echo "$rc" >"$dir/expected.rc"
 		echo "UPDATED $case (rc=$rc)"
 		pass=$((pass + 1))
@@ -35,12 +42,14 @@ for dir in "$TOP"/testdata/lint/*/; do
 	fi
 	want_rc=$(cat "$dir/expected.rc" 2>/dev/null || echo missing)
 	if [ "$rc" = "$want_rc" ] && [ -f "$dir/expected.out" ] &&
-	    cmp -s "$tmp" "$dir/expected.out"; then
+	    cmp -s "$tmp" "$dir/expected.out" &&
+	    cmp -s "$tmpj" "$dir/expected.json"; then
 		echo "ok   $case"
 		pass=$((pass + 1))
 	else
 		echo "FAIL $case (rc=$rc, expected $want_rc)"
 		diff -u "$dir/expected.out" "$tmp" | head -40 | sed 's/^/    /'
+		diff -u "$dir/expected.json" "$tmpj" | head -20 | sed 's/^/    /'
 		fail=$((fail + 1)); failed="$failed $case"
 	fi
 done

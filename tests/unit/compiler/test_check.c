@@ -294,6 +294,20 @@ expect_msg(struct t *t, const char *code, const char *needle)
 		fail_msg("[%s] '%s' lacks '%s'", code, g->msg, needle);
 }
 
+/* The first note of the code's diagnostic is at line and says needle. */
+static void
+expect_note(struct t *t, const char *code, unsigned line, const char *needle)
+{
+	const struct diag *g = find(t, code);
+
+	assert_non_null(g);
+	assert_true(g->n_notes >= 1);
+	assert_int_equal(g->notes[0].loc.line, line);
+	if (strstr(g->notes[0].msg, needle) == NULL)
+		fail_msg("[%s] note '%s' lacks '%s'", code, g->notes[0].msg,
+		    needle);
+}
+
 /*
  * Valid input
  */
@@ -992,7 +1006,7 @@ test_device_id(void **state)
 	run(t);
 	assert_int_equal(count(t, "invalid-device-id", 300), 1);
 	assert_int_equal(count(t, "duplicate-device", 400), 1);
-	expect_msg(t, "duplicate-device", "first at t.yaml:100");
+	expect_note(t, "duplicate-device", 100, "first defined here");
 	assert_int_equal(t->d.n, 2);
 }
 
@@ -1059,7 +1073,7 @@ test_instance_ids(void **state)
 	run(t);
 	assert_int_equal(count(t, "invalid-instance-id", 210), 1);
 	assert_int_equal(count(t, "duplicate-instance", 320), 1);
-	expect_msg(t, "duplicate-instance", "device 'bus-1'");
+	expect_note(t, "duplicate-instance", 200, "device 'bus-1'");
 	assert_int_equal(count(t, "missing-field", 330), 1);
 	assert_int_equal(t->d.n, 3);
 }

@@ -1,0 +1,466 @@
+/*
+ * cmd_diff.c - edgenetc diff: what a change of the input does to the
+ * bundles (docs/changes.md).
+ *
+ * Each side (a spec file, or a directory whose *.yaml, *.yml, *.json and
+ * *.graphql files form one input) is loaded, checked and planned in
+ * memory against its own read-only view of the ledger, so an instance
+ * the ledger does not hold yet gets the decision compile would make now
+ * and nothing is written.  Two directories of compile output are compared
+ * bundle by bundle instead.  Exit status as diff(1): 0 same, 1 different,
+ * 2 trouble.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "cli_input.h"
+#include "cmd.h"
+#include "diff.h"
+#include "emit.h"
+#include "emit_out.h"
+#include "ledger.h"
+#include "strmap.h"
+#include "xalloc.h"
+
+struct dopts {
+	const char	*ledger;
+	const char	*vars;
+	enum syntax	 syn;
+	bool		 json;
+	const char	*old, *new_;
+};
+
+struct dside {
+	const char		*arg;
+	struct cli_input	 in;
+	struct ledger		*l;
+	struct emit_dev		*eds;
+	struct diff_view	 vw;
+	bool			 loaded;
+};
+
+static void
+diff_usage(FILE *fp)
+{
+	fputs("usage: edgenetc diff [--ledger PATH] [--format text|json] "
+	    "[--syntax S]\n"
+	    "                     [--vars FILE.json] OLD NEW\n"
+	    "\n"
+	    "Compares what compile would write for two versions of a fleet: "
+	    "per device,\ninstance, bundle file, and exposure (who gains or "
+	    "loses GPSd reach, which\nports are bridged to which instance).  "
+	    "OLD and NEW are each a spec file or\na directory whose *.yaml, "
+	    "*.yml, *.json and *.graphql files form one input,\nor both "
+	    "directories of compile output.  The ledger is only read (and "
+	    "never\ncreated); env values are never printed.\n"
+	    "\n"
+	    "  --ledger PATH        allocation ledger (default: see stderr)\n"
+	    "  --format F           text (default) or json\n"
+	    "  --syntax S           read every FILE as yaml, json or graphql\n"
+	    "  --vars FILE.json     values of GraphQL $variables\n"
+	    "\n"
+	    "Exit status: 0 no difference, 1 differences, 2 usage error, "
+	    "unreadable\ninput or an input with errors.\n", fp);
+}
+
+static int
+diff_args(int argc, char **argv, struct dopts *o)
+{
+	static const struct option opts[] = {
+		{ "ledger", required_argument, NULL, 'l' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "syntax", required_argument, NULL, 's' },
+		{ "vars", required_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			o->ledger = optarg;
+			break;
+		case 'v':
+			o->vars = optarg;
+			break;
+		case 'f':
+			if (strcmp(optarg, "json") != 0 &&
+			    strcmp(optarg, "text") != 0) {
+				fprintf(stderr, "edgenetc diff: unknown format "
+				    "'%s' (text or json)\n", optarg);
+				return 2;
+			}
+			o->json = strcmp(optarg, "json") == 0;
+			break;
+		case 's':
+			if (syntax_parse(optarg, &o->syn) < 0) {
+				fprintf(stderr, "edgenetc diff: unknown syntax "
+				    "'%s' (yaml, json or graphql)\n", optarg);
+				return 2;
+			}
+			break;
+		case 'h':
+			diff_usage(stdout);
+			return 0;
+		default:
+			fprintf(stderr, "edgenetc diff: bad option '%s'\n",
+			    argv[optind - 1]);
+			diff_usage(stderr);
+			return 2;
+		}
+	}
+	if (argc - optind != 2) {
+		fprintf(stderr, "edgenetc diff: two inputs are needed, OLD and "
+		    "NEW\n");
+		diff_usage(stderr);
+		return 2;
+	}
+	o->old = argv[optind];
+	o->new_ = argv[optind + 1];
+	return -1;
+}
+
+static void
+side_free(struct dside *s)
+{
+	diff_view_free(&s->vw);
+	if (s->eds != NULL)
+		emit_devs_free(s->eds, s->in.f->n_devs);
+	if (s->loaded)
+		cli_input_fini(&s->in);
+	ledger_close(s->l);
+}
+
+/* network_config ------------------------------------------------------- */
+
+static bool
+lstr_eq(const struct lstr *a, const struct lstr *b)
+{
+	if (a->s == NULL || b->s == NULL)
+		return a->s == b->s;
+	return a->len == b->len && memcmp(a->s, b->s, a->len) == 0;
+}
+
+static bool
+netcfg_eq(const struct service *a, const struct service *b)
+{
+	size_t k;
+
+	if (a->wan.v != b->wan.v || a->lan.v != b->lan.v ||
+	    a->masquerade.v != b->masquerade.v ||
+	    !lstr_eq(&a->wan_network, &b->wan_network) || a->n_ifs != b->n_ifs)
+		return false;
+	for (k = 0; k < a->n_ifs; k++)
+		if (!lstr_eq(&a->ifs[k].name, &b->ifs[k].name) ||
+		    !lstr_eq(&a->ifs[k].label, &b->ifs[k].label))
+			return false;
+	return true;
+}
+
+/* Gives dst src's network_config (values only; dst's locations). */
+static void
+netcfg_inherit(struct service *dst, const struct service *src)
+{
+	const struct loc *l = dst->has_netcfg ? &dst->netcfg_loc : &dst->loc;
+	struct access_if *ai;
+	size_t k;
+
+	dst->wan.v = src->wan.v;
+	dst->lan.v = src->lan.v;
+	dst->masquerade.v = src->masquerade.v;
+	if (src->wan_network.s != NULL)
+		lstr_set(&dst->wan_network, src->wan_network.s,
+		    src->wan_network.len, l);
+	else
+		lstr_clear(&dst->wan_network);
+	for (k = 0; k < dst->n_ifs; k++) {
+		lstr_clear(&dst->ifs[k].name);
+		lstr_clear(&dst->ifs[k].label);
+	}
+	dst->n_ifs = 0;
+	for (k = 0; k < src->n_ifs; k++) {
+		ai = XPUSH(dst->ifs, dst->n_ifs, dst->cap_ifs);
+		memset(ai, 0, sizeof(*ai));
+		lstr_set(&ai->name, src->ifs[k].name.s, src->ifs[k].name.len,
+		    l);
+		lstr_set(&ai->label, src->ifs[k].label.s,
+		    src->ifs[k].label.len, l);
+		ai->loc = *l;
+	}
+}
+
+/*
+ * A service both sides import with different network_configs keeps the
+ * first one (SPEC 3): NEW's is ignored, as compile after compile would
+ * do, and reported at both places.  (One the ledger records differently
+ * still gets the recorded one on both sides, from the planner.)
+ */
+static void
+diff_netcfg(struct dside *o, struct dside *n)
+{
+	struct service *sn;
+	const struct service *so;
+	const struct loc *lo, *ln;
+	size_t i;
+
+	for (i = 0; i < n->in.f->n_svcs; i++) {
+		sn = n->in.f->svcs[i];
+		so = fleet_service_find(o->in.f, sn->name.s);
+		if (so == NULL || netcfg_eq(so, sn))
+			continue;
+		lo = so->has_netcfg ? &so->netcfg_loc : &so->loc;
+		ln = sn->has_netcfg ? &sn->netcfg_loc : &sn->loc;
+		diag_err(&n->in.d, ln, "netcfg-immutable", "network_config of "
+		    "service '%s' differs from its first import at %s:%u:%u; "
+		    "network_config is immutable: this one is ignored and the "
+		    "service keeps the first", sn->name.s,
+		    lo->file != NULL ? lo->file : "?", lo->line, lo->col);
+		netcfg_inherit(sn, so);
+	}
+}
+
+/* Sides ---------------------------------------------------------------- */
+
+/* Loads one input side; -1 to go on, else the exit status. */
+static int
+side_load(struct dside *s, const struct dopts *o, const char *where)
+{
+	char err[LEDGER_ERRLEN];
+	int rc;
+
+	rc = cli_input_load(&s->in, (char *const *)&s->arg, 1, o->syn,
+	    o->vars, NULL);
+	s->loaded = true;
+	if (rc >= 0)
+		return 2;
+	if ((s->l = ledger_open_readonly(where, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "edgenetc diff: ledger %s: %s\n", where, err);
+		return 2;
+	}
+	return -1;
+}
+
+static int
+side_plan(struct dside *s)
+{
+	if (cli_input_plan(&s->in, s->l) < 0)
+		return 2;
+	s->eds = emit_devs_group(s->in.f, &s->in.plan);
+	diff_view_input(&s->vw, s->eds, s->in.f->n_devs);
+	return -1;
+}
+
+static json_t *
+jstr(const char *v)
+{
+	json_t *j;
+
+	if (v == NULL)
+		return json_null();
+	/* messages quote input text, which need not be UTF-8 */
+	return (j = json_string(v)) != NULL ? j : json_string_nocheck(v);
+}
+
+/*
+ * Both sides' diagnostics as one JSON array in the shape of
+ * diag_print_json(), in the order they were found, duplicates once.
+ */
+static json_t *
+diff_diags(struct dside *a, struct dside *b)
+{
+	json_t *all = json_array(), *x;
+	struct dside *s[2] = { a, b };
+	struct strmap seen;
+	const struct diag *g;
+	char **keys = NULL, *key;
+	size_t i, k, n = 0, cap = 0;
+
+	strmap_init(&seen, 0);
+	for (k = 0; k < 2; k++) {
+		for (i = 0; s[k]->loaded && i < s[k]->in.d.n; i++) {
+			g = &s[k]->in.d.v[i];
+			key = xasprintf("%s:%u:%u:%d:%s:%s", g->loc.file != NULL ?
+			    g->loc.file : "", g->loc.line, g->loc.col,
+			    (int)g->level, g->code, g->msg);
+			if (strmap_put(&seen, key, strlen(key), key) != NULL) {
+				free(key);
+				continue;
+			}
+			*XPUSH(keys, n, cap) = key;
+			x = json_object();
+			json_object_set_new(x, "file", jstr(g->loc.file));
+			json_object_set_new(x, "line", json_integer(g->loc.line));
+			json_object_set_new(x, "column", json_integer(
+			    g->loc.col));
+			json_object_set_new(x, "severity", json_string(
+			    g->level == DIAG_ERROR ? "error" : "warning"));
+			json_object_set_new(x, "message", jstr(g->msg));
+			json_object_set_new(x, "code", jstr(g->code));
+			json_array_append_new(all, x);
+		}
+	}
+	strmap_fini(&seen);
+	for (i = 0; i < n; i++)
+		free(keys[i]);
+	free(keys);
+	return all;
+}
+
+static void
+diff_print_diags(FILE *fp, json_t *diags)
+{
+	json_t *x;
+	size_t i;
+
+	json_array_foreach(diags, i, x)
+		fprintf(fp, "%s:%lld:%lld: %s: %s [%s]\n",
+		    json_string_value(json_object_get(x, "file")) ?: "edgenetc",
+		    json_integer_value(json_object_get(x, "line")),
+		    json_integer_value(json_object_get(x, "column")),
+		    json_string_value(json_object_get(x, "severity")) ?: "",
+		    json_string_value(json_object_get(x, "message")) ?: "",
+		    json_string_value(json_object_get(x, "code")) ?: "");
+}
+
+/* Text ----------------------------------------------------------------- */
+
+static void
+print_rules(FILE *fp, json_t *f, const char *key, char sign)
+{
+	json_t *r;
+	size_t i;
+
+	json_array_foreach(json_object_get(f, key), i, r)
+		fprintf(fp, "      %c %s\n", sign, json_string_value(r));
+}
+
+static void
+diff_print_text(FILE *fp, json_t *rep)
+{
+	json_t *d, *x, *f;
+	size_t i, k, j;
+
+	json_array_foreach(json_object_get(rep, "devices"), i, d) {
+		fprintf(fp, "device %s: %s\n", json_string_value(
+		    json_object_get(d, "device")), json_string_value(
+		    json_object_get(d, "change")));
+		json_array_foreach(json_object_get(d, "instances"), k, x) {
+			fprintf(fp, "  instance %s: %s", json_string_value(
+			    json_object_get(x, "instance")), json_string_value(
+			    json_object_get(x, "change")));
+			json_array_foreach(json_object_get(x, "fields"), j, f)
+				fprintf(fp, "%s%s", j == 0 ? " (" : ", ",
+				    json_string_value(f));
+			fputs(json_array_size(json_object_get(x, "fields")) >
+			    0 ? ")\n" : "\n", fp);
+		}
+		json_array_foreach(json_object_get(d, "files"), k, x) {
+			fprintf(fp, "  file %s: %s\n", json_string_value(
+			    json_object_get(x, "path")), json_string_value(
+			    json_object_get(x, "change")));
+			print_rules(fp, x, "-", '-');
+			print_rules(fp, x, "+", '+');
+		}
+		json_array_foreach(json_object_get(d, "exposure"), k, x)
+			fprintf(fp, "  exposure %s %s: %s\n", json_string_value(
+			    json_object_get(x, "what")), json_string_value(
+			    json_object_get(x, "change")), json_string_value(
+			    json_object_get(x, "subject")));
+	}
+	fprintf(fp, "%lld device(s) changed, %lld unchanged\n",
+	    (long long)json_array_size(json_object_get(rep, "devices")),
+	    json_integer_value(json_object_get(rep, "unchanged_devices")));
+}
+
+static int
+diff_bundles(struct dside *a, struct dside *b)
+{
+	char err[512];
+
+	if (diff_view_bundles(&a->vw, a->arg, err, sizeof(err)) < 0 ||
+	    diff_view_bundles(&b->vw, b->arg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "edgenetc diff: %s\n", err);
+		return 2;
+	}
+	return -1;
+}
+
+int
+cmd_diff(int argc, char **argv)
+{
+	struct dopts o;
+	struct dside a, b;
+	const char *where;
+	json_t *rep = NULL, *diags;
+	bool ba, bb;
+	int rc;
+
+	if ((rc = diff_args(argc, argv, &o)) >= 0)
+		return rc;
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	a.arg = o.old;
+	b.arg = o.new_;
+	ba = diff_dir_is_bundles(o.old);
+	bb = diff_dir_is_bundles(o.new_);
+	if (ba != bb) {
+		fprintf(stderr, "edgenetc diff: %s is %s, %s is not: compare "
+		    "two inputs or two directories of bundles\n", ba ? o.old :
+		    o.new_, "a directory of compile output", ba ? o.new_ :
+		    o.old);
+		return 2;
+	}
+	if (ba) {
+		rc = diff_bundles(&a, &b);
+	} else {
+		if ((where = o.ledger) == NULL) {
+			where = cli_default_ledger();
+			fprintf(stderr, "edgenetc diff: using ledger %s\n",
+			    where);
+		}
+		rc = side_load(&a, &o, where);
+		if (rc < 0)
+			rc = side_load(&b, &o, where);
+		if (rc < 0)
+			diff_netcfg(&a, &b);
+		if (rc < 0)
+			rc = side_plan(&a);
+		if (rc < 0)
+			rc = side_plan(&b);
+	}
+	diags = diff_diags(&a, &b);
+	if (rc < 0) {
+		rep = diff_views(&a.vw, &b.vw, !o.json);
+		rc = json_array_size(json_object_get(rep, "devices")) > 0 ||
+		    b.in.d.n_err > 0 ? 1 : 0;
+	}
+	if (o.json) {
+		if (rep == NULL) {
+			rep = json_object();
+			json_object_set_new(rep, "devices", json_array());
+			json_object_set_new(rep, "unchanged_devices",
+			    json_integer(0));
+		}
+		json_object_set(rep, "diagnostics", diags);
+		json_dumpf(rep, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', stdout);
+	} else {
+		diff_print_diags(stderr, diags);
+		if (rep != NULL)
+			diff_print_text(stdout, rep);
+	}
+	json_decref(diags);
+	json_decref(rep);
+	side_free(&a);
+	side_free(&b);
+	return rc;
+}

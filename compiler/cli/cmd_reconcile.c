@@ -1,0 +1,217 @@
+/*
+ * cmd_reconcile.c - edgenetc ledger reconcile: release every instance the
+ * ledger holds that the given complete inventory no longer lists.
+ *
+ *   ledger reconcile [--ledger PATH] [--dry-run] [--cooldown S] FILE...
+ *
+ * Each one is released as `release` would (its blocks and addresses stay
+ * out of reuse for the cooldown) and printed as one JSON line.  With
+ * --dry-run the ledger is only read (and never created) and the lines
+ * say what would be released.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "alloc.h"
+#include "cli.h"
+#include "cli_input.h"
+#include "cmd.h"
+#include "ledger.h"
+#include "xalloc.h"
+
+struct gone {
+	char	*instance, *service, *device;
+	int64_t	 gen;
+};
+
+struct gones {
+	struct gone	*v;
+	size_t		 n, cap;
+};
+
+static int
+reconcile_collect(void *arg, const struct ledger_inst *li)
+{
+	struct gones *g = arg;
+	struct gone *x = XPUSH(g->v, g->n, g->cap);
+
+	x->instance = xstrdup(li->instance);
+	x->service = xstrdup(li->service != NULL ? li->service : "");
+	x->device = xstrdup(li->device != NULL ? li->device : "");
+	x->gen = li->gen;
+	return 0;
+}
+
+static void
+reconcile_print(const struct gone *x, const char *status)
+{
+	json_t *o;
+	char *txt;
+
+	o = json_pack("{s:s, s:s, s:s, s:I, s:s}", "instance", x->instance,
+	    "service", x->service, "device", x->device, "generation",
+	    (json_int_t)x->gen, "status", status);
+	txt = json_dumps(o, JSON_COMPACT);
+	printf("%s\n", txt);
+	free(txt);
+	json_decref(o);
+}
+
+static const char usage[] = "usage: edgenetc ledger [--ledger PATH] "
+    "reconcile [--dry-run] [--cooldown SECONDS]\n"
+    "                       [--syntax S] [--vars FILE.json] FILE...\n"
+    "\n"
+    "FILE... is the complete inventory.  Releases every instance the "
+    "ledger\nholds that no device of it lists, as release does (blocks and "
+    "addresses\nstay out of reuse for --cooldown seconds, default 0), and "
+    "prints each:\n"
+    "  {\"instance\",\"service\",\"device\",\"generation\","
+    "\"status\":\"released\"|\"would-release\"}\n"
+    "--dry-run only reads the ledger (and never creates one).\n"
+    "\n"
+    "Exit status: 0 ok, 1 errors in the input or a failed operation, 2 "
+    "usage\nerror or unreadable input.\n";
+
+static int
+reconcile_args(int argc, char **argv, const char **ledger, bool *dry,
+    int64_t *cooldown, enum syntax *syn, const char **vars)
+{
+	static const struct option opts[] = {
+		{ "ledger", required_argument, NULL, 'l' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "cooldown", required_argument, NULL, 'c' },
+		{ "syntax", required_argument, NULL, 's' },
+		{ "vars", required_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			*ledger = optarg;
+			break;
+		case 'n':
+			*dry = true;
+			break;
+		case 'c':
+			if (!cli_parse_i64(optarg, 0, cooldown) ||
+			    *cooldown > INT32_MAX * 100LL) {
+				fprintf(stderr, "edgenetc ledger reconcile: "
+				    "--cooldown takes seconds >= 0\n");
+				return 2;
+			}
+			break;
+		case 's':
+			if (syntax_parse(optarg, syn) < 0) {
+				fprintf(stderr, "edgenetc ledger reconcile: "
+				    "unknown syntax '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'v':
+			*vars = optarg;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		default:
+			fputs(usage, stderr);
+			return 2;
+		}
+	}
+	/* argv[optind] is "reconcile" (permuted before the files) */
+	if (argc - optind < 2 || strcmp(argv[optind], "reconcile") != 0) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	return -1;
+}
+
+int
+cmd_ledger_reconcile(int argc, char **argv)
+{
+	const char *path = NULL, *vars = NULL;
+	enum syntax syn = SYNTAX_AUTO;
+	struct cli_input in;
+	struct alloc_session *s = NULL;
+	struct gones g = { 0 };
+	struct ledger *l = NULL;
+	char err[LEDGER_ERRLEN];
+	int64_t cooldown = 0, cur;
+	bool dry = false;
+	size_t i, n = 0;
+	int rc, r;
+
+	if ((rc = reconcile_args(argc, argv, &path, &dry, &cooldown, &syn,
+	    &vars)) >= 0)
+		return rc;
+	rc = cli_input_load(&in, argv + optind + 1, argc - optind - 1, syn,
+	    vars, NULL);
+	if (rc >= 0) {
+		diag_print_text(&in.d, stderr);
+		cli_input_fini(&in);
+		return rc;
+	}
+	if (dry) {
+		if (path == NULL) {
+			path = cli_default_ledger();
+			fprintf(stderr, "edgenetc ledger reconcile: using "
+			    "ledger %s\n", path);
+		}
+		if ((l = ledger_open_readonly(path, err, sizeof(err))) == NULL)
+			fprintf(stderr, "edgenetc ledger reconcile: %s\n", err);
+	} else {
+		l = cli_open_ledger("ledger reconcile", path);
+	}
+	rc = 1;
+	if (l != NULL) {
+		s = alloc_session_new(l, &in.d, alloc_now());
+		if (alloc_session_begin(s) != 0)
+			goto out;
+		if (cli_input_stale(&in, l, reconcile_collect, &g) < 0) {
+			fprintf(stderr, "edgenetc ledger reconcile: %s\n",
+			    l->err);
+			goto out;
+		}
+		for (i = 0; i < g.n; i++) {
+			if (!dry && (r = alloc_session_release(s,
+			    g.v[i].instance, g.v[i].gen, cooldown, &cur)) != 0) {
+				if (r < 0)
+					goto out;
+				continue;	/* gone meanwhile */
+			}
+			n++;
+		}
+		if (dry)
+			alloc_session_rollback(s);
+		else if (alloc_session_commit(s) != 0)
+			goto out;
+		for (i = 0; i < g.n; i++)
+			reconcile_print(&g.v[i], dry ? "would-release" :
+			    "released");
+		fprintf(stderr, "edgenetc ledger reconcile: %s %zu "
+		    "instance%s\n", dry ? "would release" : "released", n,
+		    n == 1 ? "" : "s");
+		rc = 0;
+	}
+out:
+	diag_print_text(&in.d, stderr);
+	alloc_session_free(s);
+	ledger_close(l);
+	for (i = 0; i < g.n; i++) {
+		free(g.v[i].instance);
+		free(g.v[i].service);
+		free(g.v[i].device);
+	}
+	free(g.v);
+	cli_input_fini(&in);
+	return rc;
+}

@@ -1,0 +1,67 @@
+#!/bin/bash
+# edgenetc diff as a command: exit status as diff(1) (0 same, 1
+# different, 2 trouble: usage, unreadable input, input with errors, a
+# directory of bundles against an input), the JSON shape, and two
+# directories of compile output compared bundle by bundle.
+set -eu
+TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+EDGENETC=${EDGENETC:-$TOP/build/edgenetc}
+command -v python3 >/dev/null || { echo "python3 not installed" >&2; exit 77; }
+T=$(mktemp -d)
+trap '[ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+C=$TOP/testdata/changes
+F=$C/fleet.yaml
+L=$T/l.db
+status() { set +e; "$EDGENETC" "$@" >"$T/out" 2>"$T/err"; echo $?; set -e; }
+
+[ "$(status diff --ledger "$L" "$F")" = 2 ] || fail "one input"
+[ "$(status diff --ledger "$L" --format xml "$F" "$F")" = 2 ] || fail "bad format"
+[ "$(status diff --ledger "$L" "$F" "$T/missing.yaml")" = 2 ] || fail "missing input"
+sed 's/service: pis }/service: nosuch }/' "$F" >"$T/bad.yaml"
+[ "$(status diff --ledger "$L" --format json "$F" "$T/bad.yaml")" = 2 ] ||
+    fail "input with errors"
+python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert j["devices"] == [] and any(d["code"] == "unknown-service" for d in j["diagnostics"]), j' \
+    "$T/out" || fail "JSON of an input with errors"
+[ "$(status diff --ledger "$L" --format json "$F" "$F")" = 0 ] || fail "same input"
+python3 - "$T/out" <<'EOP' || fail "JSON shape of no difference"
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert list(j) == ["devices", "unchanged_devices", "diagnostics"], list(j)
+assert j["devices"] == [] and j["unchanged_devices"] == 3, j
+EOP
+[ "$(status diff --ledger "$L" --format json "$F" "$C/gpsd-enabled/new.yaml")" = 1 ] ||
+    fail "a difference"
+python3 - "$T/out" <<'EOP' || fail "JSON shape"
+import json, sys
+j = json.load(open(sys.argv[1]))
+for d in j["devices"]:
+    assert list(d) == ["device", "change", "instances", "files", "exposure"], d
+    for i in d["instances"]:
+        assert list(i) == ["instance", "change", "fields"], i
+    for f in d["files"]:
+        assert list(f) == ["path", "change"], f
+    for x in d["exposure"]:
+        assert list(x) == ["what", "change", "subject"], x
+EOP
+# the text shows the nftables rules that change, with their comments
+status diff --ledger "$L" "$F" "$C/gpsd-enabled/new.yaml" >/dev/null
+grep -q '^      + tcp dport 2947 .*"br-uplink" : accept.* comment "gpsd 2947: cctv/cctv-0042' \
+    "$T/out" || { cat "$T/out"; fail "no rule in the text"; }
+
+# two directories of bundles
+"$EDGENETC" compile --ledger "$L" -o "$T/a" "$F" 2>/dev/null || fail "compile a"
+cp "$L" "$T/b.db"; cp "$L-wal" "$T/b.db-wal" 2>/dev/null || true
+"$EDGENETC" compile --ledger "$T/b.db" -o "$T/b" --prune "$C/instance-moved/new.yaml" \
+    2>/dev/null || fail "compile b"
+[ "$(status diff --format json "$T/a" "$T/a")" = 0 ] || fail "same bundles"
+[ "$(status diff --format json "$T/a" "$T/b")" = 1 ] || fail "different bundles"
+python3 - "$T/out" <<'EOP' || fail "bundle diff"
+import json, sys
+j = json.load(open(sys.argv[1]))
+got = {d["device"]: {i["instance"]: i["change"] for i in d["instances"]} for d in j["devices"]}
+assert got == {"bus-0042": {"sensor-0042-b": "removed"}, "gw-0001": {"sensor-0042-b": "added"}}, got
+assert j["unchanged_devices"] == 1, j
+EOP
+[ "$(status diff "$T/a" "$F")" = 2 ] || fail "bundles against an input"
+echo "diff_cli: ok"

@@ -1,0 +1,59 @@
+#!/bin/bash
+# explain and diff only read the ledger: the ledger's files are
+# byte-identical after them, and on a path where there is no ledger none
+# is created (a missing ledger is "nothing recorded yet": explain still
+# answers, as compile would decide now).
+set -eu
+TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+EDGENETC=${EDGENETC:-$TOP/build/edgenetc}
+T=$(mktemp -d)
+trap '[ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+F=$TOP/testdata/changes/fleet.yaml
+N=$TOP/testdata/changes/instance-added/new.yaml
+L=$T/ledger.db
+
+# the database and its write-ahead log (the -shm index is shared memory
+# that readers use too)
+sums() { sha256sum "$L" "$L-wal" 2>/dev/null | sed "s|$T/||"; }
+
+# 1. no ledger yet: nothing is created, by explain or by diff
+"$EDGENETC" explain --ledger "$L" --device bus-0043 "$N" >"$T/explain0" 2>"$T/err" ||
+    { cat "$T/err"; fail "explain without a ledger"; }
+grep -q 'instance sensor-0043 (service sensor): not yet recorded' "$T/explain0" ||
+    fail "explain does not show sensor-0043 as not recorded"
+"$EDGENETC" diff --ledger "$L" "$F" "$N" >/dev/null 2>&1 && fail "diff found no difference"
+[ $? -eq 1 ] || fail "diff exit status"
+ls "$T" | grep -q ledger && fail "a ledger was created: $(ls "$T")"
+# the same without --ledger: the default ledger is not created either
+mkdir "$T/state"
+XDG_STATE_HOME=$T/state "$EDGENETC" explain --device bus-0043 "$N" >/dev/null 2>&1 ||
+    fail "explain with the default ledger"
+XDG_STATE_HOME=$T/state "$EDGENETC" diff "$F" "$N" >/dev/null 2>&1 || [ $? -eq 1 ] ||
+    fail "diff with the default ledger"
+[ -z "$(find "$T/state" -type f)" ] || fail "default ledger created: $(find "$T/state" -type f)"
+
+# 2. an existing ledger stays byte-identical; explain answers an instance
+# it does not hold yet as compile would, and does not record it
+"$EDGENETC" compile --ledger "$L" -o "$T/out" "$F" 2>/dev/null || fail "compile"
+sums >"$T/before"
+"$EDGENETC" explain --ledger "$L" --device bus-0043 --format json "$N" \
+    >"$T/explain.json" 2>/dev/null || fail "explain"
+"$EDGENETC" diff --ledger "$L" --format json "$F" "$N" >"$T/diff.json" 2>/dev/null &&
+    fail "diff: no difference"
+"$EDGENETC" diff --ledger "$L" "$N" "$F" >/dev/null 2>&1 || true
+sums >"$T/after"
+diff "$T/before" "$T/after" || fail "the ledger changed"
+"$EDGENETC" ledger --ledger "$L" show | grep -q sensor-0043 &&
+    fail "explain or diff recorded sensor-0043"
+# what explain showed is what compile then decides
+"$EDGENETC" compile --ledger "$L" -o "$T/out" "$N" 2>/dev/null || fail "compile NEW"
+python3 - "$T/explain.json" "$T/out/bus-0043/allocations.json" <<'EOP' || fail "explain and compile disagree"
+import json, sys
+e = {i["instance"]: i for i in json.load(open(sys.argv[1]))["instances"]}
+a = {i["instance"]: i for i in json.load(open(sys.argv[2]))["instances"]}
+for k, v in a.items():
+    assert e[k]["lan"].get("address") == v["address"], (k, e[k]["lan"], v)
+    assert e[k]["recorded"] == (k != "sensor-0043"), (k, e[k]["recorded"])
+EOP
+echo "readonly_ledger: ok"

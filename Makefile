@@ -8,6 +8,7 @@
 #   make bench      build and run the benchmarks (bench/*/run.sh)
 #   make update-golden  regenerate golden files from the current build
 #   make CROSS=aarch64-linux-gnu-   the runtime alone, cross-built
+#   make install / uninstall / deb   see mk/install.mk
 #
 # Each component's rules live in one mk/ file, included below in pipeline
 # order; a file adds to the shared lists (CHECK_PROGS, ...) and defines
@@ -49,6 +50,7 @@ include mk/runtime.mk
 include mk/tests.mk
 include mk/fuzz.mk
 include mk/bench.mk
+include mk/install.mk
 
 .deps-ok: scripts/deps.sh
 	scripts/deps.sh

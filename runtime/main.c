@@ -3,7 +3,8 @@
  * (docs/bundle-format.md).  `edgenet-apply --help` lists every option.
  *
  *   edgenet-apply [options] BUNDLE_DIR       apply
- *   edgenet-apply [options] --check BUNDLE_DIR
+ *   edgenet-apply [options] --check [BUNDLE_DIR]
+ *   edgenet-apply [options] --repair [BUNDLE_DIR]
  *   edgenet-apply [options] --dry-run BUNDLE_DIR
  *   edgenet-apply [options] --confirm SECONDS BUNDLE_DIR
  *   edgenet-apply [options] --confirm-ok | --rollback | --recover
@@ -84,6 +85,8 @@ usage(FILE *f)
 	fputs("usage: edgenet-apply [OPTION...] [--check | --dry-run | "
 	    "--repair |\n"
 	    "                     --confirm SECONDS] BUNDLE_DIR\n"
+	    "       edgenet-apply [OPTION...] --check | --repair   "
+	    "(the applied bundle)\n"
 	    "       edgenet-apply [OPTION...] --rollback | --recover | "
 	    "--confirm-ok\n", f);
 }
@@ -304,6 +307,34 @@ cmd_hook(struct rt_ctx *c, const char *action)
 	return r;
 }
 
+/*
+ * The bundle applied last, from the state directory, into b (zeroed by
+ * the caller): 0, or -1 with the exit status in *rc (0 when nothing is
+ * applied; 1, for --check 2, on an error).  --repair first finishes or
+ * undoes an interrupted apply, so that it repairs what that leaves.
+ */
+static int
+load_applied(struct rt_ctx *c, enum mode m, struct rt_bundle *b, int *rc)
+{
+	struct rt_applied rec;
+	int r = 0;
+
+	*rc = 0;
+	if ((m == M_APPLY && rt_recover(c) == -1) ||
+	    rt_applied_read(c, &rec) == -1) {
+		*rc = fail(c, "applied bundle") + (m == M_CHECK);
+		return -1;
+	}
+	if (rec.bundle[0] == '\0') {
+		if (!c->quiet)
+			fprintf(stderr, "edgenet-apply: nothing applied\n");
+		r = -1;
+	} else if ((r = rt_store_get(c, rec.bundle, b)) == -1)
+		*rc = fail(c, "applied bundle") + (m == M_CHECK);
+	rt_applied_free(&rec);
+	return r;
+}
+
 static int
 cmd_apply(struct rt_ctx *c, enum mode m, const char *dir, long confirm,
     int repair)
@@ -316,7 +347,14 @@ cmd_apply(struct rt_ctx *c, enum mode m, const char *dir, long confirm,
 
 	memset(&old, 0, sizeof(old));
 	memset(&rec, 0, sizeof(rec));
-	if (rt_bundle_load(dir, &new, err, sizeof(err)) == -1) {
+	memset(&new, 0, sizeof(new));
+	if (dir == NULL) {
+		/* --check or --repair of the bundle applied last. */
+		if (load_applied(c, m, &new, &r) == -1) {
+			rt_bundle_free(&new);
+			return r;
+		}
+	} else if (rt_bundle_load(dir, &new, err, sizeof(err)) == -1) {
 		fprintf(stderr, "edgenet-apply: %s: bundle refused: %s\n", dir,
 		    err);
 		rt_bundle_free(&new);
@@ -343,7 +381,9 @@ cmd_apply(struct rt_ctx *c, enum mode m, const char *dir, long confirm,
 		}
 		flags = RT_APPLY_DRYRUN | RT_APPLY_PRINT;
 	}
-	if (rt_confirm_read(c, &k) == 1 && m == M_APPLY) {
+	/* Repairing the applied bundle leaves a pending revert's target
+	 * as it is. */
+	if (dir != NULL && rt_confirm_read(c, &k) == 1 && m == M_APPLY) {
 		fprintf(stderr, "edgenet-apply: a --confirm is pending: run "
 		    "--confirm-ok or --rollback first\n");
 		goto out;
@@ -511,7 +551,7 @@ main(int argc, char **argv)
 	struct rt_ctx c;
 	long confirm = 0;
 	int i, r, lock = -1, stats = 0, quiet = 0, nmodes = 0, repair = 0;
-	int nargs = 0, dashes = 0;
+	int nargs = 0, dashes = 0, applied;
 	char *end;
 	size_t n;
 
@@ -600,9 +640,13 @@ main(int argc, char **argv)
 	}
 	if (m == M_HOOK && nargs == 1)
 		nargs = 0;	/* udhcpc passes the action again */
+	/* --check and --repair without BUNDLE_DIR: the applied bundle. */
+	applied = nargs == 0 && (m == M_CHECK ||
+	    (m == M_APPLY && repair && confirm == 0));
 	if (nmodes > 1 || ((confirm > 0 || repair) && m != M_APPLY) ||
 	    (report.json && m != M_CHECK && m != M_DRYRUN) ||
-	    nargs != (m == M_APPLY || m == M_CHECK || m == M_DRYRUN)) {
+	    (!applied && nargs != (m == M_APPLY || m == M_CHECK ||
+	    m == M_DRYRUN))) {
 		usage(stderr);
 		fputs("edgenet-apply: see --help\n", stderr);
 		return EXIT_USAGE;
@@ -625,7 +669,7 @@ main(int argc, char **argv)
 	case M_APPLY:
 	case M_CHECK:
 	case M_DRYRUN:
-		r = cmd_apply(&c, m, dir, confirm,
+		r = cmd_apply(&c, m, applied ? NULL : dir, confirm,
 		    repair ? RT_APPLY_REPAIR : 0);
 		break;
 	case M_ROLLBACK:

@@ -1,11 +1,16 @@
 #!/bin/sh
-# Installs the Debian packages edgenetc needs to build and test, if missing.
+# Installs the Debian packages edgenetc needs to build and test, if
+# missing; with arguments, those packages instead (.ci/run: the Debian
+# packaging tools).
 set -e
-PKGS="build-essential clang libclang-rt-14-dev pkg-config make
+PKGS="$*"
+[ -n "$PKGS" ] || PKGS="build-essential clang libclang-rt-14-dev pkg-config make
 libyaml-dev libjansson-dev libsqlite3-dev libnftnl-dev libmnl-dev libcmocka-dev
 flex bison nftables dnsmasq-base iproute2 busybox python3 dash bash
 hyperfine valgrind qemu-user bc file isc-dhcp-client nodejs npm
-libpq-dev postgresql python3-jsonschema graphviz bsdutils"
+libpq-dev postgresql
+python3-jsonschema python3-yaml graphviz bsdutils mandoc man-db
+bash-completion util-linux systemd"
 missing=""
 for p in $PKGS; do
 	# npm may come with another build of nodejs (which then provides it)

@@ -9,7 +9,7 @@
 #
 #   bench/apply/run.sh [ROUNDS] [INSTANCES]      (as root; default 5 50)
 set -u
-. "$(dirname "$0")/../lib/lib.sh"
+. "$(dirname "$0")/../../tests/lib/lib.sh"
 ROUNDS=${1:-5} N=${2:-50}
 
 if [ -n "${RT_SANDBOX:-}" ]; then

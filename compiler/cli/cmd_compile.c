@@ -89,7 +89,7 @@ compile_usage(FILE *fp, bool explain)
 		    "FILE...\n"
 		    "\n"
 		    "Writes one bundle per device to OUTDIR/<device-id>/ "
-		    "(docs/bundle-format.md),\nwith allocations taken from and "
+		    "(edgenet-bundle(5)),\nwith allocations taken from and "
 		    "recorded in the ledger.  A device whose\ninputs did not "
 		    "change keeps its bundle untouched.  Bundles an earlier\n"
 		    "compile wrote to OUTDIR for devices no longer in the input "

@@ -27,8 +27,12 @@ $(BUILD)/bench/alloc/alloc_ir: bench/alloc/alloc_ir.c $(BUILD)/libedgenetc.a
 	@mkdir -p $(dir $@)
 	$(CC) $(COMPILER_CPPFLAGS) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(BENCH_LIBS)
 
+$(BUILD)/bench/alloc/pg_floor: bench/alloc/pg_floor.c
+	@mkdir -p $(dir $@)
+	$(CC) $(COMPILER_CPPFLAGS) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< -lpq
+
 BENCH_PROGS	:= $(addprefix $(BUILD)/bench/,parse lint_phases lint_floor \
-		   fsfloor alloc/bench_alloc alloc/alloc_ir)
+		   fsfloor alloc/bench_alloc alloc/alloc_ir alloc/pg_floor)
 
 bench: all $(BENCH_PROGS)
 	@set -e; for b in lint parse alloc compile apply; do \

@@ -3,9 +3,12 @@
 # compiler/ holds one folder per pipeline stage; every stage's headers are
 # on the include path, so a file includes "diag.h", not "util/diag.h".
 COMPILER_STAGES	:= util model front check alloc ledger emit diff cli
+# libpq (the PostgreSQL ledger) is always linked as a shared library: a
+# static libpq needs static OpenSSL and GSSAPI.
+PQ_CFLAGS	:= $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
 COMPILER_CPPFLAGS := -D_GNU_SOURCE -DEDGENETC_VERSION='"$(VERSION)"' \
 		   $(addprefix -Icompiler/,$(COMPILER_STAGES)) -Icommon \
-		   -Igrammar -I$(BUILD)/grammar
+		   -Igrammar -I$(BUILD)/grammar $(PQ_CFLAGS)
 
 # libyaml, jansson and SQLite are linked statically by default: every
 # orchestrator `alloc` is a process start, and resolving and relocating
@@ -13,9 +16,9 @@ COMPILER_CPPFLAGS := -D_GNU_SOURCE -DEDGENETC_VERSION='"$(VERSION)"' \
 # (docs/decisions.md).  STATIC_DEPS=0 links them as shared libraries.
 STATIC_DEPS	?= 1
 ifeq ($(STATIC_DEPS),1)
-COMPILER_LDLIBS	:= -Wl,-Bstatic -lyaml -ljansson -lsqlite3 -Wl,-Bdynamic -lm
+COMPILER_LDLIBS	:= -Wl,-Bstatic -lyaml -ljansson -lsqlite3 -Wl,-Bdynamic -lpq -lm
 else
-COMPILER_LDLIBS	:= -lyaml -ljansson -lsqlite3 -lm
+COMPILER_LDLIBS	:= -lyaml -ljansson -lsqlite3 -lpq -lm
 endif
 
 COMPILER_SRCS	:= $(filter-out compiler/cli/main.c,$(wildcard compiler/*/*.c)) \

@@ -8,6 +8,7 @@ PKGS="$*"
 libyaml-dev libjansson-dev libsqlite3-dev libnftnl-dev libmnl-dev libcmocka-dev
 flex bison nftables dnsmasq-base iproute2 busybox python3 dash bash
 hyperfine valgrind qemu-user bc file isc-dhcp-client nodejs npm
+libpq-dev postgresql
 python3-jsonschema python3-yaml graphviz bsdutils mandoc man-db
 bash-completion util-linux systemd time"
 missing=""

@@ -6,6 +6,13 @@
 #   UPDATE_GOLDEN=1          regenerate goldens instead of comparing
 # and exits 0 (pass), 77 (skipped, with a reason on stderr) or other (fail).
 # TESTS="pattern" runs only the matching tests.
+#
+# A private PostgreSQL cluster (tests/lib/pg.sh) runs for the whole run
+# when the server programs are installed; the ledger suites run a second
+# time on it ("[pg]"): test_ledger with EDGENETC_TEST_LEDGER_URL, the
+# e2e alloc_*.sh with EDGENETC_TEST_BACKEND=pg.  Without the programs
+# those runs are skipped with the reason; a cluster that does not start
+# where they are installed is a failure.
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP"
@@ -36,13 +43,42 @@ run_one() {
 	fi
 }
 
+# shellcheck source=tests/lib/pg.sh
+. "$TOP/tests/lib/pg.sh"
+pg_start 2>"$LOG/pg-start.log"
+case $? in
+0) trap pg_stop EXIT ;;
+1) export EDGENETC_TEST_PG_WHY="$(tail -1 "$LOG/pg-start.log")" ;;
+*) fail=$((fail + 1)); failed="$failed pg-cluster"
+   echo "FAIL  pg-cluster: the private PostgreSQL cluster did not start"
+   tail -30 "$LOG/pg-start.log" | sed 's/^/    | /' ;;
+esac
+
+# the PostgreSQL runs of a unit test: a database of its own
+pg_unit() {
+	pg_need
+	EDGENETC_TEST_LEDGER_URL=$(pg_newdb "unit_$(basename "$1")") || exit 1
+	export EDGENETC_TEST_LEDGER_URL
+	"$1"
+}
+
 for t in "$BUILD"/tests/test_* "$BUILD"/rt-tests/*; do
 	[ -x "$t" ] || continue
-	run_one "unit/$(basename "$t")" "$t"
+	prog=$t	# run_one sets t
+	run_one "unit/$(basename "$prog")" "$prog"
+	case "$(basename "$prog")" in
+	test_ledger) run_one "unit/$(basename "$prog")[pg]" \
+	    bash -c "$(declare -f pg_need pg_newdb pg_psql pg_unit); pg_unit $prog" ;;
+	esac
 done
 for t in tests/e2e/*.sh; do
 	[ -f "$t" ] || continue
-	run_one "e2e/$(basename "$t" .sh)" bash "$t"
+	prog=$t	# run_one sets t
+	run_one "e2e/$(basename "$prog" .sh)" bash "$prog"
+	case "$(basename "$prog")" in
+	alloc_*) run_one "e2e/$(basename "$prog" .sh)[pg]" \
+	    env EDGENETC_TEST_BACKEND=pg bash "$prog" ;;
+	esac
 done
 
 echo

@@ -9,7 +9,10 @@
 #  3. the ledger in batch mode: allocations per second, and instructions
 #     per allocation (callgrind, 20,000 requests);
 #  4. one CLI alloc including process start (hyperfine): a new
-#     allocation, and reading one back.
+#     allocation, and reading one back;
+#  5. the same on PostgreSQL with the floors (bench/alloc/pg.sh): one
+#     allocation per call, and --batch from 1 and 8 processes with
+#     30,000 and 300,000 leases already held.
 #
 #   bench/alloc/run.sh            (from the repository root, after make)
 #   BASELINE_SECONDS=60 RUNS=7 BATCH=100000 bench/alloc/run.sh
@@ -21,7 +24,7 @@ EDGENETC=${EDGENETC:-$TOP/$BUILD/edgenetc}
 RUNS=${RUNS:-5}
 BASELINE_SECONDS=${BASELINE_SECONDS:-20}
 BATCH=${BATCH:-100000}
-SECTIONS=" ${SECTIONS:-1 2 3 4} "
+SECTIONS=" ${SECTIONS:-1 2 3 4 5} "
 want() { case "$SECTIONS" in *" $1 "*) return 0 ;; esac; return 1; }
 OUT=$BUILD/bench/alloc
 mkdir -p "$OUT"
@@ -148,6 +151,11 @@ EOF
 else
 	echo "hyperfine not installed"
 fi
+fi
+if want 5; then
+	echo
+	echo "## 5. PostgreSQL ledger (bench/alloc/pg.sh)"
+	BUILD=$BUILD EDGENETC=$EDGENETC RUNS=$RUNS BATCH=$BATCH bench/alloc/pg.sh
 fi
 echo
 echo "# load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -53,8 +53,8 @@ fleet_plan_build(struct fleet *f, struct ledger *l, struct diag_ctx *d,
 	struct ledger *own = NULL;
 	struct alloc_session *s;
 	char err[LEDGER_ERRLEN];
-	size_t i;
-	int r = 0;
+	size_t i, mark;
+	int r = 0, attempt;
 
 	memset(out, 0, sizeof(*out));
 	if (l == NULL) {
@@ -63,25 +63,34 @@ fleet_plan_build(struct fleet *f, struct ledger *l, struct diag_ctx *d,
 			return diag_err(d, NULL, "ledger", "ledger: %s", err);
 		l = own;
 	}
-	s = alloc_session_new(l, d, alloc_now());
-	if (alloc_session_begin(s) != 0) {
-		alloc_session_free(s);
-		ledger_close(own);
-		return -1;
-	}
-	if (alloc_session_fleet(s, f) != 0)
-		r = -1;
-	for (i = 0; i < f->n_devs && r == 0; i++)
-		if (plan_device(s, f->devs[i], out) != 0)
+	for (attempt = 0;; attempt++) {
+		mark = d->n;
+		r = 0;
+		s = alloc_session_new(l, d, alloc_now());
+		if (alloc_session_begin(s) != 0) {
 			r = -1;
-	/* keep going after an error to report every exhausted pool */
-	for (; i < f->n_devs; i++)
-		(void)plan_device(s, f->devs[i], out);
-	if (r == 0)
-		r = alloc_session_commit(s);
-	else
-		alloc_session_rollback(s);
-	alloc_session_free(s);
+		} else {
+			if (alloc_session_fleet(s, f) != 0)
+				r = -1;
+			for (i = 0; i < f->n_devs && r == 0; i++)
+				if (plan_device(s, f->devs[i], out) != 0)
+					r = -1;
+			/* keep going after an error to report every
+			 * exhausted pool */
+			for (; i < f->n_devs; i++)
+				(void)plan_device(s, f->devs[i], out);
+			if (r == 0)
+				r = alloc_session_commit(s);
+			else
+				alloc_session_rollback(s);
+		}
+		alloc_session_free(s);
+		/* a conflict with another replica: run it all again */
+		if (r == 0 || !ledger_retry_again(l, attempt))
+			break;
+		diag_rewind(d, mark);
+		fleet_plan_free(out);
+	}
 	ledger_close(own);
 	if (r != 0)
 		fleet_plan_free(out);

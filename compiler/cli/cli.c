@@ -53,6 +53,8 @@ cli_default_ledger(void)
 		    e);
 	else
 		snprintf(buf, sizeof(buf), "edgenet-ledger.db");
+	if (ledger_is_pg(buf))
+		return buf;
 	snprintf(dir, sizeof(dir), "%s", buf);
 	/* ledger_open() reports what fails */
 	(void)fs_mkdir_p(dirname(dir), 0700);
@@ -64,13 +66,15 @@ cli_open_ledger(const char *verb, const char *path)
 {
 	char err[LEDGER_ERRLEN];
 	struct ledger *l;
+	bool dflt = path == NULL;
 
-	if (path == NULL) {
+	if (dflt)
 		path = cli_default_ledger();
-		fprintf(stderr, "edgenetc %s: using ledger %s\n", verb, path);
-	}
 	if ((l = ledger_open(path, err, sizeof(err))) == NULL)
 		fprintf(stderr, "edgenetc %s: %s\n", verb, err);
+	else if (dflt)	/* l->where: a URL without its password */
+		fprintf(stderr, "edgenetc %s: using ledger %s\n", verb,
+		    l->where);
 	return l;
 }
 

@@ -24,4 +24,8 @@ bool	 cli_id_ok(const char *verb, const char *what, const char *s);
 /* A decimal integer >= min, the whole of s. */
 bool	 cli_parse_i64(const char *s, int64_t min, int64_t *out);
 
+/* ledger init and ledger copy (cmd_ledger_copy.c); exit statuses. */
+int	 cli_ledger_init(const char *path);
+int	 cli_ledger_copy(const char *from, const char *to);
+
 #endif

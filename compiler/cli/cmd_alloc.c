@@ -203,7 +203,8 @@ alloc_one(const struct cli *cl, const char *ledger_path, char **specs,
 	struct alloc_session *s = NULL;
 	struct inst_plan p;
 	char msg[512], *out = NULL;
-	int rc;
+	size_t mark;
+	int rc, attempt;
 
 	cli_diag_init(cl, &d);
 	sp = spec_load(&d, specs, n_specs, NULL, NULL, 0, &rc);
@@ -216,18 +217,30 @@ alloc_one(const struct cli *cl, const char *ledger_path, char **specs,
 	}
 	if ((l = cli_open_ledger("alloc", ledger_path)) == NULL)
 		goto done;
-	s = alloc_session_new(l, &d, alloc_now());
-	if (alloc_session_begin(s) != 0)
-		goto done;
-	if (alloc_session_instance(s, svc, dev, rq->device, inst,
-	    rq->instance, &p) != 0) {
-		alloc_session_rollback(s);
-		goto done;
+	for (attempt = 0;; attempt++) {
+		mark = d.n;
+		s = alloc_session_new(l, &d, alloc_now());
+		if (alloc_session_begin(s) == 0) {
+			if (alloc_session_instance(s, svc, dev, rq->device,
+			    inst, rq->instance, &p) == 0) {
+				out = alloc_answer_text(&p, svc->name.s,
+				    rq->instance, rq->device);
+				if (alloc_session_commit(s) == 0) {
+					rc = 0;
+					break;
+				}
+			} else {
+				alloc_session_rollback(s);
+			}
+		}
+		alloc_session_free(s);
+		s = NULL;
+		free(out);
+		out = NULL;
+		if (!ledger_retry_again(l, attempt))
+			break;
+		diag_rewind(&d, mark);
 	}
-	out = alloc_answer_text(&p, svc->name.s, rq->instance, rq->device);
-	if (alloc_session_commit(s) != 0)
-		goto done;
-	rc = 0;
 done:
 	cli_diag_print(cl, &d, stderr);
 	if (rc == 0)
@@ -255,6 +268,7 @@ struct batch {
 	size_t		 n_owned, cap_owned, n_keys, cap_keys;
 	const char	*file;
 	size_t		 line;
+	FILE		*errs;		/* this attempt's messages */
 };
 
 static void
@@ -265,12 +279,13 @@ static void
 batch_err(struct batch *b, const char *fmt, ...)
 {
 	va_list ap;
+	FILE *fp = b->errs != NULL ? b->errs : stderr;
 
-	fprintf(stderr, "%s:%zu: error: ", b->file, b->line);
+	fprintf(fp, "%s:%zu: error: ", b->file, b->line);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(fp, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fputc('\n', fp);
 }
 
 /*
@@ -547,10 +562,13 @@ alloc_batch(const struct cli *cl, const char *ledger_path, char **specs,
 	struct ledger *l = NULL;
 	struct alloc_session *s = NULL;
 	FILE *in, *out;
-	char *line = NULL, *obuf = NULL;
-	size_t cap = 0, olen = 0, i;
+	char *line = NULL, *obuf = NULL, *ebuf = NULL;
+	size_t cap = 0, olen = 0, i, no = 0, mark, elen = 0;
+	struct bline { char *text; size_t no; } *lines = NULL, *bl;
+	size_t n_lines = 0, cap_lines = 0;
+	bool began = false;
 	ssize_t n;
-	int rc = 0, r;
+	int rc = 0, r, attempt;
 
 	memset(&b, 0, sizeof(b));
 	cli_diag_init(cl, &b.d);
@@ -572,43 +590,72 @@ alloc_batch(const struct cli *cl, const char *ledger_path, char **specs,
 		rc = 1;
 		goto done;
 	}
-	s = alloc_session_new(l, &b.d, alloc_now());
-	if (alloc_session_begin(s) != 0) {
-		rc = 1;
-		goto done;
-	}
-	if ((out = open_memstream(&obuf, &olen)) == NULL)
-		abort();
+	/* the whole input first: a transaction may have to run again */
 	while ((n = getline(&line, &cap, in)) != -1) {
-		b.line++;
+		no++;
 		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			line[--n] = '\0';
 		if (strspn(line, " \t") == (size_t)n)
 			continue;	/* blank */
-		if ((r = batch_line(&b, s, line, out)) != 0) {
-			rc = r;
-			break;
-		}
+		bl = XPUSH(lines, n_lines, cap_lines);
+		bl->text = xstrndup(line, (size_t)n);
+		bl->no = no;
 	}
-	if (rc == 0 && ferror(in)) {
+	if (ferror(in)) {
 		fprintf(stderr, "edgenetc alloc: cannot read %s: %s\n", file,
 		    strerror(errno));
 		rc = 2;
+		goto done;
 	}
-	fclose(out);
-	if (rc == 0 && alloc_session_commit(s) != 0)
-		rc = 1;
-	if (rc != 0)
+	for (attempt = 0;; attempt++) {
+		mark = b.d.n;
+		began = true;
+		rc = 0;
+		free(ebuf);
+		ebuf = NULL;
+		if ((b.errs = open_memstream(&ebuf, &elen)) == NULL)
+			abort();
+		s = alloc_session_new(l, &b.d, alloc_now());
+		if (alloc_session_begin(s) != 0)
+			rc = 1;
+		if ((out = open_memstream(&obuf, &olen)) == NULL)
+			abort();
+		for (i = 0; i < n_lines && rc == 0; i++) {
+			b.line = lines[i].no;
+			if ((r = batch_line(&b, s, lines[i].text, out)) != 0)
+				rc = r;
+		}
+		fclose(out);
+		fclose(b.errs);
+		b.errs = NULL;
+		if (rc == 0 && alloc_session_commit(s) != 0)
+			rc = 1;
+		if (rc == 0) {
+			fwrite(obuf, 1, olen, stdout);
+			break;
+		}
 		alloc_session_rollback(s);
-	else
-		fwrite(obuf, 1, olen, stdout);
+		alloc_session_free(s);
+		s = NULL;
+		free(obuf);
+		obuf = NULL;
+		if (rc != 1 || !ledger_retry_again(l, attempt))
+			break;
+		diag_rewind(&b.d, mark);
+	}
 done:
+	if (ebuf != NULL)
+		fputs(ebuf, stderr);
+	free(ebuf);
 	cli_diag_print(cl, &b.d, stderr);
-	if (rc != 0 && s != NULL)
+	if (rc != 0 && began)
 		fprintf(stderr, "edgenetc alloc: batch rolled back: nothing "
 		    "recorded\n");
 	free(obuf);
 	free(line);
+	for (i = 0; i < n_lines; i++)
+		free(lines[i].text);
+	free(lines);
 	if (in != NULL && in != stdin)
 		fclose(in);
 	alloc_session_free(s);

@@ -298,7 +298,8 @@ static void
 ledger_usage(FILE *fp)
 {
 	fputs("usage: edgenetc ledger [--ledger PATH] "
-	    "show [--all] | verify\n"
+	    "show [--all] | verify | init\n"
+	    "       edgenetc ledger copy --from PATH|URL --to PATH|URL\n"
 	    "\n"
 	    "  show     the ledger as JSON: services with their first\n"
 	    "           network_config, live instances with their answer and\n"
@@ -306,7 +307,13 @@ ledger_usage(FILE *fp)
 	    "  verify   integrity: no overlapping active blocks or addresses,\n"
 	    "           every block inside its pool; exit 1 on a problem\n"
 	    "  reconcile [--dry-run] [--cooldown S] FILE...\n"
-	    "           release the instances the inventory no longer lists\n",
+	    "           release the instances the inventory no longer lists\n"
+	    "  init     create the ledger's schema (or bring it to this\n"
+	    "           version) and say which it is\n"
+	    "  copy     every generation and service of one ledger into an\n"
+	    "           empty one (SQLite and PostgreSQL, either way)\n"
+	    "\n"
+	    "PATH is a SQLite file, or a postgresql:// URL (libpq's).\n",
 	    fp);
 }
 
@@ -316,13 +323,16 @@ cmd_ledger(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "ledger", required_argument, NULL, 'l' },
 		{ "all", no_argument, NULL, 'a' },
+		{ "from", required_argument, NULL, 'f' },
+		{ "to", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
 	/* options may follow the subcommand: "ledger show --all" */
 	struct cli cl = { .verb = "ledger", .usage = ledger_usage,
 	    .opts = opts, .shortopts = "-" };
-	static const char *const subs[] = { "show", "verify", "reconcile" };
-	const char *path = NULL, *what, *near;
+	static const char *const subs[] = { "show", "verify", "reconcile",
+	    "init", "copy" };
+	const char *path = NULL, *what, *near, *from = NULL, *to = NULL;
 	struct ledger *l;
 	bool all = false;
 	int c, rc, i;
@@ -347,22 +357,38 @@ cmd_ledger(int argc, char **argv)
 		case 'a':
 			all = true;
 			break;
+		case 'f':
+			from = optarg;
+			break;
+		case 't':
+			to = optarg;
+			break;
 		default:
 			return cl.rc;
 		}
 	}
 	if (optind != argc - 1)
-		return cli_usage_error(&cl, "takes one of show or verify "
-		    "(see 'edgenetc ledger --help')");
+		return cli_usage_error(&cl, "takes one of show, verify, init "
+		    "or copy (see 'edgenetc ledger --help')");
 	what = argv[optind];
+	if (strcmp(what, "copy") == 0) {
+		if (from == NULL || to == NULL || path != NULL)
+			return cli_usage_error(&cl, "copy takes --from and "
+			    "--to, and no --ledger");
+		return cli_ledger_copy(from, to);
+	}
+	if (from != NULL || to != NULL)
+		return cli_usage_error(&cl, "--from and --to are for copy");
+	if (strcmp(what, "init") == 0)
+		return cli_ledger_init(path);
 	if (strcmp(what, "show") != 0 && strcmp(what, "verify") != 0) {
-		near = diag_suggest(what, subs, 3);
+		near = diag_suggest(what, subs, ARRAY_SIZE(subs));
 		return cli_usage_error(&cl, "unknown subcommand '%s'%s%s%s",
 		    what, near != NULL ? "; did you mean '" : "",
 		    near != NULL ? near : "", near != NULL ? "'?" : "");
 	}
 	if (path != NULL && strcmp(path, ":memory:") != 0 &&
-	    access(path, F_OK) != 0) {
+	    !ledger_is_pg(path) && access(path, F_OK) != 0) {
 		fprintf(stderr, "edgenetc ledger: %s: %s\n", path,
 		    strerror(errno));
 		return 1;

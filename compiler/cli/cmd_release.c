@@ -70,7 +70,8 @@ cmd_release(int argc, char **argv)
 	struct alloc_session *s;
 	json_t *o;
 	char *txt;
-	int c, r, rc = 1;
+	size_t mark;
+	int c, r, rc = 1, attempt;
 
 	while ((c = cli_getopt(&cl, argc, argv)) != -1) {
 		switch (c) {
@@ -108,10 +109,23 @@ cmd_release(int argc, char **argv)
 	if ((l = cli_open_ledger("release", ledger)) == NULL)
 		return 1;
 	cli_diag_init(&cl, &d);
-	s = alloc_session_new(l, &d, alloc_now());
-	if (alloc_session_begin(s) == 0) {
-		r = alloc_session_release(s, instance, gen, cooldown, &cur);
-		if (r >= 0 && alloc_session_commit(s) == 0) {
+	for (attempt = 0;; attempt++) {
+		mark = d.n;
+		s = alloc_session_new(l, &d, alloc_now());
+		r = -1;
+		if (alloc_session_begin(s) == 0) {
+			r = alloc_session_release(s, instance, gen, cooldown,
+			    &cur);
+			if (r >= 0 && alloc_session_commit(s) != 0)
+				r = -1;
+		}
+		if (r >= 0 || !ledger_retry_again(l, attempt))
+			break;
+		alloc_session_free(s);
+		diag_rewind(&d, mark);
+	}
+	{
+		if (r >= 0) {
 			rc = 0;
 			o = json_pack("{s:s, s:s, s:o}", "instance", instance,
 			    "status", status[r], "generation", cur != 0 ?

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "ledger.h"
 #include "xalloc.h"
@@ -39,6 +41,35 @@ lease_kind_parse(const char *s, enum lease_kind *out)
 }
 
 int
+ledger_fail_newer(struct ledger *l, int v, int known)
+{
+	return ledger_fail(l, "%s: ledger schema version %d is newer than "
+	    "this edgenetc understands (%d); upgrade edgenetc", l->where, v,
+	    known);
+}
+
+bool
+ledger_retry_again(struct ledger *l, int attempt)
+{
+	const char *s = getenv("EDGENETC_LEDGER_TRIES");
+	long tries = s != NULL && *s != '\0' ? strtol(s, NULL, 10) : 10;
+	struct timespec ts;
+	long us;
+
+	if (l == NULL || !l->retry || attempt + 1 >= tries)
+		return false;
+	l->retry = false;
+	/* 1 ms doubling to 64 ms, plus up to as much again */
+	us = 1000L << (attempt < 6 ? attempt : 6);
+	us += (long)((unsigned long)rand_r(&(unsigned){ (unsigned)getpid() ^
+	    (unsigned)attempt * 2654435761u }) % (unsigned long)us);
+	ts.tv_sec = us / 1000000;
+	ts.tv_nsec = (us % 1000000) * 1000;
+	nanosleep(&ts, NULL);
+	return true;
+}
+
+int
 ledger_fail(struct ledger *l, const char *fmt, ...)
 {
 	va_list ap;
@@ -49,20 +80,20 @@ ledger_fail(struct ledger *l, const char *fmt, ...)
 	return -1;
 }
 
+bool
+ledger_is_pg(const char *where)
+{
+	return strncmp(where, "postgres://", 11) == 0 ||
+	    strncmp(where, "postgresql://", 13) == 0;
+}
+
 static struct ledger *
 ledger_open_mode(const char *where, bool readonly, char *err, size_t errlen)
 {
 	struct ledger *l;
 
-	if (strncmp(where, "postgres://", 11) == 0 ||
-	    strncmp(where, "postgresql://", 13) == 0) {
-		snprintf(err, errlen, "%s: the PostgreSQL ledger backend is "
-		    "not built in this version (use a SQLite file path)",
-		    where);
-		return NULL;
-	}
 	l = xzalloc(sizeof(*l));
-	l->ops = &ledger_sqlite_ops;
+	l->ops = ledger_is_pg(where) ? &ledger_pg_ops : &ledger_sqlite_ops;
 	l->where = xstrdup(where);
 	l->readonly = readonly;
 	if (l->ops->open(l, where) != 0) {
@@ -74,6 +105,88 @@ ledger_open_mode(const char *where, bool readonly, char *err, size_t errlen)
 	return l;
 }
 
+struct copy {
+	struct ledger	*to;
+	int64_t		 now;
+	size_t		 n_svcs, n_insts;
+};
+
+static int
+copy_svc(void *arg, const struct ledger_svc *sv)
+{
+	struct copy *c = arg;
+
+	c->n_svcs++;
+	return c->to->ops->svc_put(c->to, sv) != 0 ? -1 : 0;
+}
+
+static int
+copy_inst(void *arg, const struct ledger_inst *in)
+{
+	struct copy *c = arg;
+
+	c->n_insts++;
+	return c->to->ops->import_inst(c->to, in, c->now) != 0 ? -1 : 0;
+}
+
+int
+ledger_copy_into(struct ledger *src, struct ledger *dst, int64_t now,
+    size_t *n_svcs, size_t *n_insts)
+{
+	struct copy c;
+
+	memset(&c, 0, sizeof(c));
+	c.to = dst;
+	c.now = now;
+	src->err[0] = dst->err[0] = '\0';
+	if (dst->ops->begin(dst) != 0)
+		return -1;
+	if (src->ops->svc_scan(src, copy_svc, &c) != 0 ||
+	    src->ops->inst_scan(src, true, copy_inst, &c) != 0 ||
+	    dst->ops->import_done(dst) != 0 || dst->ops->commit(dst) != 0) {
+		if (dst->err[0] == '\0')
+			snprintf(dst->err, sizeof(dst->err), "%s", src->err);
+		dst->ops->rollback(dst);
+		return -1;
+	}
+	if (n_svcs != NULL)
+		*n_svcs = c.n_svcs;
+	if (n_insts != NULL)
+		*n_insts = c.n_insts;
+	return 0;
+}
+
+struct ledger *
+ledger_pg_view(const char *where, char *err, size_t errlen)
+{
+	struct ledger src, *mem;
+
+	memset(&src, 0, sizeof(src));
+	src.ops = &ledger_pg_ops;
+	src.where = xstrdup(where);
+	if (ledger_pg_open_readonly(&src, where) != 0) {
+		snprintf(err, errlen, "%s", src.err);
+		free(src.where);
+		return NULL;
+	}
+	if ((mem = ledger_open(":memory:", err, errlen)) != NULL &&
+	    src.ops->schema(&src) > 0 &&
+	    ledger_copy_into(&src, mem, 0, NULL, NULL) != 0) {
+		/* now 0: released leases stay active until the view's own
+		 * sessions expire them */
+		snprintf(err, errlen, "%s", mem->err);
+		ledger_close(mem);
+		mem = NULL;
+	}
+	if (mem != NULL) {
+		free(mem->where);
+		mem->where = xstrdup(src.where);
+	}
+	src.ops->close(&src);
+	free(src.where);
+	return mem;
+}
+
 struct ledger *
 ledger_open(const char *where, char *err, size_t errlen)
 {
@@ -83,6 +196,9 @@ ledger_open(const char *where, char *err, size_t errlen)
 struct ledger *
 ledger_open_readonly(const char *where, char *err, size_t errlen)
 {
+	/* a server is never written to: a copy of it in memory */
+	if (ledger_is_pg(where))
+		return ledger_pg_view(where, err, errlen);
 	return ledger_open_mode(where, true, err, errlen);
 }
 
@@ -94,6 +210,41 @@ ledger_close(struct ledger *l)
 	l->ops->close(l);
 	free(l->where);
 	free(l);
+}
+
+void
+lease_text(const struct lease *ls, struct lease_text *t)
+{
+	addr_format(&ls->held, t->blk, sizeof(t->blk));
+	addr_format(&ls->pool, t->pool, sizeof(t->pool));
+	t->has_addr = ls->address.family != 0;
+	if (t->has_addr)
+		addr_format(&ls->address, t->addr, sizeof(t->addr));
+	t->has_pool = ls->has_pool;
+	if (t->has_pool) {
+		addr_format_host(&ls->pool_start, t->ps, sizeof(t->ps));
+		addr_format_host(&ls->pool_end, t->pe, sizeof(t->pe));
+	}
+}
+
+int
+ledger_parse_addr(struct ledger *l, const char *s, const char *col, bool host,
+    struct addr *out, bool *present)
+{
+	const char *why;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (present != NULL)
+		*present = s != NULL;
+	if (s == NULL)
+		return present != NULL ? 0 : ledger_fail(l, "%s: missing "
+		    "address in column %s", l->where, col);
+	r = host ? addr_parse_host(s, out, &why) : addr_parse(s, out, &why);
+	if (r != 0)
+		return ledger_fail(l, "%s: bad address '%s' in column %s: %s",
+		    l->where, s, col, why);
+	return 0;
 }
 
 void

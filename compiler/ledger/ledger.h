@@ -2,9 +2,9 @@
  * ledger.h - where allocation decisions are kept (edgenetc-input(5), "Allocation").
  *
  * The ledger is a small ops table so that backends can be swapped without
- * touching the allocator: ledger_sqlite.c (embedded SQLite, the default
- * and the only file with SQL) today, a PostgreSQL backend for fleets
- * served by several orchestrator replicas next.  A backend stores:
+ * touching the allocator: ledger_sqlite.c (embedded SQLite, the default)
+ * and ledger_pg.c (PostgreSQL, for fleets served by several orchestrator
+ * replicas); they are the only files with SQL.  A backend stores:
  *
  *   services   name, the canonical JSON of its first network_config (never
  *              changes), the latest dhcp_range seen (a reservation);
@@ -174,12 +174,22 @@ struct ledger_ops {
 		    void (*fn)(void *arg, const char *problem), void *arg);
 	/* Schema version of the open store. */
 	int	(*schema)(struct ledger *l);
+
+	/* ledger copy, into an empty ledger inside one transaction: writes
+	 * a generation as it is (its number, times and every lease, active
+	 * or not: a released lease is active while its cooldown lasts past
+	 * now);
+	 * import_done() then sets what follows from them (the next
+	 * generation number, ...). */
+	int	(*import_inst)(struct ledger *l, const struct ledger_inst *in,
+		    int64_t now);
+	int	(*import_done)(struct ledger *l);
 };
 
 struct ledger {
 	const struct ledger_ops *ops;
 	void		*impl;
-	char		*where;
+	char		*where;		/* for messages: never a password */
 	/*
 	 * Set before open(): the backend never creates, migrates or writes
 	 * the store.  Every op still works, on a private view that starts
@@ -188,13 +198,33 @@ struct ledger {
 	 */
 	bool		 readonly;
 	char		 err[LEDGER_ERRLEN];
+	/* the last failure may not happen again: run the whole
+	 * transaction again (a deadlock, a serialization failure, a
+	 * conflict that another replica's commit caused) */
+	bool		 retry;
 };
 
 extern const struct ledger_ops ledger_sqlite_ops;
+extern const struct ledger_ops ledger_pg_ops;
+
+/* A PostgreSQL connection URL (postgresql:// or postgres://)? */
+bool		 ledger_is_pg(const char *where);
+
+/*
+ * A private view of the PostgreSQL ledger at where: its content copied
+ * into an in-memory ledger that may be changed freely and is dropped at
+ * close (what explain and diff plan against).  Nothing is written to
+ * the server, which may be a standby; a database without the schema is
+ * an empty ledger.  l->where names the server.  NULL with err on
+ * failure.
+ */
+struct ledger	*ledger_pg_view(const char *where, char *err, size_t errlen);
+/* ledger_pg.c: pg's open() that never creates, migrates or writes. */
+int		 ledger_pg_open_readonly(struct ledger *l, const char *where);
 
 /*
  * Opens the ledger at where and picks the backend from its form
- * ("postgres://..." is recognized and refused until that backend exists;
+ * ("postgresql://..." or "postgres://...": PostgreSQL, ledger_pg.c;
  * anything else is a SQLite file path or ":memory:").  Returns a new
  * ledger, or NULL with a message in err.
  */
@@ -205,9 +235,47 @@ void		 ledger_close(struct ledger *l);	/* NULL-safe */
 struct ledger	*ledger_open_readonly(const char *where, char *err,
 		    size_t errlen);
 
+/*
+ * After a failed transaction: true when l->retry says another attempt
+ * may succeed and fewer than EDGENETC_LEDGER_TRIES (default 10) were
+ * made (attempt counts from 0); then waits a short, growing, jittered
+ * time first.  The caller runs the whole transaction again.
+ */
+bool	 ledger_retry_again(struct ledger *l, int attempt);
+
+/*
+ * Copies every service and every generation of src into dst (ledger
+ * copy), inside one transaction of dst: dst is unchanged on failure.
+ * Released leases whose cooldown ends by now are copied inactive.
+ * Counts what was copied when n_svcs/n_insts are not NULL.  Returns 0,
+ * or -1 with the message in dst->err (a failure of src: in src->err).
+ */
+int	 ledger_copy_into(struct ledger *src, struct ledger *dst, int64_t now,
+	    size_t *n_svcs, size_t *n_insts);
+
+/* "schema version v is newer than this edgenetc understands (known)". */
+int	 ledger_fail_newer(struct ledger *l, int v, int known);
+
 /* Sets l->err; returns -1. */
 int	 ledger_fail(struct ledger *l, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+
+/* A lease's addresses as the backends store them: "A/P" text, and the
+ * DHCP pool's ends as bare addresses. */
+struct lease_text {
+	bool		 has_addr, has_pool;
+	char		 blk[ADDR_STRLEN], pool[ADDR_STRLEN], addr[ADDR_STRLEN];
+	char		 ps[ADDR_STRLEN], pe[ADDR_STRLEN];
+};
+
+void	 lease_text(const struct lease *ls, struct lease_text *t);
+/*
+ * Parses s, the stored text of an address in column col ("A/P", or "A"
+ * with host) into *out.  s NULL: 0 with *present false when present is
+ * given, else an error.  -1 with l->err on a bad address.
+ */
+int	 ledger_parse_addr(struct ledger *l, const char *s, const char *col,
+	    bool host, struct addr *out, bool *present);
 
 void	 ledger_inst_fini(struct ledger_inst *in);
 void	 ledger_svc_fini(struct ledger_svc *sv);
@@ -218,6 +286,9 @@ void	 ledger_inst_add_lease(struct ledger_inst *in, const struct lease *ls);
 #ifdef UNITTESTS
 /* ledger_sqlite.c: bring an open store's schema to version target. */
 int	 ledger_sqlite_migrate(struct ledger *l, int target);
+/* ledger_pg.c: the same; and the password-free name of a server. */
+int	 ledger_pg_migrate(struct ledger *l, int target);
+char	*ledger_pg_describe(const char *where);
 #endif
 
 const char	*lease_kind_name(enum lease_kind k);

@@ -233,10 +233,8 @@ struct pend {
 	const char	*kind;		/* static */
 	char		*scope;		/* owned; NULL: fleet-wide */
 	int		 family, tplen, width;	/* width: of lo, hi */
-	bool		 has_addr, has_pool;
 	unsigned char	 lo[16], hi[16];
-	char		 pool[ADDR_STRLEN], blk[ADDR_STRLEN], addr[ADDR_STRLEN];
-	char		 ps[ADDR_STRLEN], pe[ADDR_STRLEN];
+	struct lease_text t;
 };
 
 static bool sq_configured;
@@ -384,21 +382,8 @@ static int
 col_addr(struct ledger *l, sqlite3_stmt *st, int i, bool host,
     struct addr *out, bool *present)
 {
-	const char *s = col_text(st, i), *why;
-	int r;
-
-	memset(out, 0, sizeof(*out));
-	if (present != NULL)
-		*present = s != NULL;
-	if (s == NULL)
-		return present != NULL ? 0 : ledger_fail(l, "%s: missing "
-		    "address in column %s", l->where,
-		    sqlite3_column_name(st, i));
-	r = host ? addr_parse_host(s, out, &why) : addr_parse(s, out, &why);
-	if (r != 0)
-		return ledger_fail(l, "%s: bad address '%s' in column %s: %s",
-		    l->where, s, sqlite3_column_name(st, i), why);
-	return 0;
+	return ledger_parse_addr(l, col_text(st, i), sqlite3_column_name(st,
+	    i), host, out, present);
 }
 
 /* Reads a row of LEASE_COLS; ls->scope is set to a borrowed string. */
@@ -482,9 +467,7 @@ ledger_sqlite_migrate(struct ledger *l, int target)
 	if (sq_user_version(l, &v) != 0)
 		goto fail;
 	if (v > SCHEMA_VERSION) {
-		ledger_fail(l, "%s: ledger schema version %d is newer than "
-		    "this edgenetc understands (%d); upgrade edgenetc",
-		    l->where, v, SCHEMA_VERSION);
+		ledger_fail_newer(l, v, SCHEMA_VERSION);
 		goto fail;
 	}
 	for (i = v; i < target; i++) {
@@ -1110,16 +1093,16 @@ sq_bind_pend(sqlite3_stmt *st, int base, const struct pend *pd)
 	sqlite3_bind_int(st, base + 5, pd->family);
 	sqlite3_bind_blob(st, base + 6, pd->lo, pd->width, SQLITE_STATIC);
 	sqlite3_bind_blob(st, base + 7, pd->hi, pd->width, SQLITE_STATIC);
-	sqlite3_bind_text(st, base + 8, pd->pool, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, base + 8, pd->t.pool, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, base + 9, pd->tplen);
-	sqlite3_bind_text(st, base + 10, pd->blk, -1, SQLITE_STATIC);
-	if (pd->has_addr)
-		sqlite3_bind_text(st, base + 11, pd->addr, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, base + 10, pd->t.blk, -1, SQLITE_STATIC);
+	if (pd->t.has_addr)
+		sqlite3_bind_text(st, base + 11, pd->t.addr, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, base + 11);
-	if (pd->has_pool) {
-		sqlite3_bind_text(st, base + 12, pd->ps, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, base + 13, pd->pe, -1, SQLITE_STATIC);
+	if (pd->t.has_pool) {
+		sqlite3_bind_text(st, base + 12, pd->t.ps, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, base + 13, pd->t.pe, -1, SQLITE_STATIC);
 	} else {
 		sqlite3_bind_null(st, base + 12);
 		sqlite3_bind_null(st, base + 13);
@@ -1207,16 +1190,7 @@ sq_lease_add(struct ledger *l, const struct lease *ls)
 	pd->width = space_be(ls->held.family, addr_network(&ls->held),
 	    pd->lo);
 	space_be(ls->held.family, addr_last(&ls->held), pd->hi);
-	addr_format(&ls->pool, pd->pool, sizeof(pd->pool));
-	addr_format(&ls->held, pd->blk, sizeof(pd->blk));
-	pd->has_addr = ls->address.family != 0;
-	if (pd->has_addr)
-		addr_format(&ls->address, pd->addr, sizeof(pd->addr));
-	pd->has_pool = ls->has_pool;
-	if (pd->has_pool) {
-		addr_format_host(&ls->pool_start, pd->ps, sizeof(pd->ps));
-		addr_format_host(&ls->pool_end, pd->pe, sizeof(pd->pe));
-	}
+	lease_text(ls, &pd->t);
 	q->n_pend++;
 	q->id_gen = ls->gen;
 	q->id_next = id + 1;
@@ -1545,6 +1519,73 @@ sq_schema(struct ledger *l)
 	return v;
 }
 
+/*
+ * ledger copy: one generation as it is.  Its leases are queued as new
+ * ones (ids gen * 256 + n, in order) and their release states set after.
+ */
+static int
+sq_import_inst(struct ledger *l, const struct ledger_inst *in, int64_t now)
+{
+	struct sq *q = sq_of(l);
+	const struct lease *ls;
+	sqlite3_stmt *st;
+	size_t i;
+	int rc;
+
+	if (sqlite3_prepare_v2(q->db, "INSERT INTO instance (gen, instance, "
+	    "service, device, created, released, reusable_at) VALUES (?1, "
+	    "?2, ?3, ?4, ?5, ?6, ?7)", -1, &st, NULL) != SQLITE_OK)
+		return sq_fail(l, "prepare");
+	sqlite3_bind_int64(st, 1, in->gen);
+	sqlite3_bind_text(st, 2, in->instance, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, in->service, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, in->device, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, in->created);
+	if (in->released != 0) {
+		sqlite3_bind_int64(st, 6, in->released);
+		sqlite3_bind_int64(st, 7, in->reusable_at);
+	}
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sq_fail(l, "copy instance");
+	q->id_gen = in->gen;
+	q->id_next = in->gen * 256;
+	for (i = 0; i < in->n_leases; i++)
+		if (sq_lease_add(l, &in->leases[i]) != 0)
+			return -1;
+	if (sq_flush(l) != 0)
+		return -1;
+	if (sqlite3_prepare_v2(q->db, "UPDATE lease SET released = ?2, "
+	    "reusable_at = ?3, active = ?4 WHERE id = ?1", -1, &st,
+	    NULL) != SQLITE_OK)
+		return sq_fail(l, "prepare");
+	for (i = 0, rc = SQLITE_DONE; i < in->n_leases && rc == SQLITE_DONE;
+	    i++) {
+		ls = &in->leases[i];
+		if (ls->released == 0)
+			continue;
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, in->gen * 256 + (int64_t)i);
+		sqlite3_bind_int64(st, 2, ls->released);
+		sqlite3_bind_int64(st, 3, ls->reusable_at);
+		sqlite3_bind_int(st, 4, ls->reusable_at > now &&
+		    ls->reusable_at > ls->released);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sq_fail(l, "copy lease");
+	return 0;
+}
+
+static int
+sq_import_done(struct ledger *l)
+{
+	(void)l;	/* the next generation is max(gen) + 1 already */
+	return 0;
+}
+
 const struct ledger_ops ledger_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -1571,4 +1612,6 @@ const struct ledger_ops ledger_sqlite_ops = {
 	.inst_ids = sq_inst_ids,
 	.integrity = sq_integrity,
 	.schema = sq_schema,
+	.import_inst = sq_import_inst,
+	.import_done = sq_import_done,
 };

@@ -43,6 +43,20 @@ diag_fini(struct diag_ctx *d)
 	memset(d, 0, sizeof(*d));
 }
 
+void
+diag_rewind(struct diag_ctx *d, size_t mark)
+{
+	while (d->n > mark) {
+		d->n--;
+		if (d->v[d->n].level == DIAG_ERROR)
+			d->n_err--;
+		else if (d->v[d->n].level == DIAG_WARNING)
+			d->n_warn--;
+		free(d->v[d->n].code);
+		free(d->v[d->n].msg);
+	}
+}
+
 const char *
 diag_src_add(struct diag_ctx *d, const char *path, char *buf, size_t len)
 {

@@ -105,6 +105,9 @@ struct diag_ctx {
 
 void	 diag_init(struct diag_ctx *d);
 void	 diag_fini(struct diag_ctx *d);
+/* Drops the diagnostics added since d->n was mark (work that is done
+ * again, such as a ledger transaction run a second time). */
+void	 diag_rewind(struct diag_ctx *d, size_t mark);
 
 /*
  * Registers a source file; takes ownership of buf (malloc'd, may be NULL).

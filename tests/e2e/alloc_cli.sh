@@ -2,11 +2,15 @@
 # edgenetc alloc / release / ledger through the CLI (edgenetc(1)): exact answer
 # objects, idempotency, exit codes, the exhaustion message, release with
 # cooldown and generations, batch mode, ledger show/verify, the default
-# ledger path.
+# ledger path.  EDGENETC_TEST_BACKEND=pg: the same on PostgreSQL
+# (tests/lib/pg.sh), where generation numbers may skip the ones of
+# rolled-back allocations.
 set -eu
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 EDGENETC=${EDGENETC:-$TOP/build/edgenetc}
 command -v python3 >/dev/null || { echo "alloc_cli: python3 missing" >&2; exit 77; }
+. "$TOP/tests/lib/pg.sh"
+pg_need_backend
 
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
@@ -14,7 +18,7 @@ trap 'rm -rf "$T"' EXIT
 # test must not swap the program under the running processes
 cp "$EDGENETC" "$T/edgenetc.bin"
 EDGENETC=$T/edgenetc.bin
-L=$T/ledger.db
+L=$(test_ledger alloc_cli "$T/ledger.db")
 fail() { echo "FAIL: $*" >&2; exit 1; }
 expect() {	# expect NAME WANT GOT
 	[ "$2" = "$3" ] || fail "$1: want
@@ -109,9 +113,18 @@ set -e
 expect "ambiguous rc" 1 "$rc"
 grep -q -- '--service' "$T/err" || fail "ambiguous message: $(cat "$T/err")"
 
+# the live generation of an instance (SQLite numbers them densely)
+gen_of() {
+	"$EDGENETC" ledger --ledger "$L" show | python3 -c '
+import json, sys
+print({i["instance"]: i["generation"]
+       for i in json.load(sys.stdin)["instances"]}[sys.argv[1]])' "$1"
+}
+g=$(gen_of t1)
+pg_backend || expect "generation of t1" 4 "$g"
 # release: idempotent, generations, cooldown
 got=$("$EDGENETC" release --ledger "$L" --instance t1 --cooldown 3600)
-expect "release" '{"instance":"t1","status":"released","generation":4}' "$got"
+expect "release" '{"instance":"t1","status":"released","generation":'"$g"'}' "$got"
 got=$("$EDGENETC" release --ledger "$L" --instance t1)
 expect "release again" '{"instance":"t1","status":"not-allocated","generation":null}' "$got"
 # within the cooldown t1's block stays out of reuse
@@ -124,10 +137,12 @@ expect "cooldown holds" 1 "$rc"
 got=$(EDGENETC_NOW=$(( $(date +%s) + 3601 )) a --spec "$T/svc.json" --device d9 --instance t3)
 expect "after cooldown" '{"service":"tiny","instance":"t3","device":"d9","block":"10.9.0.0/25","address":"10.9.0.1/24","dhcp_pool":{"start":"10.9.0.2","end":"10.9.0.126"},"wan_address":null}' "$got"
 # stale release of an old generation changes nothing
+g=$(gen_of t3)
+pg_backend || expect "generation of t3" 6 "$g"
 got=$("$EDGENETC" release --ledger "$L" --instance t3 --generation 1 2>/dev/null)
-expect "stale release" '{"instance":"t3","status":"stale","generation":6}' "$got"
-got=$("$EDGENETC" release --ledger "$L" --instance t3 --generation 6)
-expect "current release" '{"instance":"t3","status":"released","generation":6}' "$got"
+expect "stale release" '{"instance":"t3","status":"stale","generation":'"$g"'}' "$got"
+got=$("$EDGENETC" release --ledger "$L" --instance t3 --generation "$g")
+expect "current release" '{"instance":"t3","status":"released","generation":'"$g"'}' "$got"
 
 # batch: one transaction, one line each, in order; default spec and
 # per-line specs (path or inline object)
@@ -193,7 +208,38 @@ EOF
 "$EDGENETC" ledger --ledger "$L" verify >/dev/null || fail "verify"
 # verify finds damage: a second copy of a block (an overlap), a block
 # moved outside its pool
-if command -v sqlite3 >/dev/null; then
+if pg_backend; then
+	# a copy of a block that the overlap constraint does not see, and a
+	# block outside its pool
+	for db in bad bad2; do
+		pg_psql "$EDGENETC_TEST_PG_URL" -c "DROP DATABASE IF EXISTS alloc_cli_$db" \
+		    -c "CREATE DATABASE alloc_cli_$db TEMPLATE alloc_cli" >/dev/null
+	done
+	B=$(pg_newdb_url alloc_cli_bad)
+	pg_psql "$B" -c "INSERT INTO lease (id, gen, kind, scope, family, lo,
+	    hi, block, pool, tplen, address, created) SELECT id + 100, gen,
+	    kind, scope, family, lo, hi, block, pool, tplen, address, created
+	    FROM lease WHERE block = '10.190.1.0/24' AND released IS NULL"
+	set +e
+	"$EDGENETC" ledger --ledger "$B" verify >"$T/verify.out" 2>&1
+	rc=$?
+	set -e
+	expect "verify overlap rc" 1 "$rc"
+	grep -q "block 10.190.1.0/24 of instance 'pis-2' overlaps block 10.190.1.0/24" \
+	    "$T/verify.out" || fail "verify overlap: $(cat "$T/verify.out")"
+	grep -q "missing from the overlap constraint" "$T/verify.out" ||
+	    fail "verify constraint: $(cat "$T/verify.out")"
+	B=$(pg_newdb_url alloc_cli_bad2)
+	pg_psql "$B" -c "UPDATE lease SET pool = '10.191.0.0/16'
+	    WHERE block = '10.190.0.0/24' AND released IS NULL"
+	set +e
+	"$EDGENETC" ledger --ledger "$B" verify >"$T/verify.out" 2>&1
+	rc=$?
+	set -e
+	expect "verify pool rc" 1 "$rc"
+	grep -q "is not inside its pool 10.191.0.0/16" "$T/verify.out" ||
+	    fail "verify pool: $(cat "$T/verify.out")"
+elif command -v sqlite3 >/dev/null; then
 	cp "$L" "$T/bad.db"
 	[ -f "$L-wal" ] && cp "$L-wal" "$T/bad.db-wal"
 	sqlite3 "$T/bad.db" "INSERT INTO lease (id, gen, kind, scope, family,
@@ -221,10 +267,29 @@ if command -v sqlite3 >/dev/null; then
 	    fail "verify pool: $(cat "$T/verify.out")"
 fi
 set +e
-"$EDGENETC" ledger --ledger "$T/none.db" verify >/dev/null 2>&1
-rc=$?
+if pg_backend; then
+	"$EDGENETC" ledger --ledger "$(pg_newdb_url no_such_db)" verify \
+	    >/dev/null 2>"$T/err"
+	rc=$?
+	grep -q 'no_such_db' "$T/err" || fail "missing database: $(cat "$T/err")"
+else
+	"$EDGENETC" ledger --ledger "$T/none.db" verify >/dev/null 2>&1
+	rc=$?
+fi
 set -e
 expect "verify missing ledger" 1 "$rc"
+
+if pg_backend; then
+	# the default ledger is a URL: named on stderr without its password
+	EDGENETC_LEDGER="$L&password=hunter2" "$EDGENETC" alloc \
+	    --spec "$T/svc.json" --device d9 --instance t2 2>"$T/err" >"$T/out"
+	grep -q "using ledger postgresql://postgres@/alloc_cli?host=" "$T/err" ||
+	    fail "default ledger message: $(cat "$T/err")"
+	! grep -q hunter2 "$T/err" "$T/out" || fail "the password was shown"
+	[ ! -e "postgresql:" ] || fail "a URL was taken for a directory"
+	echo "alloc_cli: ok"
+	exit 0
+fi
 
 # the default ledger: EDGENETC_LEDGER, then XDG_STATE_HOME, path on stderr
 EDGENETC_LEDGER=$T/env.db "$EDGENETC" alloc --spec "$T/svc.json" \

@@ -4,6 +4,11 @@
 # over 4 devices so that WAN addresses contend too.  Then: no duplicate
 # instance, no two blocks overlap, no WAN address twice on a device,
 # every printed answer is in the ledger exactly, ledger verify passes.
+#
+# EDGENETC_TEST_BACKEND=pg: the same against one PostgreSQL server, with
+# 2 more processes allocating ALLOC_BATCH (default 500) each in --batch
+# mode on the same pool meanwhile, and an SQL self-join of the lease
+# table finding no two active leases that overlap.
 set -eu
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 EDGENETC=${EDGENETC:-$TOP/build/edgenetc}
@@ -18,6 +23,10 @@ esac
 # with the default settings); this keeps 4000 processes within CI time.
 export EDGENETC_LEDGER_SYNC=${EDGENETC_LEDGER_SYNC:-normal}
 command -v python3 >/dev/null || { echo "alloc_concurrency: python3 missing" >&2; exit 77; }
+. "$TOP/tests/lib/pg.sh"
+pg_need_backend
+NB=${ALLOC_BATCH:-500}
+pg_backend || NB=0
 
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
@@ -25,7 +34,9 @@ trap 'rm -rf "$T"' EXIT
 # test must not swap the program under the running processes
 cp "$EDGENETC" "$T/edgenetc.bin"
 EDGENETC=$T/edgenetc.bin
-L=$T/ledger.db
+L=$(test_ledger alloc_concurrency "$T/ledger.db")
+# commits need not reach the disk here either (alloc_crash.sh)
+pg_backend && L="$L&options=-csynchronous_commit%3Doff"
 
 cat >"$T/fleet.yaml" <<'EOF'
 services:
@@ -56,12 +67,16 @@ worker() {
 }
 
 # First callers of a ledger that does not exist yet: 8 processes create
-# it at once (schema, WAL mode), 20 times over; every one must succeed.
-for ((r = 0; r < 20; r++)); do
+# it at once (schema, WAL mode), 20 times over (5 on PostgreSQL: a
+# database each); every one must succeed.
+rounds=20
+pg_backend && rounds=5
+for ((r = 0; r < rounds; r++)); do
 	rm -f "$T/new.db" "$T/new.db-wal" "$T/new.db-shm"
+	NEW=$(test_ledger "alloc_concurrency_new$r" "$T/new.db")
 	fpids=""
 	for ((k = 0; k < 8; k++)); do
-		"$EDGENETC" alloc --ledger "$T/new.db" --spec "$T/fleet.yaml" \
+		"$EDGENETC" alloc --ledger "$NEW" --spec "$T/fleet.yaml" \
 		    --device "d$((k % 4))" --instance "f$r-$k" >/dev/null \
 		    2>>"$T/first.err" &
 		fpids="$fpids $!"
@@ -70,10 +85,10 @@ for ((r = 0; r < 20; r++)); do
 		wait $p || { cat "$T/first.err" >&2;
 		    echo "round $r: a first caller failed" >&2; exit 1; }
 	done
-	"$EDGENETC" ledger --ledger "$T/new.db" verify >/dev/null ||
+	"$EDGENETC" ledger --ledger "$NEW" verify >/dev/null ||
 	    { echo "round $r: verify" >&2; exit 1; }
 done
-echo "alloc_concurrency: 20 x 8 first callers of a new ledger, all answered"
+echo "alloc_concurrency: $rounds x 8 first callers of a new ledger, all answered"
 
 # the workers below race on allocations (the ledger exists by then)
 "$EDGENETC" alloc --ledger "$L" --spec "$T/fleet.yaml" --device d0 \
@@ -82,6 +97,14 @@ echo "alloc_concurrency: 20 x 8 first callers of a new ledger, all answered"
 pids=""
 for ((k = 0; k < W; k++)); do
 	worker $k &
+	pids="$pids $!"
+done
+for ((k = 0; k < 2 && NB > 0; k++)); do
+	python3 -c "
+for i in range($NB): print('{\"device\":\"d$k\",\"instance\":\"b$k-%d\"}' % i)" \
+	    >"$T/batch.$k"
+	"$EDGENETC" alloc --ledger "$L" --spec "$T/fleet.yaml" \
+	    --batch "$T/batch.$k" >"$T/out.b$k" 2>"$T/err.b$k" &
 	pids="$pids $!"
 done
 ok=1
@@ -95,7 +118,15 @@ fi
 cat "$T"/out.* >"$T/answers"
 "$EDGENETC" ledger --ledger "$L" verify
 "$EDGENETC" ledger --ledger "$L" show >"$T/show.json"
-python3 - "$T/answers" "$T/show.json" $((W * N)) <<'EOF'
+if pg_backend; then
+	n=$(pg_psql "$L" -At -c "SELECT count(*) FROM lease a JOIN lease b
+	    ON a.id < b.id AND a.active AND b.active AND a.scope = b.scope
+	    AND a.block && b.block AND NOT (a.kind = 'shared' AND
+	    b.kind = 'shared' AND a.block = b.block)")
+	[ "$n" = 0 ] || { echo "SQL self-join: $n overlapping pairs" >&2; exit 1; }
+	echo "alloc_concurrency: SQL self-join: no overlapping active leases"
+fi
+python3 - "$T/answers" "$T/show.json" $((W * N + 2 * NB)) <<'EOF'
 import ipaddress, json, sys
 answers = [json.loads(l) for l in open(sys.argv[1])]
 show = json.load(open(sys.argv[2]))

@@ -5,12 +5,20 @@
 # passes; at the end (nothing is ever released, so what was in the ledger
 # stays) every answer printed before any kill is in the ledger exactly as
 # printed.  Every tenth round a batch is killed instead.
+#
+# EDGENETC_TEST_BACKEND=pg: the same against PostgreSQL, and in every
+# tenth round (the fifth of ten) the server itself is restarted with
+# pg_ctl restart -m immediate (a crash: no shutdown checkpoint) in the
+# middle of a batch; the batch fails cleanly (exit 1, one line naming
+# the server) or had committed, and the next call works.
 set -eu
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 EDGENETC=${EDGENETC:-$TOP/build/edgenetc}
 ROUNDS=${ALLOC_CRASH_ROUNDS:-50}
 command -v python3 >/dev/null || { echo "alloc_crash: python3 missing" >&2; exit 77; }
 command -v setsid >/dev/null || { echo "alloc_crash: setsid missing" >&2; exit 77; }
+. "$TOP/tests/lib/pg.sh"
+pg_need_backend
 
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
@@ -18,7 +26,7 @@ trap 'rm -rf "$T"' EXIT
 # test must not swap the program under the running processes
 cp "$EDGENETC" "$T/edgenetc.bin"
 EDGENETC=$T/edgenetc.bin
-L=$T/ledger.db
+L=$(test_ledger alloc_crash "$T/ledger.db")
 export EDGENETC L T
 
 cat >"$T/fleet.yaml" <<'EOF'
@@ -63,7 +71,37 @@ EOF
 	    { echo "round $1: an answer is missing"; exit 1; }
 }
 
+server_crash() {	# server_crash ROUND: a batch, and the server dies under it
+	python3 -c "
+for i in range(2000): print('{\"device\":\"d\",\"instance\":\"s$1-%d\"}' % i)" \
+	    >"$T/batch.jsonl"
+	"$EDGENETC" alloc --ledger "$L" --spec "$T/fleet.yaml" \
+	    --batch "$T/batch.jsonl" >"$T/out.$1" 2>"$T/err.$1" &
+	pid=$!
+	sleep "0.$(printf '%03d' $((RANDOM % 400 + 50)))"
+	pg_ctl_owner -m immediate -w restart >/dev/null 2>&1 ||
+	    { echo "round $1: the server did not restart"; exit 1; }
+	if wait "$pid"; then
+		echo "round $1: the batch committed before the crash"
+	else
+		[ ! -s "$T/out.$1" ] || { echo "round $1: a failed batch printed"; exit 1; }
+		grep -q "ledger: postgresql://postgres@/alloc_crash?host=[^ ]*: .*connection" \
+		    "$T/err.$1" && grep -q "nothing recorded" "$T/err.$1" ||
+		    { cat "$T/err.$1"; echo "round $1: not a clean failure"; exit 1; }
+		echo "round $1: the crashed batch: $(head -1 "$T/err.$1")"
+	fi
+	# the next call works
+	"$EDGENETC" alloc --ledger "$L" --spec "$T/fleet.yaml" --device d \
+	    --instance "after$1" >>"$T/out.$1" ||
+	    { echo "round $1: no answer after the restart"; exit 1; }
+}
+
 for ((r = 1; r <= ROUNDS; r++)); do
+	if pg_backend && ((r % 10 == 5)); then
+		server_crash "$r"
+		verify "$r"
+		continue
+	fi
 	if ((r % 10 == 0)); then
 		# a batch in one transaction: all of it or none
 		python3 -c "

@@ -40,7 +40,7 @@ expect "explain" $E edgenetc exp
 expect "--format" $E edgenetc lint --fo
 expect "json text" $E edgenetc lint --format ""
 expect "graphql" $E edgenetc fmt --to g
-expect "show verify" $E edgenetc ledger ""
+expect "copy init show verify" $E edgenetc ledger ""
 expect "bus-0042 bus-0043 gw-0001" $E edgenetc explain \
     testdata/fleet/fleet.yaml --device ""
 expect "pis-0042 pis-0043" $E edgenetc alloc --spec testdata/fleet/fleet.yaml \

@@ -4,6 +4,11 @@
  * idempotency, exhaustion that records nothing, release, cooldown, stale
  * release, network_config immutability, changed subnets and templates,
  * moves, fleet plans, schema versions.
+ *
+ * With EDGENETC_TEST_LEDGER_URL (a PostgreSQL database that the test may
+ * empty: tests/run.sh gives one on its private cluster) every test runs
+ * on the PostgreSQL backend instead, with the same expected answers;
+ * the tests of SQLite's own storage are skipped there.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +21,7 @@
 
 #include <cmocka.h>
 #include <jansson.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "alloc.h"
@@ -27,13 +33,43 @@
 
 struct fx {
 	char		 dir[64];
-	char		 path[96];
+	char		 path[512];
 	struct ledger	*l;
 	struct diag_ctx	 d;
 	struct fleet	*f[8];
 	int		 n_f;
 	int64_t		 now;
 };
+
+static const char *
+pg_url(void)
+{
+	const char *u = getenv("EDGENETC_TEST_LEDGER_URL");
+
+	return u != NULL && *u != '\0' ? u : NULL;
+}
+
+/* Runs sql on the test database (PostgreSQL mode); 0 or -1. */
+static int
+pg_sql(const char *sql)
+{
+	PGconn *c = PQconnectdb(pg_url());
+	PGresult *r;
+	int rc = -1;
+
+	if (PQstatus(c) == CONNECTION_OK) {
+		r = PQexec(c, sql);
+		rc = PQresultStatus(r) == PGRES_COMMAND_OK ||
+		    PQresultStatus(r) == PGRES_TUPLES_OK ? 0 : -1;
+		if (rc != 0)
+			fprintf(stderr, "%s\n", PQresultErrorMessage(r));
+		PQclear(r);
+	} else {
+		fprintf(stderr, "%s\n", PQerrorMessage(c));
+	}
+	PQfinish(c);
+	return rc;
+}
 
 static int
 setup(void **state)
@@ -45,6 +81,13 @@ setup(void **state)
 	if (mkdtemp(x->dir) == NULL)
 		return -1;
 	snprintf(x->path, sizeof(x->path), "%s/ledger.db", x->dir);
+	if (pg_url() != NULL) {
+		/* every test on an empty ledger */
+		snprintf(x->path, sizeof(x->path), "%s", pg_url());
+		if (pg_sql("DROP TABLE IF EXISTS lease, instance, service, "
+		    "watermark, edgenetc_meta") != 0)
+			return -1;
+	}
 	x->l = ledger_open(x->path, err, sizeof(err));
 	if (x->l == NULL) {
 		fprintf(stderr, "%s\n", err);
@@ -60,7 +103,7 @@ static int
 teardown(void **state)
 {
 	struct fx *x = *state;
-	char p[128];
+	char p[sizeof(x->path) + 8];
 	int i;
 
 	ledger_close(x->l);
@@ -825,6 +868,22 @@ test_schema(void **state)
 	struct ledger *l2;
 	sqlite3 *db;
 
+	if (pg_url() != NULL) {
+		assert_int_equal(x->l->ops->schema(x->l), 1);
+		assert_string_equal(x->l->ops->name, "postgresql");
+		assert_int_equal(ledger_pg_migrate(x->l, 1), 0);
+		l2 = ledger_open(x->path, err, sizeof(err));
+		assert_non_null(l2);
+		assert_int_equal(l2->ops->schema(l2), 1);
+		ledger_close(l2);
+		assert_int_equal(pg_sql("UPDATE edgenetc_meta SET value = "
+		    "'99' WHERE key = 'schema'"), 0);
+		assert_null(ledger_open(x->path, err, sizeof(err)));
+		assert_non_null(strstr(err, "schema version 99 is newer"));
+		assert_int_equal(pg_sql("UPDATE edgenetc_meta SET value = "
+		    "'1' WHERE key = 'schema'"), 0);
+		return;
+	}
 	assert_int_equal(x->l->ops->schema(x->l), 2);
 	/* migrating again is a no-op */
 	assert_int_equal(ledger_sqlite_migrate(x->l, 2), 0);
@@ -840,9 +899,81 @@ test_schema(void **state)
 	sqlite3_close(db);
 	assert_null(ledger_open(x->path, err, sizeof(err)));
 	assert_non_null(strstr(err, "schema version 99 is newer"));
-	/* and the PostgreSQL form is recognized */
-	assert_null(ledger_open("postgres://db/x", err, sizeof(err)));
-	assert_non_null(strstr(err, "PostgreSQL"));
+	/* the PostgreSQL form goes to that backend: a server that is not
+	 * there, named without the password */
+	assert_null(ledger_open("postgresql://u:secret@/x?host=/nonexistent",
+	    err, sizeof(err)));
+	assert_non_null(strstr(err, "postgresql://u@/x?host=/nonexistent"));
+	assert_null(strstr(err, "secret"));
+}
+
+/*
+ * A read-only view of a PostgreSQL ledger: the same answers as the
+ * ledger (released leases in their cooldown still held), changes stay in
+ * the view, and a database without the schema is an empty ledger that
+ * is not created.
+ */
+static void
+test_pg_view(void **state)
+{
+	struct fx *x = *state;
+	struct fleet *f = load(x, pis_yaml);
+	char err[LEDGER_ERRLEN], want[512];
+	struct ledger *real, *v;
+
+	if (pg_url() == NULL)
+		skip();
+	x->now = 1000;
+	assert_non_null(alloc1(x, f, "pis", "bus-1", "pis-1"));
+	assert_non_null(alloc1(x, f, "pis", "bus-1", "pis-2"));
+	assert_int_equal(release1(x, "pis-1", 0, 100), 0);
+	x->now = 1050;
+	/* a view answers as the ledger will: pis-1's block still cools */
+	real = x->l;
+	v = ledger_pg_view(x->path, err, sizeof(err));
+	assert_non_null(v);
+	assert_non_null(strstr(v->where, "postgresql://"));
+	x->l = v;
+	snprintf(want, sizeof(want), "%s", alloc1(x, f, "pis", "bus-1",
+	    "pis-3"));
+	assert_non_null(strstr(want, "10.190.2.0/24"));
+	assert_int_equal(gen_of(x, "pis-3") != 0, 1);
+	ledger_close(v);
+	x->l = real;
+	assert_int_equal(gen_of(x, "pis-3"), 0);	/* not in the ledger */
+	assert_string_equal(alloc1(x, f, "pis", "bus-1", "pis-3"), want);
+	/* no schema: empty, and nothing created */
+	assert_int_equal(pg_sql("DROP TABLE lease, instance, service, "
+	    "watermark, edgenetc_meta"), 0);
+	v = ledger_pg_view(x->path, err, sizeof(err));
+	assert_non_null(v);
+	assert_int_equal(v->ops->schema(v), 2);	/* the view's own */
+	ledger_close(v);
+	assert_int_equal(pg_sql("SELECT 1 FROM edgenetc_meta"), -1);
+}
+
+/* The server's name in messages: never the password. */
+static void
+test_pg_describe(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "postgresql://u:pw@db.example:5433/fleet?sslmode=require",
+		  "postgresql://u@db.example:5433/fleet?sslmode=require" },
+		{ "postgres://db.example/fleet?password=pw&user=u",
+		  "postgresql://u@db.example/fleet" },
+		{ "postgresql:///fleet?host=/run/pg&options=-csearch_path%3Df1",
+		  "postgresql:///fleet?host=/run/pg&options=-csearch_path=f1" },
+	};
+	size_t i;
+	char *s;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		s = ledger_pg_describe(cases[i][0]);
+		assert_string_equal(s, cases[i][1]);
+		assert_null(strstr(s, "pw"));
+		free(s);
+	}
 }
 
 static void
@@ -969,6 +1100,9 @@ static void
 test_migrate_v1(void **state)
 {
 	struct fx *x = *state;
+
+	if (pg_url() != NULL)
+		skip();	/* SQLite's own storage */
 	struct fleet *f = load(x, pis_yaml);
 	struct fleet *f6 = load(x,
 	    "services:\n"
@@ -1191,6 +1325,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_queued_leases, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_v1, setup,
+		    teardown),
+		cmocka_unit_test(test_pg_describe),
+		cmocka_unit_test_setup_teardown(test_pg_view, setup,
 		    teardown),
 	};
 

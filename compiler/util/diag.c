@@ -499,8 +499,8 @@ diag_put_level(const char *what, const char *sgr, FILE *fp, bool color)
 		fprintf(fp, "%s: ", what);
 }
 
-static void
-diag_print_text_c(struct diag_ctx *d, FILE *fp, bool color)
+void
+diag_print_text_color(struct diag_ctx *d, FILE *fp, bool color)
 {
 	struct diag_cursor cur = { NULL, 0, NULL };
 	struct diag_cursor ncur = { NULL, 0, NULL };
@@ -540,18 +540,7 @@ diag_print_text_c(struct diag_ctx *d, FILE *fp, bool color)
 void
 diag_print_text(struct diag_ctx *d, FILE *fp)
 {
-	diag_print_text_c(d, fp, false);
-}
-
-void
-diag_print(struct diag_ctx *d, FILE *fp, enum diag_format f, bool color)
-{
-	if (f == DIAG_JSON)
-		diag_print_json(d, fp);
-	else if (f == DIAG_SARIF)
-		diag_print_sarif(d, fp);
-	else
-		diag_print_text_c(d, fp, color);
+	diag_print_text_color(d, fp, false);
 }
 
 static void

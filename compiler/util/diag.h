@@ -147,6 +147,8 @@ bool	 diag_policy_add(struct diag_policy *p, const char *sw);
 void	 diag_print(struct diag_ctx *d, FILE *fp, enum diag_format f,
 	    bool color);
 void	 diag_print_text(struct diag_ctx *d, FILE *fp);
+/* The same, with SGR colours when color. */
+void	 diag_print_text_color(struct diag_ctx *d, FILE *fp, bool color);
 /* [{"file","line","column","end_line","end_column","severity","message",
  *   "code","hint","related":[{"file","line","column","message"}]}, ...] */
 void	 diag_print_json(struct diag_ctx *d, FILE *fp);

@@ -38,9 +38,18 @@ E=_edgenetc A=_edgenet_apply
 expect "compile" $E edgenetc comp
 expect "explain" $E edgenetc exp
 expect "--format" $E edgenetc lint --fo
-expect "json text" $E edgenetc lint --format ""
+expect "json sarif text" $E edgenetc lint --format ""
+expect "dot json svg text" $E edgenetc explain --format ""
+expect "json text" $E edgenetc diff --format ""
+expect "reconcile" $E edgenetc ledger rec
+expect "--dry-run" $E edgenetc ledger reconcile --dr
+expect "--prune" $E edgenetc compile --pr
+expect "--color --cooldown" $E edgenetc release --c
+expect "--check" $E edgenetc fmt --ch
+expect "always auto" $E edgenetc compile --color a
 expect "graphql" $E edgenetc fmt --to g
-expect "copy init show verify" $E edgenetc ledger ""
+expect "--from" $E edgenetc ledger copy --f
+expect "copy init reconcile show verify" $E edgenetc ledger ""
 expect "bus-0042 bus-0043 gw-0001" $E edgenetc explain \
     testdata/fleet/fleet.yaml --device ""
 expect "pis-0042 pis-0043" $E edgenetc alloc --spec testdata/fleet/fleet.yaml \
@@ -49,6 +58,8 @@ expect "testdata/fleet/fleet.json testdata/fleet/fleet.yaml" $E edgenetc \
     lint testdata/fleet/fl
 expect "--check --confirm --confirm-ok" $A edgenet-apply --c
 expect "--recover --repair" $A edgenet-apply --re
+expect "--format" $A edgenet-apply --fo
+expect "json text" $A edgenet-apply --check --format ""
 echo "ok  verbs, options, values, device and instance ids"
 
 # Every long option of the option tables is offered.
@@ -62,6 +73,12 @@ for o in $(opts_of $(find compiler -name 'cmd_*.c')); do
 	    bad "edgenetc completion lacks --$o"
 done
 for o in $(opts_of $(find runtime -name main.c)); do
+	case $o in confirm-watch | dhcp-hook) continue ;; esac
+	grep -q -- "--$o\b" dist/bash-completion/edgenet-apply ||
+	    bad "edgenet-apply completion lacks --$o"
+done
+# and every long option each program's --help lists
+for o in $("$EDGENET_APPLY" --help | sed -n 's/^  --\([a-z][a-z-]*\).*/\1/p'); do
 	case $o in confirm-watch | dhcp-hook) continue ;; esac
 	grep -q -- "--$o\b" dist/bash-completion/edgenet-apply ||
 	    bad "edgenet-apply completion lacks --$o"

@@ -58,6 +58,30 @@ check_opts() {	# page sources...
 }
 check_opts man/edgenetc.1 $(find compiler -name 'cmd_*.c')
 check_opts man/edgenet-apply.8 $(find runtime -name main.c)
+# and every long option each program's --help lists (edgenet-apply's
+# table is not a getopt table)
+help_opts() {	# program [verb]...
+	"$@" --help | grep -o '^ *--[a-z][a-z-]*' | sed 's/^ *--//' | sort -u
+}
+for o in $(help_opts "$EDGENET_APPLY"); do
+	case " $hidden " in *" $o "*) continue ;; esac
+	grep -Eq "Fl -$o( |$)" man/edgenet-apply.8 ||
+	    bad "man/edgenet-apply.8 lacks --$o"
+done
+for v in $verbs; do
+	for o in $(help_opts "$EDGENETC" $v); do
+		case " $hidden " in *" $o "*) continue ;; esac
+		grep -Eq "Fl -$o( |$)" man/edgenetc.1 ||
+		    bad "man/edgenetc.1 lacks --$o ($v)"
+	done
+done
+# the exit statuses of edgenet-apply --help
+for st in 0 1 2 3; do
+	"$EDGENET_APPLY" --help | grep -q "Exit status:.* $st \| $st " ||
+	    continue
+	grep -q "^\.It $st\$" man/edgenet-apply.8 ||
+	    bad "man/edgenet-apply.8 lacks exit status $st"
+done
 echo "ok  verbs ($(echo $verbs)) and options documented"
 
 # The examples of edgenetc-input(5): each literal display that starts as

@@ -19,6 +19,7 @@
 
 #include "cli.h"
 #include "cli_input.h"
+#include "cliopt.h"
 #include "cmd.h"
 #include "diff.h"
 #include "emit.h"
@@ -76,15 +77,14 @@ diff_args(int argc, char **argv, struct dopts *o)
 		{ "format", required_argument, NULL, 'f' },
 		{ "syntax", required_argument, NULL, 's' },
 		{ "vars", required_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct cli cl = { .verb = "diff", .usage = diff_usage, .opts = opts,
+	    .shortopts = "+" };
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(&cl, argc, argv)) != -1) {
 		switch (c) {
 		case 'l':
 			o->ledger = optarg;
@@ -94,36 +94,23 @@ diff_args(int argc, char **argv, struct dopts *o)
 			break;
 		case 'f':
 			if (strcmp(optarg, "json") != 0 &&
-			    strcmp(optarg, "text") != 0) {
-				fprintf(stderr, "edgenetc diff: unknown format "
-				    "'%s' (text or json)\n", optarg);
-				return 2;
-			}
+			    strcmp(optarg, "text") != 0)
+				return cli_usage_error(&cl, "--format takes "
+				    "text or json, not '%s'", optarg);
 			o->json = strcmp(optarg, "json") == 0;
 			break;
 		case 's':
-			if (syntax_parse(optarg, &o->syn) < 0) {
-				fprintf(stderr, "edgenetc diff: unknown syntax "
-				    "'%s' (yaml, json or graphql)\n", optarg);
-				return 2;
-			}
+			if (syntax_parse(optarg, &o->syn) < 0)
+				return cli_usage_error(&cl, "unknown syntax "
+				    "'%s' (yaml, json or graphql)", optarg);
 			break;
-		case 'h':
-			diff_usage(stdout);
-			return 0;
 		default:
-			fprintf(stderr, "edgenetc diff: bad option '%s'\n",
-			    argv[optind - 1]);
-			diff_usage(stderr);
-			return 2;
+			return cl.rc;
 		}
 	}
-	if (argc - optind != 2) {
-		fprintf(stderr, "edgenetc diff: two inputs are needed, OLD and "
-		    "NEW\n");
-		diff_usage(stderr);
-		return 2;
-	}
+	if (argc - optind != 2)
+		return cli_usage_error(&cl, "two inputs are needed, OLD and "
+		    "NEW (see 'edgenetc diff --help')");
 	o->old = argv[optind];
 	o->new_ = argv[optind + 1];
 	return -1;

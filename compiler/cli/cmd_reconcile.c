@@ -18,6 +18,7 @@
 
 #include "alloc.h"
 #include "cli.h"
+#include "cliopt.h"
 #include "cli_input.h"
 #include "cmd.h"
 #include "ledger.h"
@@ -61,7 +62,7 @@ reconcile_print(const struct gone *x, const char *status)
 	json_decref(o);
 }
 
-static const char usage[] = "usage: edgenetc ledger [--ledger PATH] "
+static const char reconcile_usage_text[] = "usage: edgenetc ledger [--ledger PATH] "
     "reconcile [--dry-run] [--cooldown SECONDS]\n"
     "                       [--syntax S] [--vars FILE.json] FILE...\n"
     "\n"
@@ -76,9 +77,16 @@ static const char usage[] = "usage: edgenetc ledger [--ledger PATH] "
     "Exit status: 0 ok, 1 errors in the input or a failed operation, 2 "
     "usage\nerror or unreadable input.\n";
 
+static void
+reconcile_usage(FILE *fp)
+{
+	fputs(reconcile_usage_text, fp);
+}
+
 static int
 reconcile_args(int argc, char **argv, const char **ledger, bool *dry,
-    int64_t *cooldown, enum syntax *syn, const char **vars)
+    int64_t *cooldown, enum syntax *syn, const char **vars, char **files,
+    int *n_files)
 {
 	static const struct option opts[] = {
 		{ "ledger", required_argument, NULL, 'l' },
@@ -86,14 +94,15 @@ reconcile_args(int argc, char **argv, const char **ledger, bool *dry,
 		{ "cooldown", required_argument, NULL, 'c' },
 		{ "syntax", required_argument, NULL, 's' },
 		{ "vars", required_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	/* options may follow "reconcile" and the files ('-': permuted) */
+	struct cli cl = { .verb = "ledger reconcile", .usage = reconcile_usage,
+	    .opts = opts, .shortopts = "-" };
 	int c;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	*n_files = 0;
+	while ((c = cli_getopt(&cl, argc, argv)) != -1) {
 		switch (c) {
 		case 'l':
 			*ledger = optarg;
@@ -103,35 +112,28 @@ reconcile_args(int argc, char **argv, const char **ledger, bool *dry,
 			break;
 		case 'c':
 			if (!cli_parse_i64(optarg, 0, cooldown) ||
-			    *cooldown > INT32_MAX * 100LL) {
-				fprintf(stderr, "edgenetc ledger reconcile: "
-				    "--cooldown takes seconds >= 0\n");
-				return 2;
-			}
+			    *cooldown > INT32_MAX * 100LL)
+				return cli_usage_error(&cl, "--cooldown takes "
+				    "seconds >= 0");
 			break;
 		case 's':
-			if (syntax_parse(optarg, syn) < 0) {
-				fprintf(stderr, "edgenetc ledger reconcile: "
-				    "unknown syntax '%s'\n", optarg);
-				return 2;
-			}
+			if (syntax_parse(optarg, syn) < 0)
+				return cli_usage_error(&cl, "unknown syntax "
+				    "'%s'", optarg);
 			break;
 		case 'v':
 			*vars = optarg;
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
 		default:
-			fputs(usage, stderr);
-			return 2;
+			return cl.rc;
 		}
 	}
-	/* argv[optind] is "reconcile" (permuted before the files) */
-	if (argc - optind < 2 || strcmp(argv[optind], "reconcile") != 0) {
-		fputs(usage, stderr);
-		return 2;
-	}
+	/* the operands, permuted to the end: "reconcile" FILE... */
+	if (argc - optind < 2 || strcmp(argv[optind], "reconcile") != 0)
+		return cli_usage_error(&cl, "needs the inventory's FILE... "
+		    "(see 'edgenetc ledger reconcile --help')");
+	for (c = optind + 1; c < argc; c++)
+		files[(*n_files)++] = argv[c];
 	return -1;
 }
 
@@ -150,11 +152,16 @@ cmd_ledger_reconcile(int argc, char **argv)
 	size_t i, n = 0;
 	int rc, r;
 
+	char **files = xzalloc((size_t)argc * sizeof(*files));
+	int n_files;
+
 	if ((rc = reconcile_args(argc, argv, &path, &dry, &cooldown, &syn,
-	    &vars)) >= 0)
+	    &vars, files, &n_files)) >= 0) {
+		free(files);
 		return rc;
-	rc = cli_input_load(&in, argv + optind + 1, argc - optind - 1, syn,
-	    vars, NULL);
+	}
+	rc = cli_input_load(&in, files, n_files, syn, vars, NULL);
+	free(files);
 	if (rc >= 0) {
 		diag_print_text(&in.d, stderr);
 		cli_input_fini(&in);

@@ -20,7 +20,7 @@ expect() {
 	[ -z "$re" ] || grep -Eq -- "$re" "$tmp/out" || bad "$* -> no /$re/ in: $(head -3 "$tmp/out")"
 }
 
-verbs="lint alloc release ledger compile explain fmt"
+verbs="lint alloc release ledger compile explain fmt diff"
 for v in $verbs; do
 	expect 0 "^usage: edgenetc $v" "$EDGENETC" $v -h
 	expect 0 "^usage: edgenetc $v" "$EDGENETC" $v --help

@@ -19,6 +19,8 @@ SBINDIR		?= $(PREFIX)/sbin
 DATADIR		?= $(PREFIX)/share
 MANDIR		?= $(DATADIR)/man
 PKGDATADIR	?= $(DATADIR)/edgenetc
+# the diagnostics reference: SARIF output links to it (DOCS_URL, mk/diag.mk)
+DOCDIR		?= $(DATADIR)/doc/edgenetc
 SYSTEMDUNITDIR	?= $(PREFIX)/lib/systemd/system
 BASHCOMPDIR	?= $(DATADIR)/bash-completion/completions
 INSTALL		?= install
@@ -38,14 +40,17 @@ INSTALLED	 = $(BINDIR)/edgenetc $(SBINDIR)/edgenet-apply \
 		   $(addprefix $(MANDIR)/man8/,$(notdir $(INST_MAN8))) \
 		   $(addprefix $(SYSTEMDUNITDIR)/,$(notdir $(INST_UNITS))) \
 		   $(addprefix $(BASHCOMPDIR)/,$(INST_COMPL)) \
-		   $(addprefix $(PKGDATADIR)/,$(notdir $(INST_DATA)))
+		   $(addprefix $(PKGDATADIR)/,$(notdir $(INST_DATA))) \
+		   $(DOCDIR)/diagnostics.md
 
 .PHONY: install uninstall deb
 install: $(BUILD)/edgenetc $(BUILD)/edgenet-apply
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSTEMDUNITDIR) \
-	    $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(PKGDATADIR)
+	    $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(PKGDATADIR) \
+	    $(DESTDIR)$(DOCDIR)
+	$(INSTALL) -m 0644 docs/diagnostics.md $(DESTDIR)$(DOCDIR)/
 	$(INSTALL) -m 0755 $(BUILD)/edgenetc $(DESTDIR)$(BINDIR)/edgenetc
 	$(INSTALL) -m 0755 $(BUILD)/edgenet-apply \
 	    $(DESTDIR)$(SBINDIR)/edgenet-apply
@@ -71,7 +76,7 @@ install: $(BUILD)/edgenetc $(BUILD)/edgenet-apply
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
-	-rmdir $(DESTDIR)$(PKGDATADIR)
+	-rmdir $(DESTDIR)$(PKGDATADIR) $(DESTDIR)$(DOCDIR)
 
 deb:
 	dpkg-buildpackage -b -us -uc

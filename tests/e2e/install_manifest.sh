@@ -30,6 +30,7 @@ cat > "$T/want" <<'M'
 644 ./usr/local/share/edgenetc/edgenetc-input.schema.json
 644 ./usr/local/share/edgenetc/fleet.json
 644 ./usr/local/share/edgenetc/fleet.yaml
+644 ./usr/local/share/doc/edgenetc/diagnostics.md
 644 ./usr/local/share/man/man1/edgenetc.1
 644 ./usr/local/share/man/man5/edgenet-bundle.5
 644 ./usr/local/share/man/man5/edgenetc-input.5

@@ -34,6 +34,8 @@ names_dups(struct nameref *v, size_t n, const char *where,
 	size_t i;
 	int rc = 0;
 
+	if (n < 2)
+		return 0;	/* and no qsort of a NULL array */
 	qsort(v, n, sizeof(*v), nameref_cmp);
 	for (i = 1; i < n; i++) {
 		if (strcmp(v[i - 1].name, v[i].name) != 0)

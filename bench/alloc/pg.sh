@@ -24,7 +24,7 @@ RUNS=${RUNS:-5}
 BATCH=${BATCH:-100000}
 EXISTING=${EXISTING:-30000 300000}
 FLOOR=$TOP/$BUILD/bench/alloc/pg_floor
-make -s BUILD="$BUILD" "$FLOOR" >&2
+make -s BUILD="$BUILD" "$BUILD/bench/alloc/pg_floor" >&2
 . "$TOP/tests/lib/pg.sh"
 pg_start || { echo "PostgreSQL server programs missing: section skipped"; exit 0; }
 T=$(mktemp -d)

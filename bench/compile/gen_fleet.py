@@ -9,7 +9,8 @@ device: one more template block).
 
 Each device runs one instance of each of four services that cover the
 modes compile emits differently:
-  pis     IPv4 template (/24 blocks from a /8), WAN allocated, LAN dhcp,
+  pis     IPv4 template (/26 blocks from a /8: 262,144, room for a
+          fleet of 100,000 devices), WAN allocated, LAN dhcp,
           routed LAN, masquerade, GPSd, env
   relay6  IPv6 template (/64 blocks from a /32), WAN allocated, LAN dhcp
   cctv    fixed subnet, two access interfaces (bridges), WAN allocated on
@@ -23,7 +24,7 @@ import sys
 
 SERVICES = [
     {"name": "pis", "access_provided_subnet": "10.0.0.1/8",
-     "dhcp_range_template": "10.0.0.1/24", "access_gpsd_enabled": True,
+     "dhcp_range_template": "10.0.0.1/26", "access_gpsd_enabled": True,
      "env": {"LOG_LEVEL": "info", "GREETING": "it's \"line 42\""},
      "network_config": {"wan_configure_network": "allocated",
                         "lan_configure_network": "dhcp",

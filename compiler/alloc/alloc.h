@@ -132,6 +132,28 @@ int64_t	 alloc_now(void);
 int	 alloc_session_begin(struct alloc_session *s);
 int	 alloc_session_commit(struct alloc_session *s);
 void	 alloc_session_rollback(struct alloc_session *s);
+/*
+ * A ledger's live instances with their leases, read in one pass
+ * (ledger.h inst_live), for sessions to borrow: a whole fleet's plan then
+ * asks the ledger only about instances it does not hold yet.  NULL with
+ * the error in l->err.
+ */
+struct alloc_known;
+struct alloc_known *alloc_known_read(struct ledger *l);
+void	 alloc_known_free(struct alloc_known *k);
+/*
+ * After begin: the session takes an instance's recorded generation from
+ * k (borrowed; it must have been read from the same ledger content, as
+ * it is in this transaction), or from the ledger read now when k is
+ * NULL.  unasked() is then the number of live instances no
+ * alloc_session_instance() asked for: the input's stale leases once the
+ * whole input was planned.
+ */
+int	 alloc_session_preload(struct alloc_session *s, struct alloc_known *k);
+size_t	 alloc_session_unasked(const struct alloc_session *s);
+/* The number of services whose network_config the session replaced by
+ * the one recorded at their first import. */
+size_t	 alloc_session_netcfg_replaced(const struct alloc_session *s);
 
 /*
  * Makes or reads back every decision of one instance (LAN and WAN, both

@@ -50,6 +50,13 @@ int
 fleet_plan_build(struct fleet *f, struct ledger *l, struct diag_ctx *d,
     struct fleet_plan *out)
 {
+	return fleet_plan_build_known(f, l, NULL, d, out);
+}
+
+int
+fleet_plan_build_known(struct fleet *f, struct ledger *l,
+    struct alloc_known *known, struct diag_ctx *d, struct fleet_plan *out)
+{
 	struct ledger *own = NULL;
 	struct alloc_session *s;
 	char err[LEDGER_ERRLEN];
@@ -67,7 +74,8 @@ fleet_plan_build(struct fleet *f, struct ledger *l, struct diag_ctx *d,
 		mark = d->n;
 		r = 0;
 		s = alloc_session_new(l, d, alloc_now());
-		if (alloc_session_begin(s) != 0) {
+		if (alloc_session_begin(s) != 0 ||
+		    alloc_session_preload(s, known) != 0) {
 			r = -1;
 		} else {
 			if (alloc_session_fleet(s, f) != 0)
@@ -79,7 +87,13 @@ fleet_plan_build(struct fleet *f, struct ledger *l, struct diag_ctx *d,
 			 * exhausted pool */
 			for (; i < f->n_devs; i++)
 				(void)plan_device(s, f->devs[i], out);
-			if (r == 0)
+			out->stale = alloc_session_unasked(s);
+			out->netcfg_replaced =
+			    alloc_session_netcfg_replaced(s);
+			/* a read-only view keeps nothing: the plan is all
+			 * its callers read, and the view stays as it was
+			 * for the next plan (diff plans both sides on it) */
+			if (r == 0 && !l->readonly)
 				r = alloc_session_commit(s);
 			else
 				alloc_session_rollback(s);

@@ -14,6 +14,7 @@
 #include "model.h"
 
 struct ledger;
+struct alloc_known;
 
 /* One instance's decisions (edgenetc-input(5), "Allocation"); all pointers borrowed from
  * the fleet. */
@@ -40,6 +41,10 @@ struct inst_plan {
 struct fleet_plan {
 	struct inst_plan *v;
 	size_t		  n, cap;
+	/* live instances in the ledger that the fleet does not list */
+	size_t		  stale;
+	/* services whose network_config was replaced by the recorded one */
+	size_t		  netcfg_replaced;
 };
 
 /*
@@ -48,6 +53,11 @@ struct fleet_plan {
  * recorded.  The plan borrows from f; free with fleet_plan_free().
  */
 int	 fleet_plan_build(struct fleet *f, struct ledger *l, struct diag_ctx *d,
+	    struct fleet_plan *out);
+/* The same, borrowing known (alloc.h) read from l's content as it is:
+ * for several plans on one read-only view. */
+int	 fleet_plan_build_known(struct fleet *f, struct ledger *l,
+	    struct alloc_known *known, struct diag_ctx *d,
 	    struct fleet_plan *out);
 void	 fleet_plan_free(struct fleet_plan *p);
 

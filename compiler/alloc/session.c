@@ -74,6 +74,12 @@ struct alloc_session {
 	struct strmap		 svcs;		/* &svc -> struct svcstate */
 	struct svcstate		**sv;
 	size_t			 n_sv, cap_sv;
+	/* alloc_session_preload: every live generation, read in one pass */
+	struct alloc_known	*known;
+	bool			 own_known;
+	uint8_t			*taken;		/* known->v[i] asked for */
+	size_t			 n_taken;
+	size_t			 n_netcfg;	/* network_configs replaced */
 };
 
 #define QLEN	ADDR_STRLEN
@@ -150,6 +156,9 @@ alloc_session_free(struct alloc_session *s)
 	for (i = 0; i < s->n_sv; i++)
 		free(s->sv[i]);
 	free(s->sv);
+	if (s->own_known)
+		alloc_known_free(s->known);
+	free(s->taken);
 	strmap_fini(&s->devs);
 	strmap_fini(&s->svcs);
 	free(s);
@@ -186,6 +195,99 @@ alloc_session_begin(struct alloc_session *s)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * Known instances: a ledger's live generations, read in one pass
+ */
+
+struct alloc_known {
+	struct ledger_inst	*v;
+	size_t			 n, cap;
+	struct strmap		 ids;		/* instance -> &v[i] */
+};
+
+static int
+known_keep(void *arg, struct ledger_inst *in)
+{
+	struct alloc_known *k = arg;
+
+	*XPUSH(k->v, k->n, k->cap) = *in;
+	memset(in, 0, sizeof(*in));
+	return 0;
+}
+
+struct alloc_known *
+alloc_known_read(struct ledger *l)
+{
+	struct alloc_known *k = xzalloc(sizeof(*k));
+	size_t i;
+	int r;
+
+	r = l->ops->inst_live != NULL ? l->ops->inst_live(l, known_keep, k) :
+	    l->ops->inst_scan(l, false, known_keep, k);
+	strmap_init(&k->ids, k->n);
+	for (i = 0; i < k->n; i++)
+		strmap_put(&k->ids, k->v[i].instance, strlen(k->v[i].instance),
+		    &k->v[i]);
+	if (r != 0) {
+		alloc_known_free(k);
+		return NULL;
+	}
+	return k;
+}
+
+void
+alloc_known_free(struct alloc_known *k)
+{
+	size_t i;
+
+	if (k == NULL)
+		return;
+	for (i = 0; i < k->n; i++)
+		ledger_inst_fini(&k->v[i]);
+	free(k->v);
+	strmap_fini(&k->ids);
+	free(k);
+}
+
+int
+alloc_session_preload(struct alloc_session *s, struct alloc_known *k)
+{
+	if (k == NULL) {
+		if ((k = alloc_known_read(s->l)) == NULL)
+			return sess_ledger_err(s);
+		s->own_known = true;
+	}
+	s->known = k;
+	s->taken = xzalloc(k->n + 1);
+	return 0;
+}
+
+/* The live generation of instance, when preloaded and not asked for. */
+static const struct ledger_inst *
+sess_known(struct alloc_session *s, const char *instance)
+{
+	struct ledger_inst *in;
+
+	if (s->known == NULL || (in = strmap_get(&s->known->ids, instance,
+	    strlen(instance))) == NULL || s->taken[in - s->known->v])
+		return NULL;
+	s->taken[in - s->known->v] = 1;
+	s->n_taken++;
+	return in;
+}
+
+size_t
+alloc_session_unasked(const struct alloc_session *s)
+{
+	return s->known != NULL ? s->known->n - s->n_taken : 0;
+}
+
+size_t
+alloc_session_netcfg_replaced(const struct alloc_session *s)
+{
+	return s->n_netcfg;
 }
 
 int
@@ -479,6 +581,7 @@ sess_service_sync(struct alloc_session *s, struct service *svc)
 		    "network_config of service '%s' differs from the one of "
 		    "its first import, which is kept (network_config is "
 		    "immutable): %s", svc->name.s, rec.netcfg);
+		s->n_netcfg++;
 		if (netcfg_apply(svc, rec.netcfg) != 0)
 			r = diag_err(s->d, l, "ledger", "ledger: the recorded "
 			    "network_config of service '%s' cannot be read: "
@@ -764,34 +867,28 @@ dc_wan(struct decide *c, const struct client_net *cn, struct lease *ls)
 	return dc_record(c, ls);
 }
 
+/* The live LAN or WAN lease of li; without the device's own ones when
+ * the instance moved (no_dev). */
 static const struct lease *
-find_lease(const struct ledger_inst *li, bool lan)
+find_lease(const struct ledger_inst *li, bool lan, bool no_dev)
 {
 	size_t i;
 
-	for (i = 0; i < li->n_leases; i++)
-		if ((li->leases[i].kind == LEASE_WAN) != lan)
+	for (i = 0; li != NULL && i < li->n_leases; i++)
+		if ((li->leases[i].kind == LEASE_WAN) != lan &&
+		    (!no_dev || li->leases[i].scope == NULL))
 			return &li->leases[i];
 	return NULL;
 }
 
-static void
-drop_device_leases(struct ledger_inst *li)
-{
-	size_t i, o = 0;
-
-	for (i = 0; i < li->n_leases; i++) {
-		if (li->leases[i].scope != NULL)
-			lease_fini(&li->leases[i]);
-		else
-			li->leases[o++] = li->leases[i];
-	}
-	li->n_leases = o;
-}
-
-/* Reconciles the recorded generation with the instance as asked now. */
+/*
+ * Reconciles the recorded generation with the instance as asked now:
+ * *found becomes false when it is released (another service), *no_dev
+ * true when its device addresses are (it moved).
+ */
 static int
-dc_existing(struct decide *c, struct ledger_inst *li, bool *found)
+dc_existing(struct decide *c, const struct ledger_inst *li, bool *found,
+    bool *no_dev)
 {
 	struct alloc_session *s = c->s;
 	struct ledger *l = s->l;
@@ -804,7 +901,6 @@ dc_existing(struct decide *c, struct ledger_inst *li, bool *found)
 		if (l->ops->inst_release(l, li->gen, s->now, 0) != 0)
 			return sess_ledger_err(s);
 		sess_freed(s);
-		ledger_inst_fini(li);
 		*found = false;
 		return 0;
 	}
@@ -819,7 +915,7 @@ dc_existing(struct decide *c, struct ledger_inst *li, bool *found)
 		    l->ops->lease_release(l, li->gen, LEASE_WAN, s->now) != 0 ||
 		    l->ops->inst_set_device(l, li->gen, c->device_id) != 0)
 			return sess_ledger_err(s);
-		drop_device_leases(li);
+		*no_dev = true;
 	}
 	return 0;
 }
@@ -942,9 +1038,10 @@ alloc_session_instance(struct alloc_session *s, struct service *svc,
     struct inst_plan *out)
 {
 	struct decide c;
-	struct ledger_inst li;
+	struct ledger_inst own;
+	const struct ledger_inst *cur = NULL;
 	struct svcstate *st;
-	bool found;
+	bool found, no_dev = false;
 	int r;
 
 	memset(out, 0, sizeof(*out));
@@ -968,28 +1065,41 @@ alloc_session_instance(struct alloc_session *s, struct service *svc,
 		    out->wan_net->subnet.a.v);
 	}
 	/* most requests are new instances: try to add it first, and read
-	 * the live generation only when there is one */
-	memset(&li, 0, sizeof(li));
-	r = s->l->ops->inst_add(s->l, instance_id, svc->name.s, device_id,
-	    s->now, &c.gen);
-	if (r < 0)
-		return sess_ledger_err(s);
-	found = r == 1;
-	if (found) {
-		if (s->l->ops->inst_get(s->l, instance_id, &li) != 0)
-			return sess_ledger_err(s);
-		if (dc_existing(&c, &li, &found) != 0) {
-			ledger_inst_fini(&li);
-			return -1;
-		}
-		if (!found && s->l->ops->inst_add(s->l, instance_id,
-		    svc->name.s, device_id, s->now, &c.gen) != 0)
+	 * the live generation only when there is one (or take it from what
+	 * was preloaded) */
+	memset(&own, 0, sizeof(own));
+	if ((cur = sess_known(s, instance_id)) != NULL) {
+		r = 1;
+	} else {
+		r = s->l->ops->inst_add(s->l, instance_id, svc->name.s,
+		    device_id, s->now, &c.gen);
+		if (r < 0)
 			return sess_ledger_err(s);
 	}
-	r = dc_lan(&c, st, find_lease(&li, true), out);
+	found = r == 1;
+	if (found) {
+		if (cur == NULL) {
+			if (s->l->ops->inst_get(s->l, instance_id, &own) != 0)
+				return sess_ledger_err(s);
+			cur = &own;
+		}
+		if (dc_existing(&c, cur, &found, &no_dev) != 0) {
+			ledger_inst_fini(&own);
+			return -1;
+		}
+		if (!found) {
+			cur = NULL;
+			if (s->l->ops->inst_add(s->l, instance_id, svc->name.s,
+			    device_id, s->now, &c.gen) != 0) {
+				ledger_inst_fini(&own);
+				return sess_ledger_err(s);
+			}
+		}
+	}
+	r = dc_lan(&c, st, find_lease(cur, true, no_dev), out);
 	if (r == 0)
-		r = dc_wan_decide(&c, find_lease(&li, false), out);
-	ledger_inst_fini(&li);
+		r = dc_wan_decide(&c, find_lease(cur, false, no_dev), out);
+	ledger_inst_fini(&own);
 	return r;
 }
 

@@ -128,11 +128,20 @@ cli_input_load(struct cli_input *in, char *const *files, int n,
 int
 cli_input_plan(struct cli_input *in, struct ledger *l)
 {
-	if (fleet_plan_build(in->f, l, &in->d, &in->plan) < 0)
+	return cli_input_plan_known(in, l, NULL);
+}
+
+int
+cli_input_plan_known(struct cli_input *in, struct ledger *l,
+    struct alloc_known *known)
+{
+	if (fleet_plan_build_known(in->f, l, known, &in->d, &in->plan) < 0)
 		return -1;
 	in->planned = true;
 	/* network_config inherited from a service's first import may have
 	 * changed what the emitters write: check again. */
+	if (in->plan.netcfg_replaced == 0)
+		return 0;
 	return emit_fleet_validate(in->f, &in->d);
 }
 
@@ -172,7 +181,7 @@ stale_init(struct stale *st, const struct cli_input *in)
 }
 
 static int
-stale_one(void *arg, const struct ledger_inst *li)
+stale_one(void *arg, struct ledger_inst *li)
 {
 	struct stale *st = arg;
 
@@ -192,7 +201,7 @@ stale_count_id(void *arg, const char *id)
 }
 
 static int
-stale_count_inst(void *arg, const struct ledger_inst *li)
+stale_count_inst(void *arg, struct ledger_inst *li)
 {
 	return stale_count_id(arg, li->instance);
 }
@@ -217,6 +226,11 @@ cli_input_stale_count(const struct cli_input *in, struct ledger *l,
 	struct stale st = { 0 };
 	int r;
 
+	if (in->planned) {
+		/* the plan read every live instance */
+		*n = in->plan.stale;
+		return 0;
+	}
 	stale_init(&st, in);
 	r = l->ops->inst_ids != NULL ? l->ops->inst_ids(l, stale_count_id,
 	    &st) : l->ops->inst_scan(l, false, stale_count_inst, &st);

@@ -37,6 +37,9 @@ int	 cli_input_load(struct cli_input *in, char *const *files, int n,
  * inherited from a first import changes.  Returns 0 or -1 (errors in
  * in->d). */
 int	 cli_input_plan(struct cli_input *in, struct ledger *l);
+/* The same, borrowing known (alloc.h), read from l as it is now. */
+int	 cli_input_plan_known(struct cli_input *in, struct ledger *l,
+	    struct alloc_known *known);
 void	 cli_input_fini(struct cli_input *in);
 /*
  * Calls fn for every live instance of the ledger l that no device of the

@@ -17,6 +17,7 @@
 
 #include <jansson.h>
 
+#include "alloc.h"
 #include "cli.h"
 #include "cli_input.h"
 #include "cliopt.h"
@@ -39,7 +40,6 @@ struct dopts {
 struct dside {
 	const char		*arg;
 	struct cli_input	 in;
-	struct ledger		*l;
 	struct emit_dev		*eds;
 	struct diff_view	 vw;
 	bool			 loaded;
@@ -124,7 +124,6 @@ side_free(struct dside *s)
 		emit_devs_free(s->eds, s->in.f->n_devs);
 	if (s->loaded)
 		cli_input_fini(&s->in);
-	ledger_close(s->l);
 }
 
 /* network_config ------------------------------------------------------- */
@@ -219,31 +218,55 @@ diff_netcfg(struct dside *o, struct dside *n)
 
 /* Loads one input side; -1 to go on, else the exit status. */
 static int
-side_load(struct dside *s, const struct dopts *o, const char *where)
+side_load(struct dside *s, const struct dopts *o)
 {
-	char err[LEDGER_ERRLEN];
 	int rc;
 
 	rc = cli_input_load(&s->in, (char *const *)&s->arg, 1, o->syn,
 	    o->vars, NULL);
 	s->loaded = true;
-	if (rc >= 0)
-		return 2;
-	if ((s->l = ledger_open_readonly(where, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "edgenetc diff: ledger %s: %s\n", where, err);
-		return 2;
-	}
-	return -1;
+	return rc >= 0 ? 2 : -1;
 }
 
+/* Plans one side on the read-only view l, which it leaves as it was. */
 static int
-side_plan(struct dside *s)
+side_plan(struct dside *s, struct ledger *l, struct alloc_known *known)
 {
-	if (cli_input_plan(&s->in, s->l) < 0)
+	if (cli_input_plan_known(&s->in, l, known) < 0)
 		return 2;
 	s->eds = emit_devs_group(s->in.f, &s->in.plan);
 	diff_view_input(&s->vw, s->eds, s->in.f->n_devs);
 	return -1;
+}
+
+/*
+ * Both sides planned against one read-only view of the ledger, whose
+ * live instances are read once.
+ */
+static int
+diff_plan(struct dside *a, struct dside *b, const char *where)
+{
+	char err[LEDGER_ERRLEN];
+	struct ledger *l;
+	struct alloc_known *known;
+	int rc;
+
+	if ((l = ledger_open_readonly(where, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "edgenetc diff: ledger %s: %s\n", where, err);
+		return 2;
+	}
+	if ((known = alloc_known_read(l)) == NULL) {
+		fprintf(stderr, "edgenetc diff: ledger %s: %s\n", where,
+		    l->err);
+		ledger_close(l);
+		return 2;
+	}
+	rc = side_plan(a, l, known);
+	if (rc < 0)
+		rc = side_plan(b, l, known);
+	alloc_known_free(known);
+	ledger_close(l);
+	return rc;
 }
 
 static json_t *
@@ -414,15 +437,13 @@ cmd_diff(int argc, char **argv)
 			fprintf(stderr, "edgenetc diff: using ledger %s\n",
 			    where);
 		}
-		rc = side_load(&a, &o, where);
+		rc = side_load(&a, &o);
 		if (rc < 0)
-			rc = side_load(&b, &o, where);
+			rc = side_load(&b, &o);
 		if (rc < 0)
 			diff_netcfg(&a, &b);
 		if (rc < 0)
-			rc = side_plan(&a);
-		if (rc < 0)
-			rc = side_plan(&b);
+			rc = diff_plan(&a, &b, where);
 	}
 	diags = diff_diags(&a, &b);
 	if (rc < 0) {

@@ -101,7 +101,7 @@ show_lease(const struct lease *ls)
 }
 
 static int
-show_inst(void *arg, const struct ledger_inst *in)
+show_inst(void *arg, struct ledger_inst *in)
 {
 	struct show *sh = arg;
 	struct inst_plan p;

@@ -49,7 +49,7 @@ svc_count(void *arg, const struct ledger_svc *sv)
 }
 
 static int
-inst_count(void *arg, const struct ledger_inst *in)
+inst_count(void *arg, struct ledger_inst *in)
 {
 	return count_cb(arg, in);
 }

@@ -35,7 +35,7 @@ struct gones {
 };
 
 static int
-reconcile_collect(void *arg, const struct ledger_inst *li)
+reconcile_collect(void *arg, struct ledger_inst *li)
 {
 	struct gones *g = arg;
 	struct gone *x = XPUSH(g->v, g->n, g->cap);

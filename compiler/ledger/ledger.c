@@ -97,7 +97,7 @@ copy_svc(void *arg, const struct ledger_svc *sv)
 }
 
 static int
-copy_inst(void *arg, const struct ledger_inst *in)
+copy_inst(void *arg, struct ledger_inst *in)
 {
 	struct copy *c = arg;
 

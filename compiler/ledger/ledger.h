@@ -88,7 +88,9 @@ struct ledger_svc {
 struct ledger;
 
 typedef int	(*ledger_lease_fn)(void *arg, const struct lease *ls);
-typedef int	(*ledger_inst_fn)(void *arg, const struct ledger_inst *in);
+/* May keep in's content: it then leaves *in zeroed (the scan's
+ * ledger_inst_fini() frees nothing). */
+typedef int	(*ledger_inst_fn)(void *arg, struct ledger_inst *in);
 typedef int	(*ledger_svc_fn)(void *arg, const struct ledger_svc *sv);
 typedef int	(*ledger_range_fn)(void *arg, uint8_t family, u128 lo, u128 hi);
 typedef int	(*ledger_id_fn)(void *arg, const char *instance);
@@ -164,6 +166,11 @@ struct ledger_ops {
 	 * live ones only, or every generation ever (all). */
 	int	(*inst_scan)(struct ledger *l, bool all, ledger_inst_fn fn,
 		    void *arg);
+	/* The live generations with their leases, like inst_scan(false)
+	 * but in no particular order, read the fastest way the backend has
+	 * (a whole fleet's plan).  Optional: NULL means callers use
+	 * inst_scan.  fn must not use the ledger. */
+	int	(*inst_live)(struct ledger *l, ledger_inst_fn fn, void *arg);
 	/* The ids of the live instances, in id order, without loading their
 	 * leases (compile's stale-lease count).  Optional: NULL means
 	 * callers use inst_scan. */

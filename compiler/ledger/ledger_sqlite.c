@@ -115,12 +115,12 @@ static const char *const migrations[] = {
 
 enum q {
 	Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_EXPIRE,
-	Q_INST_GET, Q_LEASES_LIVE, Q_LEASES_ALL, Q_INST_ADD, Q_INST_SETDEV,
+	Q_INST_GET, Q_LEASES_LIVE, Q_INST_ADD, Q_INST_SETDEV,
 	Q_INST_REL, Q_LEASE_REL_GEN, Q_LEASE_REL_KIND, Q_LEASE_MAXID,
 	Q_SCAN_IN, Q_SCAN_BELOW, Q_SCAN_ALL, Q_RANGES_IN, Q_RANGES_BELOW,
 	Q_HINT_GET, Q_HINT_PUT, Q_HINT_DROP, Q_FREED_GEN, Q_FREED_EXPIRE,
 	Q_SVC_GET, Q_SVC_PUT, Q_SVC_SCAN, Q_INST_LIVE, Q_INST_EVERY,
-	Q_INST_IDS, Q__N
+	Q_INST_IDS, Q_GENS_LIVE, Q_LEASES_BY_ID, Q__N
 };
 
 static const char *const sql[Q__N] = {
@@ -135,8 +135,6 @@ static const char *const sql[Q__N] = {
 	[Q_LEASES_LIVE] = "SELECT " LEASE_COLS "FROM lease l JOIN instance i "
 	    "ON i.gen = l.gen WHERE " LEASE_OF("?1") " AND l.released IS NULL "
 	    "ORDER BY l.id",
-	[Q_LEASES_ALL] = "SELECT " LEASE_COLS "FROM lease l JOIN instance i "
-	    "ON i.gen = l.gen WHERE " LEASE_OF("?1") " ORDER BY l.id",
 	/* ignored (changes() == 0) when a live generation exists */
 	[Q_INST_ADD] = "INSERT OR IGNORE INTO instance (instance, service, "
 	    "device, created) VALUES (?1, ?2, ?3, ?4)",
@@ -196,13 +194,25 @@ static const char *const sql[Q__N] = {
 	    "range_plen = excluded.range_plen",
 	[Q_SVC_SCAN] = "SELECT name, netcfg, range_family, range_net, "
 	    "range_plen, created FROM service ORDER BY name",
-	[Q_INST_LIVE] = "SELECT gen, instance, service, device, created, "
-	    "released, reusable_at FROM instance WHERE released IS NULL "
-	    "ORDER BY instance, gen",
-	[Q_INST_EVERY] = "SELECT gen, instance, service, device, created, "
-	    "released, reusable_at FROM instance ORDER BY instance, gen",
+	/* one pass: each generation's rows, its leases in id order (a
+	 * generation without leases is one row of NULL lease columns) */
+	[Q_INST_LIVE] = "SELECT " LEASE_COLS ", i.gen, i.created, "
+	    "i.released, i.reusable_at FROM instance i LEFT JOIN lease l ON "
+	    LEASE_OF("i.gen") " AND l.released IS NULL "
+	    "WHERE i.released IS NULL ORDER BY i.instance, i.gen, l.id",
+	[Q_INST_EVERY] = "SELECT " LEASE_COLS ", i.gen, i.created, "
+	    "i.released, i.reusable_at FROM instance i LEFT JOIN lease l ON "
+	    LEASE_OF("i.gen") " ORDER BY i.instance, i.gen, l.id",
 	[Q_INST_IDS] = "SELECT instance FROM instance WHERE released IS NULL "
 	    "ORDER BY instance",
+	/* inst_live: two scans in rowid order, merged */
+	[Q_GENS_LIVE] = "SELECT gen, instance, service, device, created, "
+	    "released, reusable_at FROM instance WHERE released IS NULL "
+	    "ORDER BY gen",
+	[Q_LEASES_BY_ID] = "SELECT l.gen, l.kind, l.scope, l.family, l.pool, "
+	    "l.tplen, l.block, l.address, l.pool_start, l.pool_end, "
+	    "l.created, l.released, l.reusable_at, NULL, NULL, NULL "
+	    "FROM lease l WHERE l.released IS NULL ORDER BY l.id",
 };
 
 /*
@@ -887,23 +897,35 @@ sq_hint_put(struct ledger *l, const struct addr *pool, unsigned tplen,
 	return sq_done(l, st, "record pool watermark");
 }
 
+/* A generation from the columns gen, then instance, service, device
+ * from name, then created, released, reusable_at from times. */
+static void
+sq_read_inst_at(sqlite3_stmt *st, int gen, int name, int times,
+    struct ledger_inst *in)
+{
+	memset(in, 0, sizeof(*in));
+	in->gen = sqlite3_column_int64(st, gen);
+	in->instance = xstrdup(col_text(st, name) ? col_text(st, name) : "");
+	in->service = xstrdup(col_text(st, name + 1) ? col_text(st,
+	    name + 1) : "");
+	in->device = xstrdup(col_text(st, name + 2) ? col_text(st,
+	    name + 2) : "");
+	in->created = sqlite3_column_int64(st, times);
+	in->released = sqlite3_column_int64(st, times + 1);
+	in->reusable_at = sqlite3_column_int64(st, times + 2);
+}
+
+/* A row of Q_INST_GET or Q_GENS_LIVE. */
 static void
 sq_read_inst(sqlite3_stmt *st, struct ledger_inst *in)
 {
-	memset(in, 0, sizeof(*in));
-	in->gen = sqlite3_column_int64(st, 0);
-	in->instance = xstrdup(col_text(st, 1) ? col_text(st, 1) : "");
-	in->service = xstrdup(col_text(st, 2) ? col_text(st, 2) : "");
-	in->device = xstrdup(col_text(st, 3) ? col_text(st, 3) : "");
-	in->created = sqlite3_column_int64(st, 4);
-	in->released = sqlite3_column_int64(st, 5);
-	in->reusable_at = sqlite3_column_int64(st, 6);
+	sq_read_inst_at(st, 0, 1, 4, in);
 }
 
 static int
-sq_load_leases(struct ledger *l, struct ledger_inst *in, bool all)
+sq_load_leases(struct ledger *l, struct ledger_inst *in)
 {
-	sqlite3_stmt *st = sq_stmt(l, all ? Q_LEASES_ALL : Q_LEASES_LIVE);
+	sqlite3_stmt *st = sq_stmt(l, Q_LEASES_LIVE);
 	struct lease ls;
 	int rc;
 
@@ -944,7 +966,7 @@ sq_inst_get(struct ledger *l, const char *instance, struct ledger_inst *out)
 	}
 	sq_read_inst(st, out);
 	sqlite3_reset(st);
-	if (sq_load_leases(l, out, false) != 0) {
+	if (sq_load_leases(l, out) != 0) {
 		ledger_inst_fini(out);
 		return -1;
 	}
@@ -1421,27 +1443,85 @@ sq_inst_scan(struct ledger *l, bool all, ledger_inst_fn fn, void *arg)
 {
 	sqlite3_stmt *st;
 	struct ledger_inst in;
+	struct lease ls;
+	bool have = false;
 	int rc, r = 0;
 
-	/* our own statement: sq_load_leases() runs inside the loop */
+	/* our own statement: fn may use the ledger */
 	if (sqlite3_prepare_v2(sq_of(l)->db, sql[all ? Q_INST_EVERY :
 	    Q_INST_LIVE], -1, &st, NULL) != SQLITE_OK)
 		return sq_fail(l, "prepare");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		sq_read_inst(st, &in);
-		if (sq_load_leases(l, &in, all) != 0) {
+		if (have && sqlite3_column_int64(st, 16) != in.gen) {
+			r = fn(arg, &in);
 			ledger_inst_fini(&in);
-			r = -1;
-			break;
+			have = false;
+			if (r != 0)
+				break;
 		}
-		r = fn(arg, &in);
-		ledger_inst_fini(&in);
-		if (r != 0)
+		if (!have) {
+			/* the lease columns first (instance, service and
+			 * device among them), then the generation's */
+			sq_read_inst_at(st, 16, 13, 17, &in);
+			have = true;
+		}
+		if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+			continue;	/* no lease */
+		if ((r = sq_read_lease(l, st, &ls)) != 0)
 			break;
+		ledger_inst_add_lease(&in, &ls);
 	}
-	sqlite3_finalize(st);
 	if (r == 0 && rc != SQLITE_DONE)
-		return sq_fail(l, "scan instances");
+		r = sq_fail(l, "scan instances");
+	sqlite3_finalize(st);
+	if (r == 0 && have)
+		r = fn(arg, &in);
+	if (have)
+		ledger_inst_fini(&in);
+	return r;
+}
+
+/*
+ * Every live generation with its live leases, in generation order: the
+ * instance and lease tables each read once in rowid order and merged (a
+ * lease's id is its generation * 256 + n), no lookup per generation.
+ */
+static int
+sq_inst_live(struct ledger *l, ledger_inst_fn fn, void *arg)
+{
+	sqlite3_stmt *gs = sq_stmt(l, Q_GENS_LIVE);
+	sqlite3_stmt *ls_st = sq_stmt(l, Q_LEASES_BY_ID);
+	struct ledger_inst in;
+	struct lease ls;
+	int rc, lrc, r = 0;
+
+	if (gs == NULL || ls_st == NULL)
+		return -1;
+	lrc = sqlite3_step(ls_st);
+	while (r == 0 && (rc = sqlite3_step(gs)) == SQLITE_ROW) {
+		sq_read_inst(gs, &in);
+		/* leases of generations released since: none are live,
+		 * but never attach them to the wrong one */
+		while (lrc == SQLITE_ROW &&
+		    sqlite3_column_int64(ls_st, 0) < in.gen)
+			lrc = sqlite3_step(ls_st);
+		while (r == 0 && lrc == SQLITE_ROW &&
+		    sqlite3_column_int64(ls_st, 0) == in.gen) {
+			if ((r = sq_read_lease(l, ls_st, &ls)) == 0) {
+				ledger_inst_add_lease(&in, &ls);
+				lrc = sqlite3_step(ls_st);
+			}
+		}
+		if (r == 0 && lrc != SQLITE_ROW && lrc != SQLITE_DONE)
+			r = sq_fail(l, "scan leases");
+		if (r == 0)
+			r = fn(arg, &in);
+		ledger_inst_fini(&in);
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = sq_fail(l, "scan instances");
+	sqlite3_reset(gs);
+	sqlite3_reset(ls_st);
 	return r;
 }
 
@@ -1609,6 +1689,7 @@ const struct ledger_ops ledger_sqlite_ops = {
 	.svc_put = sq_svc_put,
 	.svc_scan = sq_svc_scan,
 	.inst_scan = sq_inst_scan,
+	.inst_live = sq_inst_live,
 	.inst_ids = sq_inst_ids,
 	.integrity = sq_integrity,
 	.schema = sq_schema,

@@ -414,6 +414,7 @@ static void
 diag_print_source(const struct diag_ctx *d, const struct loc *l,
     unsigned end_col, FILE *fp, struct diag_cursor *cur, bool color)
 {
+	char line[DIAG_WIDTH + 1];
 	const char *p;
 	unsigned col;
 	size_t i, w, skip;
@@ -434,25 +435,29 @@ diag_print_source(const struct diag_ctx *d, const struct loc *l,
 	if (w > DIAG_WIDTH)
 		w = DIAG_WIDTH;
 	fputs(skip ? "  ..." : "  ", fp);
-	/* never echo control bytes to a terminal */
+	/* never echo control bytes to a terminal; one write per line */
 	for (i = 0; i < w; i++) {
 		unsigned char c = (unsigned char)p[i];
 
-		fputc(c == '\t' || (c >= 0x20 && c != 0x7f) ? c : '?', fp);
+		line[i] = c == '\t' || (c >= 0x20 && c != 0x7f) ? (char)c : '?';
 	}
-	fputc('\n', fp);
+	line[i++] = '\n';
+	fwrite(line, 1, i, fp);
 	if (l->col == 0)
 		return;
 	fputs(skip ? "     " : "  ", fp);
-	for (col = (unsigned)skip + 1; col < l->col &&
+	for (i = 0, col = (unsigned)skip + 1; col < l->col &&
 	    (size_t)(col - 1) < skip + w; col++)
-		fputc(p[col - 1 - skip] == '\t' ? '\t' : ' ', fp);
+		line[i++] = p[col - 1 - skip] == '\t' ? '\t' : ' ';
+	fwrite(line, 1, i, fp);
 	if (color)
 		fputs(C_MARK, fp);
-	fputc('^', fp);
+	i = 0;
+	line[i++] = '^';
 	for (col = l->col + 1; col <= end_col &&
 	    (size_t)(col - 1) < skip + w; col++)
-		fputc('~', fp);
+		line[i++] = '~';
+	fwrite(line, 1, i, fp);
 	if (color)
 		fputs(C_OFF, fp);
 	fputc('\n', fp);
@@ -462,13 +467,17 @@ diag_print_source(const struct diag_ctx *d, const struct loc *l,
 static void
 diag_put_safe(const char *s, FILE *fp)
 {
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
+	size_t n;
 
-		if (c < 0x20 || c == 0x7f)
-			fprintf(fp, "\\x%02x", c);
-		else
-			fputc(c, fp);
+	for (;;) {
+		/* the run of printable bytes in one write */
+		for (n = 0; (unsigned char)s[n] >= 0x20 && s[n] != 0x7f; n++)
+			;
+		fwrite(s, 1, n, fp);
+		s += n;
+		if (*s == '\0')
+			return;
+		fprintf(fp, "\\x%02x", (unsigned char)*s++);
 	}
 }
 

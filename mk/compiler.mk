@@ -16,9 +16,9 @@ COMPILER_CPPFLAGS := -D_GNU_SOURCE -DEDGENETC_VERSION='"$(VERSION)"' \
 # (docs/decisions.md).  STATIC_DEPS=0 links them as shared libraries.
 STATIC_DEPS	?= 1
 ifeq ($(STATIC_DEPS),1)
-COMPILER_LDLIBS	:= -Wl,-Bstatic -lyaml -ljansson -lsqlite3 -Wl,-Bdynamic -lpq -lm
+COMPILER_LDLIBS	:= -Wl,-Bstatic -lyaml -ljansson -lsqlite3 -Wl,-Bdynamic -lpq -lm -pthread
 else
-COMPILER_LDLIBS	:= -lyaml -ljansson -lsqlite3 -lpq -lm
+COMPILER_LDLIBS	:= -lyaml -ljansson -lsqlite3 -lpq -lm -pthread
 endif
 
 COMPILER_SRCS	:= $(filter-out compiler/cli/main.c,$(wildcard compiler/*/*.c)) \

@@ -11,6 +11,7 @@
  * 2 trouble.
  */
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 #include "emit.h"
 #include "emit_out.h"
 #include "ledger.h"
+#include "sha256.h"
 #include "strmap.h"
 #include "xalloc.h"
 
@@ -239,6 +241,44 @@ side_plan(struct dside *s, struct ledger *l, struct alloc_known *known)
 	return -1;
 }
 
+struct load_job {
+	struct dside		*s;
+	const struct dopts	*o;
+	int			 rc;
+};
+
+static void *
+side_load_job(void *arg)
+{
+	struct load_job *j = arg;
+
+	j->rc = side_load(j->s, j->o);
+	return NULL;
+}
+
+/*
+ * Loads both sides, at once: they share nothing (each its own fleet and
+ * diagnostics; the front-ends keep no global state).  -1 to go on, else
+ * the exit status.
+ */
+static int
+diff_load(struct dside *a, struct dside *b, const struct dopts *o)
+{
+	struct load_job jb = { b, o, 2 };
+	pthread_t t;
+	bool two;
+	int rc;
+
+	(void)sha256_impl(0);	/* picked once, before the threads */
+	two = pthread_create(&t, NULL, side_load_job, &jb) == 0;
+	rc = side_load(a, o);
+	if (two)
+		pthread_join(t, NULL);
+	else
+		side_load_job(&jb);
+	return rc >= 0 ? rc : jb.rc;
+}
+
 /*
  * Both sides planned against one read-only view of the ledger, whose
  * live instances are read once.
@@ -280,6 +320,25 @@ jstr(const char *v)
 	return (j = json_string(v)) != NULL ? j : json_string_nocheck(v);
 }
 
+/* What tells two diagnostics apart, as bytes (NULs included). */
+static char *
+diag_key(const struct diag *g, size_t *len)
+{
+	const char *f = g->loc.file != NULL ? g->loc.file : "";
+	size_t fl = strlen(f) + 1, cl = strlen(g->code) + 1,
+	    ml = strlen(g->msg);
+	unsigned num[3] = { g->loc.line, g->loc.col, (unsigned)g->level };
+	char *k, *p;
+
+	*len = fl + sizeof(num) + cl + ml;
+	p = k = xmalloc(*len);
+	memcpy(p, f, fl);
+	memcpy(p += fl, num, sizeof(num));
+	memcpy(p += sizeof(num), g->code, cl);
+	memcpy(p + cl, g->msg, ml);
+	return k;
+}
+
 /*
  * Both sides' diagnostics as one JSON array in the shape of
  * diag_print_json(), in the order they were found, duplicates once.
@@ -292,16 +351,14 @@ diff_diags(struct dside *a, struct dside *b)
 	struct strmap seen;
 	const struct diag *g;
 	char **keys = NULL, *key;
-	size_t i, k, n = 0, cap = 0;
+	size_t i, k, n = 0, cap = 0, len;
 
 	strmap_init(&seen, 0);
 	for (k = 0; k < 2; k++) {
 		for (i = 0; s[k]->loaded && i < s[k]->in.d.n; i++) {
 			g = &s[k]->in.d.v[i];
-			key = xasprintf("%s:%u:%u:%d:%s:%s", g->loc.file != NULL ?
-			    g->loc.file : "", g->loc.line, g->loc.col,
-			    (int)g->level, g->code, g->msg);
-			if (strmap_put(&seen, key, strlen(key), key) != NULL) {
+			key = diag_key(g, &len);
+			if (strmap_put(&seen, key, len, key) != NULL) {
 				free(key);
 				continue;
 			}
@@ -437,9 +494,7 @@ cmd_diff(int argc, char **argv)
 			fprintf(stderr, "edgenetc diff: using ledger %s\n",
 			    where);
 		}
-		rc = side_load(&a, &o);
-		if (rc < 0)
-			rc = side_load(&b, &o);
+		rc = diff_load(&a, &b, &o);
 		if (rc < 0)
 			diff_netcfg(&a, &b);
 		if (rc < 0)

@@ -31,12 +31,24 @@ static int
 names_dups(struct nameref *v, size_t n, const char *where,
     struct diag_ctx *d)
 {
-	size_t i;
+	struct nameref t;
+	size_t i, j;
 	int rc = 0;
 
 	if (n < 2)
 		return 0;	/* and no qsort of a NULL array */
-	qsort(v, n, sizeof(*v), nameref_cmp);
+	if (n > 24) {
+		qsort(v, n, sizeof(*v), nameref_cmp);
+	} else {
+		/* the common, short lists: an insertion sort is cheaper */
+		for (i = 1; i < n; i++) {
+			t = v[i];
+			for (j = i; j > 0 && nameref_cmp(&v[j - 1], &t) > 0;
+			    j--)
+				v[j] = v[j - 1];
+			v[j] = t;
+		}
+	}
 	for (i = 1; i < n; i++) {
 		if (strcmp(v[i - 1].name, v[i].name) != 0)
 			continue;

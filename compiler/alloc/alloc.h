@@ -140,12 +140,16 @@ void	 alloc_session_rollback(struct alloc_session *s);
  */
 struct alloc_known;
 struct alloc_known *alloc_known_read(struct ledger *l);
+/* The same, read outside any session (a read of its own), remembering
+ * the ledger's data version: a session uses it only when no other writer
+ * committed since.  NULL when the backend cannot tell, or on error. */
+struct alloc_known *alloc_known_snapshot(struct ledger *l);
 void	 alloc_known_free(struct alloc_known *k);
 /*
  * After begin: the session takes an instance's recorded generation from
- * k (borrowed; it must have been read from the same ledger content, as
- * it is in this transaction), or from the ledger read now when k is
- * NULL.  unasked() is then the number of live instances no
+ * k (borrowed; read from the ledger's content as it is in this
+ * transaction, or a snapshot still current), or from the ledger read now
+ * when k is NULL or a stale snapshot.  unasked() is then the number of live instances no
  * alloc_session_instance() asked for: the input's stale leases once the
  * whole input was planned.
  */

@@ -205,6 +205,8 @@ struct alloc_known {
 	struct ledger_inst	*v;
 	size_t			 n, cap;
 	struct strmap		 ids;		/* instance -> &v[i] */
+	bool			 versioned;	/* read outside a session */
+	int64_t			 version;	/* ledger data_version then */
 };
 
 static int
@@ -237,6 +239,21 @@ alloc_known_read(struct ledger *l)
 	return k;
 }
 
+struct alloc_known *
+alloc_known_snapshot(struct ledger *l)
+{
+	struct alloc_known *k;
+	int64_t v;
+
+	/* the version first: a commit from now on makes it stale */
+	if (l->ops->data_version == NULL || l->ops->data_version(l, &v) != 0 ||
+	    (k = alloc_known_read(l)) == NULL)
+		return NULL;
+	k->versioned = true;
+	k->version = v;
+	return k;
+}
+
 void
 alloc_known_free(struct alloc_known *k)
 {
@@ -254,6 +271,12 @@ alloc_known_free(struct alloc_known *k)
 int
 alloc_session_preload(struct alloc_session *s, struct alloc_known *k)
 {
+	int64_t v;
+
+	/* a snapshot another writer has committed past is read again */
+	if (k != NULL && k->versioned && (s->l->ops->data_version(s->l,
+	    &v) != 0 || v != k->version))
+		k = NULL;
 	if (k == NULL) {
 		if ((k = alloc_known_read(s->l)) == NULL)
 			return sess_ledger_err(s);

@@ -11,13 +11,17 @@
  * decisions and why: pools, blocks, addresses, host names, routes,
  * forwarding, GPSd exposure.
  */
+#include <sys/stat.h>
+
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
+#include "alloc.h"
 #include "cli.h"
 #include "cli_input.h"
 #include "cliopt.h"
@@ -254,14 +258,81 @@ explain_unrecorded(struct cstate *st, const char *id)
  * Load, check, validate, open the ledger and plan.  Returns -1 to go on,
  * else the exit status (diagnostics printed).
  */
+/*
+ * What compile reads of the ledger while the input parses, on a second
+ * thread: the store opened and its live instances read (alloc.h
+ * alloc_known_snapshot).  Only an SQLite store that exists: nothing is
+ * created for an input that turns out bad, and the session reads the
+ * instances again if another writer commits in between.
+ */
+struct prefetch {
+	const char		*where;
+	struct ledger		*l;
+	struct alloc_known	*known;
+	pthread_t		 t;
+	bool			 running;
+};
+
+static void *
+prefetch_job(void *arg)
+{
+	struct prefetch *p = arg;
+	char err[LEDGER_ERRLEN];
+
+	if ((p->l = ledger_open(p->where, err, sizeof(err))) != NULL)
+		p->known = alloc_known_snapshot(p->l);
+	return NULL;
+}
+
+static void
+prefetch_start(struct prefetch *p, const char *where)
+{
+	struct stat sb;
+
+	memset(p, 0, sizeof(*p));
+	p->where = where;
+	if (ledger_is_pg(where) || stat(where, &sb) < 0 || !S_ISREG(sb.st_mode))
+		return;
+	p->running = pthread_create(&p->t, NULL, prefetch_job, p) == 0;
+}
+
+/* Waits for the prefetch; its ledger, or NULL. */
+static struct ledger *
+prefetch_join(struct prefetch *p)
+{
+	if (p->running)
+		pthread_join(p->t, NULL);
+	p->running = false;
+	return p->l;
+}
+
+static void
+prefetch_drop(struct prefetch *p)
+{
+	prefetch_join(p);
+	alloc_known_free(p->known);
+	ledger_close(p->l);
+	memset(p, 0, sizeof(*p));
+}
+
+/*
+ * Load, check, validate, open the ledger and plan.  Returns -1 to go on,
+ * else the exit status (diagnostics printed).
+ */
 static int
 compile_plan(struct cstate *st, const struct copts *o)
 {
 	char err[LEDGER_ERRLEN];
 	const char *where = o->ledger;
+	struct prefetch pf;
 	int rc;
 	size_t i;
 
+	if (where == NULL)
+		where = cli_default_ledger();
+	memset(&pf, 0, sizeof(pf));
+	if (o->device == NULL && o->outdir != NULL)
+		prefetch_start(&pf, where);
 	rc = cli_input_load(&st->in, o->files, o->n_files, o->syn, o->vars,
 	    &o->cli);
 	st->d = &st->in.d;
@@ -274,17 +345,19 @@ compile_plan(struct cstate *st, const struct copts *o)
 			rc = 1;
 		}
 	if (rc >= 0) {
+		prefetch_drop(&pf);
 		compile_print_diags(st, o);
 		return rc;
 	}
-	if (where == NULL) {
-		where = cli_default_ledger();
+	if (o->ledger == NULL)
 		fprintf(stderr, "edgenetc %s: using ledger %s\n", o->verb,
 		    where);
-	}
 	/* explain never writes the ledger nor creates one */
-	if ((st->l = (o->device != NULL ? ledger_open_readonly :
+	if ((st->l = prefetch_join(&pf)) != NULL)
+		pf.l = NULL;
+	else if ((st->l = (o->device != NULL ? ledger_open_readonly :
 	    ledger_open)(where, err, sizeof(err))) == NULL) {
+		prefetch_drop(&pf);
 		compile_print_diags(st, o);
 		fprintf(stderr, "edgenetc %s: ledger %s: %s\n", o->verb, where,
 		    err);
@@ -296,7 +369,9 @@ compile_plan(struct cstate *st, const struct copts *o)
 		    st->l->err);
 		return 1;
 	}
-	if (cli_input_plan(&st->in, st->l) < 0) {
+	rc = cli_input_plan_known(&st->in, st->l, pf.known);
+	prefetch_drop(&pf);
+	if (rc < 0) {
 		compile_print_diags(st, o);
 		return 1;
 	}

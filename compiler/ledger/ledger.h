@@ -171,6 +171,10 @@ struct ledger_ops {
 	 * (a whole fleet's plan).  Optional: NULL means callers use
 	 * inst_scan.  fn must not use the ledger. */
 	int	(*inst_live)(struct ledger *l, ledger_inst_fn fn, void *arg);
+	/* A number that changes whenever another connection or process
+	 * commits to the store: what was read before is still true while
+	 * it stays the same.  Optional: NULL means never known unchanged. */
+	int	(*data_version)(struct ledger *l, int64_t *v);
 	/* The ids of the live instances, in id order, without loading their
 	 * leases (compile's stale-lease count).  Optional: NULL means
 	 * callers use inst_scan. */

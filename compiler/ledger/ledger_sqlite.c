@@ -120,7 +120,7 @@ enum q {
 	Q_SCAN_IN, Q_SCAN_BELOW, Q_SCAN_ALL, Q_RANGES_IN, Q_RANGES_BELOW,
 	Q_HINT_GET, Q_HINT_PUT, Q_HINT_DROP, Q_FREED_GEN, Q_FREED_EXPIRE,
 	Q_SVC_GET, Q_SVC_PUT, Q_SVC_SCAN, Q_INST_LIVE, Q_INST_EVERY,
-	Q_INST_IDS, Q_GENS_LIVE, Q_LEASES_BY_ID, Q__N
+	Q_INST_IDS, Q_GENS_LIVE, Q_LEASES_BY_ID, Q_DATA_VERSION, Q__N
 };
 
 static const char *const sql[Q__N] = {
@@ -213,6 +213,7 @@ static const char *const sql[Q__N] = {
 	    "l.tplen, l.block, l.address, l.pool_start, l.pool_end, "
 	    "l.created, l.released, l.reusable_at, NULL, NULL, NULL "
 	    "FROM lease l WHERE l.released IS NULL ORDER BY l.id",
+	[Q_DATA_VERSION] = "PRAGMA data_version",
 };
 
 /*
@@ -1526,6 +1527,20 @@ sq_inst_live(struct ledger *l, ledger_inst_fn fn, void *arg)
 }
 
 static int
+sq_data_version(struct ledger *l, int64_t *v)
+{
+	sqlite3_stmt *st = sq_stmt(l, Q_DATA_VERSION);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	*v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : sq_fail(l, "read data version");
+}
+
+static int
 sq_inst_ids(struct ledger *l, ledger_id_fn fn, void *arg)
 {
 	sqlite3_stmt *st = sq_stmt(l, Q_INST_IDS);
@@ -1690,6 +1705,7 @@ const struct ledger_ops ledger_sqlite_ops = {
 	.svc_scan = sq_svc_scan,
 	.inst_scan = sq_inst_scan,
 	.inst_live = sq_inst_live,
+	.data_version = sq_data_version,
 	.inst_ids = sq_inst_ids,
 	.integrity = sq_integrity,
 	.schema = sq_schema,

@@ -818,6 +818,73 @@ test_plan_build(void **state)
 	fleet_plan_free(&q);
 }
 
+/*
+ * A snapshot of the live instances read outside a session (what compile
+ * reads while the input parses) is used only while no other writer has
+ * committed: here another connection releases 'c' and gives its block
+ * to 'z' in between, and planning with the stale snapshot must not hand
+ * 'c' that block again.
+ */
+static void
+test_snapshot_stale(void **state)
+{
+	struct fx *x = *state;
+	struct fleet *f = load(x, plan_yaml);
+	struct fleet *g = load(x,
+	    "services:\n"
+	    "  - name: v4\n"
+	    "    access_provided_subnet: 10.190.0.1/16\n"
+	    "    dhcp_range_template: 10.190.0.1/24\n"
+	    "    network_config: { lan_configure_network: dhcp,\n"
+	    "        wan_configure_network: allocated }\n"
+	    "devices:\n"
+	    "  - id: yy\n"
+	    "    client_networks: [ { name: n, default: true, bridge: br0,\n"
+	    "        subnet: 172.16.0.1/24 } ]\n"
+	    "    instances:\n"
+	    "      - { id: z, service: v4 }\n");
+	struct alloc_known *k;
+	struct alloc_session *s;
+	struct ledger *l2;
+	struct fleet_plan p;
+	char err[LEDGER_ERRLEN], b[ADDR_STRLEN];
+	int64_t cur;
+
+	if (pg_url() != NULL)
+		skip();	/* no data version: PostgreSQL never snapshots */
+	assert_int_equal(fleet_plan_build(f, x->l, &x->d, &p), 0);
+	/* a holds 10.190.0.0/24, c 10.190.1.0/24, b 10.190.2.0/24 */
+	assert_string_equal(p.v[1].inst->id.s, "c");
+	assert_string_equal(addr_format(&p.v[1].block, b, sizeof(b)),
+	    "10.190.1.0/24");
+	fleet_plan_free(&p);
+	assert_non_null(k = alloc_known_snapshot(x->l));
+	/* a fresh snapshot gives the same plan */
+	assert_int_equal(fleet_plan_build_known(f, x->l, k, &x->d, &p), 0);
+	assert_string_equal(addr_format(&p.v[1].block, b, sizeof(b)),
+	    "10.190.1.0/24");
+	fleet_plan_free(&p);
+	/* another writer: c released, z takes its block */
+	assert_non_null(l2 = ledger_open(x->path, err, sizeof(err)));
+	s = alloc_session_new(l2, &x->d, x->now);
+	assert_int_equal(alloc_session_begin(s), 0);
+	assert_int_equal(alloc_session_release(s, "c", 0, 0, &cur), 0);
+	assert_int_equal(alloc_session_commit(s), 0);
+	alloc_session_free(s);
+	assert_int_equal(fleet_plan_build(g, l2, &x->d, &p), 0);
+	assert_string_equal(addr_format(&p.v[0].block, b, sizeof(b)),
+	    "10.190.1.0/24");
+	fleet_plan_free(&p);
+	ledger_close(l2);
+	/* the snapshot still says c holds 10.190.1.0/24: not believed */
+	assert_int_equal(fleet_plan_build_known(f, x->l, k, &x->d, &p), 0);
+	assert_string_equal(p.v[1].inst->id.s, "c");
+	assert_string_equal(addr_format(&p.v[1].block, b, sizeof(b)),
+	    "10.190.3.0/24");
+	fleet_plan_free(&p);
+	alloc_known_free(k);
+}
+
 static void
 test_plan_partial_failure(void **state)
 {
@@ -1317,6 +1384,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_plan_partial_failure,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_snapshot_stale, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_schema, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_service_changed, setup,
 		    teardown),

@@ -158,8 +158,11 @@ space_reserve(struct alloc_space *sp, unsigned k)
 
 	if ((size_t)sp->n_free >= k || want <= sp->cap)
 		return;
-	/* grow by half: the benchmark counts capacity, not use */
-	cap = sp->cap < 1024 ? 1024 : (size_t)sp->cap + sp->cap / 2;
+	/* small spaces are many (one per device: a few addresses each),
+	 * so start small and double; past 1024 nodes grow by half (the
+	 * benchmark counts capacity, not use) */
+	cap = sp->cap == 0 ? 16 : sp->cap < 1024 ? (size_t)sp->cap * 2 :
+	    (size_t)sp->cap + sp->cap / 2;
 	if (cap < want)
 		cap = want;
 	if (cap > SLOT_FULL - 1)

@@ -60,7 +60,7 @@ fleet_plan_build_known(struct fleet *f, struct ledger *l,
 	struct ledger *own = NULL;
 	struct alloc_session *s;
 	char err[LEDGER_ERRLEN];
-	size_t i, mark;
+	size_t i, n, mark;
 	int r = 0, attempt;
 
 	memset(out, 0, sizeof(*out));
@@ -70,7 +70,15 @@ fleet_plan_build_known(struct fleet *f, struct ledger *l,
 			return diag_err(d, NULL, "ledger", "ledger: %s", err);
 		l = own;
 	}
+	/* one entry per instance: sized once (a large fleet's plan is
+	 * most of compile's memory) */
+	for (i = 0, n = 0; i < f->n_devs; i++)
+		n += f->devs[i]->n_insts;
 	for (attempt = 0;; attempt++) {
+		if (n > 0 && out->cap < n) {
+			out->v = xrealloc(out->v, n * sizeof(*out->v));
+			out->cap = n;
+		}
 		mark = d->n;
 		r = 0;
 		s = alloc_session_new(l, d, alloc_now());

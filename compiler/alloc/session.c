@@ -207,6 +207,7 @@ struct alloc_known {
 	struct strmap		 ids;		/* instance -> &v[i] */
 	bool			 versioned;	/* read outside a session */
 	int64_t			 version;	/* ledger data_version then */
+	bool			 consume;	/* one session: free as used */
 };
 
 static int
@@ -251,6 +252,7 @@ alloc_known_snapshot(struct ledger *l)
 		return NULL;
 	k->versioned = true;
 	k->version = v;
+	k->consume = true;
 	return k;
 }
 
@@ -280,11 +282,28 @@ alloc_session_preload(struct alloc_session *s, struct alloc_known *k)
 	if (k == NULL) {
 		if ((k = alloc_known_read(s->l)) == NULL)
 			return sess_ledger_err(s);
+		k->consume = true;
 		s->own_known = true;
 	}
 	s->known = k;
 	s->taken = xzalloc(k->n + 1);
 	return 0;
+}
+
+/*
+ * Frees what a session has used of a known instance read for it alone
+ * (the peak of a large plan is then the plan, not the plan and every
+ * lease); its id stays, as the map's key.
+ */
+static void
+known_consume(struct alloc_known *k, const struct ledger_inst *cur)
+{
+	struct ledger_inst *in = &k->v[cur - k->v];
+	char *id = in->instance;
+
+	in->instance = NULL;
+	ledger_inst_fini(in);
+	in->instance = id;
 }
 
 /* The live generation of instance, when preloaded and not asked for. */
@@ -298,7 +317,9 @@ sess_known(struct alloc_session *s, const char *instance)
 		return NULL;
 	s->taken[in - s->known->v] = 1;
 	s->n_taken++;
-	return in;
+	/* no service: used up by an earlier try of this plan; the ledger
+	 * has it */
+	return in->service != NULL ? in : NULL;
 }
 
 size_t
@@ -1123,6 +1144,8 @@ alloc_session_instance(struct alloc_session *s, struct service *svc,
 	if (r == 0)
 		r = dc_wan_decide(&c, find_lease(cur, false, no_dev), out);
 	ledger_inst_fini(&own);
+	if (cur != NULL && cur != &own && s->known->consume)
+		known_consume(s->known, cur);
 	return r;
 }
 

@@ -209,7 +209,14 @@ ledger_svc_fini(struct ledger_svc *sv)
 void
 ledger_inst_add_lease(struct ledger_inst *in, const struct lease *ls)
 {
-	struct lease *n = XPUSH(in->leases, in->n_leases, in->cap_leases);
+	struct lease *n;
+
+	/* most generations hold one or two leases: start with two */
+	if (in->cap_leases == 0) {
+		in->leases = xmalloc(2 * sizeof(*in->leases));
+		in->cap_leases = 2;
+	}
+	n = XPUSH(in->leases, in->n_leases, in->cap_leases);
 
 	*n = *ls;
 	n->scope = ls->scope != NULL ? xstrdup(ls->scope) : NULL;

@@ -429,7 +429,7 @@ compile_write(struct cstate *st, const struct copts *o,
 	struct emit_dev *eds;
 	struct emit_out *out;
 	struct bundle b;
-	char hex[SHA256_HEX_LEN], man[SHA256_HEX_LEN];
+	char (*hexes)[SHA256_HEX_LEN], *hex, man[SHA256_HEX_LEN];
 	const char *id;
 	size_t i;
 	int w = 0;
@@ -437,10 +437,12 @@ compile_write(struct cstate *st, const struct copts *o,
 	if ((out = emit_out_begin(o->outdir, st->d)) == NULL)
 		return -1;
 	eds = emit_devs_group(st->f, &st->in.plan);
+	hexes = xmalloc((st->f->n_devs + 1) * sizeof(*hexes));
+	emit_devs_digest(eds, st->f->n_devs, hexes);
 	for (i = 0; w >= 0 && i < st->f->n_devs; i++) {
 		compile_report_progress(r, i, st->f->n_devs);
 		id = eds[i].dev->id.s;
-		emit_dev_digest(&eds[i], hex);
+		hex = hexes[i];
 		if (emit_out_unchanged(out, id, hex, man)) {
 			compile_report_add(r, id, CREP_UNCHANGED, man);
 			continue;
@@ -454,6 +456,7 @@ compile_write(struct cstate *st, const struct copts *o,
 			    CREP_UNCHANGED, man);
 	}
 	emit_devs_free(eds, st->f->n_devs);
+	free(hexes);
 	if (w < 0 || st->d->n_err > 0) {
 		emit_out_abort(out);
 		return -1;

@@ -40,15 +40,19 @@ str_cmp(const void *a, const void *b)
 void
 diff_view_input(struct diff_view *vw, const struct emit_dev *eds, size_t n)
 {
+	char (*hex)[SHA256_HEX_LEN];
 	size_t i;
 
 	memset(vw, 0, sizeof(*vw));
 	vw->v = xzalloc((n + 1) * sizeof(*vw->v));
+	hex = xmalloc((n + 1) * sizeof(*hex));
+	emit_devs_digest(eds, n, hex);
 	for (i = 0; i < n; i++) {
 		vw->v[i].id = eds[i].dev->id.s;
 		vw->v[i].ed = &eds[i];
-		emit_dev_digest(&eds[i], vw->v[i].digest);
+		memcpy(vw->v[i].digest, hex[i], SHA256_HEX_LEN);
 	}
+	free(hex);
 	vw->n = n;
 	qsort(vw->v, n, sizeof(*vw->v), diff_dev_cmp);
 }

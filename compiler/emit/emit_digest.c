@@ -10,6 +10,7 @@
  * Nothing that the front-ends only carry along (locations, comments,
  * customer ids, images, volumes) is included.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,4 +212,38 @@ emit_dev_digest(const struct emit_dev *ed, char hex[SHA256_HEX_LEN])
 	sha256_final(&g->c, d);
 	sha256_hex(d, hex);
 	free(g);
+}
+
+struct dg_job {
+	const struct emit_dev	*eds;
+	size_t			 lo, hi;
+	char			(*hex)[SHA256_HEX_LEN];
+};
+
+static void *
+dg_job_run(void *arg)
+{
+	struct dg_job *j = arg;
+	size_t i;
+
+	for (i = j->lo; i < j->hi; i++)
+		emit_dev_digest(&j->eds[i], j->hex[i]);
+	return NULL;
+}
+
+void
+emit_devs_digest(const struct emit_dev *eds, size_t n,
+    char (*hex)[SHA256_HEX_LEN])
+{
+	struct dg_job a = { eds, 0, n / 2, hex }, b = { eds, n / 2, n, hex };
+	pthread_t t;
+
+	(void)sha256_impl(0);	/* picked once, before the threads */
+	if (n < 512 || pthread_create(&t, NULL, dg_job_run, &b) != 0) {
+		a.hi = n;
+		dg_job_run(&a);
+		return;
+	}
+	dg_job_run(&a);
+	pthread_join(t, NULL);
 }

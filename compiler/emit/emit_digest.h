@@ -19,5 +19,9 @@
 
 /* Fills hex with the digest of ed's inputs (64 hex digits and NUL). */
 void	emit_dev_digest(const struct emit_dev *ed, char hex[SHA256_HEX_LEN]);
+/* The same for eds[0..n) into hex[0..n), on two threads when there are
+ * many (each digest reads only its device, its plan and its services). */
+void	emit_devs_digest(const struct emit_dev *eds, size_t n,
+	    char (*hex)[SHA256_HEX_LEN]);
 
 #endif

@@ -22,7 +22,7 @@ static bool
 input_ext(const char *name)
 {
 	static const char *const ext[] = { ".yaml", ".yml", ".json",
-	    ".graphql" };
+	    ".graphql", ".gql" };
 	size_t n = strlen(name), k, e;
 
 	for (k = 0; k < ARRAY_SIZE(ext); k++) {
@@ -81,8 +81,8 @@ input_load_one(struct cli_input *in, const char *path, enum syntax syn,
 		return front_load_file(in->f, &in->d, path, syn, vv) >= 0 ||
 		    in->d.n_err != before;
 	if (n == 0) {
-		fprintf(stderr, "edgenetc: %s: no *.yaml, *.yml, *.json or "
-		    "*.graphql files in the directory\n", path);
+		fprintf(stderr, "edgenetc: %s: no *.yaml, *.yml, *.json, "
+		    "*.graphql or *.gql files in the directory\n", path);
 		ok = false;
 	}
 	for (i = 0; i < n; i++) {
@@ -95,7 +95,7 @@ input_load_one(struct cli_input *in, const char *path, enum syntax syn,
 }
 
 int
-cli_input_load(struct cli_input *in, char *const *files, int n,
+cli_input_read(struct cli_input *in, char *const *files, int n,
     enum syntax syn, const char *vars, const struct cli *cl)
 {
 	struct vnode *vv = NULL;
@@ -115,7 +115,14 @@ cli_input_load(struct cli_input *in, char *const *files, int n,
 		if (!input_load_one(in, files[i], syn, vv))
 			unreadable = true;
 	vnode_free(vv);
-	if (unreadable)
+	return unreadable ? 2 : 0;
+}
+
+int
+cli_input_load(struct cli_input *in, char *const *files, int n,
+    enum syntax syn, const char *vars, const struct cli *cl)
+{
+	if (cli_input_read(in, files, n, syn, vars, cl) != 0)
 		return 2;
 	if (in->d.n_err == 0)
 		check_fleet(in->f, &in->d);

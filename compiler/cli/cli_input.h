@@ -20,17 +20,24 @@ struct cli_input {
 	bool			 planned;
 };
 
-/*
- * Loads files (with GraphQL $variables from vars, may be NULL) into
- * in->f; a directory stands for its *.yaml, *.yml, *.json and *.graphql
- * files, in name order.  Then
- * checks the fleet and what the emitters will write.  Returns -1
- * to go on, else the exit status: 2 unreadable input, 1 errors (all in
- * in->d, nothing printed).  in is initialised here; release it with
- * cli_input_fini() in every case.
- */
 struct cli;
-/* cl (may be NULL): the verb's -W switches apply to in->d. */
+/*
+ * Reads files (with GraphQL $variables from vars, may be NULL) into
+ * in->f, nothing checked; a directory stands for its *.yaml, *.yml,
+ * *.json, *.graphql and *.gql files, in name order, and "-" for
+ * standard input.  Returns 0, or 2 when a file could not be read at
+ * all (the others are read still); diagnostics are in in->d, nothing
+ * printed.  cl (may be NULL): the verb's -W switches apply to in->d.
+ * in is initialised here; release it with cli_input_fini() in every
+ * case.
+ */
+int	 cli_input_read(struct cli_input *in, char *const *files, int n,
+	    enum syntax syn, const char *vars, const struct cli *cl);
+/*
+ * cli_input_read(), then checks the fleet and what the emitters will
+ * write.  Returns -1 to go on, else the exit status: 2 unreadable
+ * input, 1 errors (all in in->d).
+ */
 int	 cli_input_load(struct cli_input *in, char *const *files, int n,
 	    enum syntax syn, const char *vars, const struct cli *cl);
 /* Plans every instance against l; then checks again what network_config

@@ -25,8 +25,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli_input.h"
 #include "cliopt.h"
-
 #include "cmd.h"
 #include "front.h"
 #include "front_graphql.h"
@@ -42,7 +42,8 @@ fmt_usage(FILE *fp)
 	    "FILE...\n"
 	    "\n"
 	    "Reads node-service specs and fleet inventories (all FILEs form\n"
-	    "one fleet; '-' is standard input) and prints them canonically:\n"
+	    "one fleet; '-' is standard input, a directory its input files)\n"
+	    "and prints them canonically:\n"
 	    "fixed key order, set fields only, two-space indentation.\n"
 	    "GraphQL output holds one DM_import_node_service mutation per\n"
 	    "service; devices cannot be written as GraphQL (exit 1).\n"
@@ -171,10 +172,9 @@ cmd_fmt(int argc, char **argv)
 	enum syntax syn = SYNTAX_AUTO, to = SYNTAX_AUTO;
 	const char *vars_path = NULL;
 	struct vnode *vars = NULL;
+	struct cli_input in;
 	struct diag_ctx d;
-	struct fleet *f;
 	int c, i, rc, r, unreadable = 0, inplace = -1;
-	unsigned before;
 
 	while ((c = cli_getopt(&cl, argc, argv)) != -1) {
 		switch (c) {
@@ -228,29 +228,16 @@ cmd_fmt(int argc, char **argv)
 	if (to == SYNTAX_AUTO)
 		return cli_usage_error(&cl, "--to, --check or -w is required "
 		    "(see 'edgenetc fmt --help')");
-	cli_diag_init(&cl, &d);
-	f = fleet_new();
-	if (vars_path != NULL)
-		vars = front_graphql_vars_load(&d, vars_path, &unreadable);
-	for (i = optind; i < argc; i++) {
-		before = d.n_err;
-		if (front_load_file(f, &d, argv[i], syn, vars) < 0 &&
-		    d.n_err == before)
-			unreadable = 1;
-	}
-	if (unreadable)
-		rc = 2;
-	else if (d.n_err > 0)
-		rc = 1;
-	else
-		rc = print_fleet(stdout, f, to, &d) < 0 ? 1 : 0;
+	rc = cli_input_read(&in, argv + optind, argc - optind, syn, vars_path,
+	    &cl);
+	if (rc == 0)
+		rc = in.d.n_err > 0 ? 1 :
+		    print_fleet(stdout, in.f, to, &in.d) < 0 ? 1 : 0;
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		perror("edgenetc fmt: standard output");
 		rc = rc ? rc : 1;
 	}
-	cli_diag_print(&cl, &d, stderr);
-	vnode_free(vars);
-	fleet_free(f);
-	diag_fini(&d);
+	cli_diag_print(&cl, &in.d, stderr);
+	cli_input_fini(&in);
 	return rc;
 }

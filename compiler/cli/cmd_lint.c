@@ -1,6 +1,6 @@
 /*
- * cmd_lint.c - edgenetc lint: load every file into one fleet, run the
- * checks, print the diagnostics.
+ * cmd_lint.c - edgenetc lint: read every file into one fleet (a
+ * directory: its input files), run the checks, print the diagnostics.
  *
  * Diagnostics go to standard output (text or JSON) so that they can be
  * piped and diffed; usage errors and unreadable files go to standard
@@ -13,10 +13,9 @@
 #include <string.h>
 
 #include "check.h"
+#include "cli_input.h"
 #include "cliopt.h"
 #include "cmd.h"
-#include "front.h"
-#include "front_graphql.h"
 
 static void
 lint_usage(FILE *fp)
@@ -26,8 +25,9 @@ lint_usage(FILE *fp)
 	    "                     [--vars FILE.json] [-W SWITCH]... FILE...\n"
 	    "\n"
 	    "Checks node-service specs and fleet inventories (YAML, JSON or\n"
-	    "GraphQL import mutations; FILE '-' is standard input).  All files\n"
-	    "form one fleet.  Diagnostics are printed on standard output as\n"
+	    "GraphQL import mutations; FILE '-' is standard input, a directory\n"
+	    "its input files).  All files form one fleet.  Diagnostics are\n"
+	    "printed on standard output as\n"
 	    "  FILE:LINE:COL: error|warning: MESSAGE [CODE]\n"
 	    "with the source line, the token underlined, notes and hints;\n"
 	    "with --format json as a JSON array, with --format sarif as\n"
@@ -53,12 +53,9 @@ cmd_lint(int argc, char **argv)
 	struct cli cl = { .verb = "lint", .usage = lint_usage, .opts = opts,
 	    .diag = true };
 	enum syntax syn = SYNTAX_AUTO;
-	struct vnode *vars = NULL;
 	const char *vars_path = NULL;
-	struct diag_ctx d;
-	struct fleet *f;
-	int c, i, unreadable = 0;
-	unsigned before;
+	struct cli_input in;
+	int c, rc;
 
 	while ((c = cli_getopt(&cl, argc, argv)) != -1) {
 		switch (c) {
@@ -86,23 +83,13 @@ cmd_lint(int argc, char **argv)
 		return cli_usage_error(&cl, "no input files (see 'edgenetc "
 		    "lint --help')");
 	}
-	cli_diag_init(&cl, &d);
-	f = fleet_new();
-	if (vars_path != NULL)
-		vars = front_graphql_vars_load(&d, vars_path, &unreadable);
-	for (i = optind; i < argc; i++) {
-		before = d.n_err;
-		/* -1 without a new error: the file could not be read */
-		if (front_load_file(f, &d, argv[i], syn, vars) < 0 &&
-		    d.n_err == before)
-			unreadable = 1;
-	}
-	check_fleet(f, &d);
-	cli_diag_print(&cl, &d, stdout);
+	/* the readable files are linted even when one is not */
+	rc = cli_input_read(&in, argv + optind, argc - optind, syn, vars_path,
+	    &cl);
+	check_fleet(in.f, &in.d);
+	cli_diag_print(&cl, &in.d, stdout);
 	fflush(stdout);
-	c = unreadable ? 2 : d.n_err > 0 ? 1 : 0;
-	vnode_free(vars);
-	fleet_free(f);
-	diag_fini(&d);
+	c = rc != 0 ? 2 : in.d.n_err > 0 ? 1 : 0;
+	cli_input_fini(&in);
 	return c;
 }

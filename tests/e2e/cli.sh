@@ -116,5 +116,27 @@ if unshare -m true 2>/dev/null; then
 	fi
 fi
 
+# lint and fmt read a directory as every verb does: its input files in
+# name order, the same fleet as those files named one by one
+split=$TOP/testdata/changes/split-files/new
+"$EDGENETC" lint "$split/services.yaml" "$split/devices.yaml" >"$tmp/files.out" 2>&1
+r1=$?
+"$EDGENETC" lint "$split" >"$tmp/dir.out" 2>&1
+r2=$?
+[ $r1 = 0 ] && [ $r2 = 0 ] || bad "lint of a directory: rc $r1/$r2"
+cmp -s "$tmp/files.out" "$tmp/dir.out" || bad "lint of a directory differs from its files"
+grep -q "gpsd-exposure" "$tmp/dir.out" || bad "lint of a directory: no diagnostics: $(head -3 "$tmp/dir.out")"
+"$EDGENETC" fmt --to json "$split/services.yaml" "$split/devices.yaml" >"$tmp/files.out" 2>/dev/null
+"$EDGENETC" fmt --to json "$split" >"$tmp/dir.out" 2>/dev/null ||
+    bad "fmt of a directory: rc $?"
+cmp -s "$tmp/files.out" "$tmp/dir.out" || bad "fmt of a directory differs from its files"
+mkdir "$tmp/empty"
+expect 2 "no \*\.yaml, \*\.yml, \*\.json, \*\.graphql or \*\.gql files" "$EDGENETC" lint "$tmp/empty"
+# a .gql file in a directory is read as GraphQL
+mkdir "$tmp/gql"
+cp "$TOP/testdata/graphql/services.graphql" "$tmp/gql/a.gql"
+"$EDGENETC" fmt --to yaml "$tmp/gql" >"$tmp/out" 2>&1 || bad "fmt of a .gql directory: $(head -3 "$tmp/out")"
+grep -q "name: \"pis\"" "$tmp/out" || bad "fmt of a .gql directory: service not read: $(head -3 "$tmp/out")"
+
 [ $fail = 0 ] && echo "ok"
 exit $fail

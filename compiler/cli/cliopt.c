@@ -286,6 +286,16 @@ cli_parse_format(const struct cli *c, const char *opt, const char *s,
 	return false;
 }
 
+bool
+cli_parse_syntax(const struct cli *c, const char *opt, const char *s,
+    enum syntax *out)
+{
+	if (syntax_parse(s, out) == 0)
+		return true;
+	cli_usage_error(c, "%s takes yaml, json or graphql, not '%s'", opt, s);
+	return false;
+}
+
 void
 cli_diag_init(const struct cli *c, struct diag_ctx *d)
 {

@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include "diag.h"
+#include "front.h"
 
 /* cli_getopt() returned this: the verb returns cli.rc (help or
  * --version printed: 0; a usage error reported: 2). */
@@ -60,5 +61,9 @@ void	 cli_diag_print(const struct cli *c, struct diag_ctx *d, FILE *fp);
 /* text, json or sarif (only those in allowed, a mask of 1 << fmt). */
 bool	 cli_parse_format(const struct cli *c, const char *opt,
 	    const char *s, unsigned allowed, enum diag_format *out);
+/* yaml, json or graphql for the option opt (--syntax, --to); false
+ * after a usage error. */
+bool	 cli_parse_syntax(const struct cli *c, const char *opt,
+	    const char *s, enum syntax *out);
 
 #endif

@@ -175,12 +175,8 @@ compile_args(int argc, char **argv, struct copts *o, bool explain)
 			o->graph = 0;
 			break;
 		case 's':
-			if (syntax_parse(optarg, &o->syn) < 0) {
-				fprintf(stderr, "edgenetc %s: unknown syntax "
-				    "'%s' (yaml, json or graphql)\n", o->verb,
-				    optarg);
+			if (!cli_parse_syntax(cl, "--syntax", optarg, &o->syn))
 				return 2;
-			}
 			break;
 		default:
 			return cl->rc;

@@ -102,9 +102,8 @@ diff_args(int argc, char **argv, struct dopts *o)
 			o->json = strcmp(optarg, "json") == 0;
 			break;
 		case 's':
-			if (syntax_parse(optarg, &o->syn) < 0)
-				return cli_usage_error(&cl, "unknown syntax "
-				    "'%s' (yaml, json or graphql)", optarg);
+			if (!cli_parse_syntax(&cl, "--syntax", optarg, &o->syn))
+				return 2;
 			break;
 		default:
 			return cl.rc;

@@ -180,11 +180,9 @@ cmd_fmt(int argc, char **argv)
 		switch (c) {
 		case 't':
 		case 's':
-			if (syntax_parse(optarg, c == 't' ? &to : &syn) < 0) {
-				fprintf(stderr, "edgenetc fmt: unknown syntax "
-				    "'%s' (yaml, json or graphql)\n", optarg);
+			if (!cli_parse_syntax(&cl, c == 't' ? "--to" :
+			    "--syntax", optarg, c == 't' ? &to : &syn))
 				return 2;
-			}
 			break;
 		case 'v':
 			vars_path = optarg;

@@ -66,11 +66,8 @@ cmd_lint(int argc, char **argv)
 				return 2;
 			break;
 		case 's':
-			if (syntax_parse(optarg, &syn) < 0) {
-				fprintf(stderr, "edgenetc lint: unknown syntax "
-				    "'%s' (yaml, json or graphql)\n", optarg);
+			if (!cli_parse_syntax(&cl, "--syntax", optarg, &syn))
 				return 2;
-			}
 			break;
 		case 'v':
 			vars_path = optarg;

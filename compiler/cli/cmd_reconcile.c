@@ -117,9 +117,8 @@ reconcile_args(int argc, char **argv, const char **ledger, bool *dry,
 				    "seconds >= 0");
 			break;
 		case 's':
-			if (syntax_parse(optarg, syn) < 0)
-				return cli_usage_error(&cl, "unknown syntax "
-				    "'%s'", optarg);
+			if (!cli_parse_syntax(&cl, "--syntax", optarg, syn))
+				return 2;
 			break;
 		case 'v':
 			*vars = optarg;

@@ -33,6 +33,12 @@ for v in $verbs; do
 	# getopt_long would take --hel for --help: refused
 	expect 2 "unknown option '--hel'; did you mean '--help'" "$EDGENETC" $v --hel
 done
+# a bad syntax name: one line naming the option and the choices
+for v in lint compile explain diff fmt "ledger reconcile"; do
+	expect 2 "^edgenetc $v: --syntax takes yaml, json or graphql, not 'toml'\$" "$EDGENETC" $v --syntax toml x
+	[ "$(wc -l <"$tmp/out")" = 1 ] || bad "$v --syntax toml: not one line"
+done
+expect 2 "^edgenetc fmt: --to takes yaml, json or graphql, not 'xml'\$" "$EDGENETC" fmt --to xml x
 expect 0 "^usage: edgenetc COMMAND" "$EDGENETC" --help
 expect 0 "^edgenetc [0-9]" "$EDGENETC" --version
 expect 2 "^edgenetc: unknown command 'lnit'; did you mean 'lint'\?" "$EDGENETC" lnit x

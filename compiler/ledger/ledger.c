@@ -81,6 +81,16 @@ ledger_fail(struct ledger *l, const char *fmt, ...)
 	return -1;
 }
 
+int
+ledger_lease_id_check(struct ledger *l, int64_t gen, int64_t id)
+{
+	if (gen <= 0 || gen > INT64_MAX / 256 - 1 || id < gen * 256 ||
+	    id > gen * 256 + 255)
+		return ledger_fail(l, "%s: generation %lld has no lease id "
+		    "left (256 per generation)", l->where, (long long)gen);
+	return 0;
+}
+
 struct copy {
 	struct ledger	*to;
 	int64_t		 now;

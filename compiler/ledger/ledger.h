@@ -270,6 +270,9 @@ int	 ledger_fail_newer(struct ledger *l, int v, int known);
 /* Sets l->err; returns -1. */
 int	 ledger_fail(struct ledger *l, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* 0 when id is a lease id of generation gen (gen * 256 + 0..255, the
+ * next one a backend would give), else -1 with l->err. */
+int	 ledger_lease_id_check(struct ledger *l, int64_t gen, int64_t id);
 
 /* A lease's addresses as the backends store them: "A/P" text, and the
  * DHCP pool's ends as bare addresses. */

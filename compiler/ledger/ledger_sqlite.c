@@ -1184,11 +1184,7 @@ sq_lease_id(struct ledger *l, int64_t gen, int64_t *id)
 		if (rc != SQLITE_ROW)
 			return sq_fail(l, "read lease ids");
 	}
-	if (gen <= 0 || gen > INT64_MAX / 256 - 1 || *id < gen * 256 ||
-	    *id > gen * 256 + 255)
-		return ledger_fail(l, "%s: generation %lld has no lease id "
-		    "left (256 per generation)", l->where, (long long)gen);
-	return 0;
+	return ledger_lease_id_check(l, gen, *id);
 }
 
 static int

@@ -155,6 +155,9 @@ void	 alloc_known_free(struct alloc_known *k);
  */
 int	 alloc_session_preload(struct alloc_session *s, struct alloc_known *k);
 size_t	 alloc_session_unasked(const struct alloc_session *s);
+/* Whether the ledger failed in this session (a lost connection, an
+ * aborted transaction): nothing more it asks can succeed. */
+bool	 alloc_session_broken(const struct alloc_session *s);
 /* The number of services whose network_config the session replaced by
  * the one recorded at their first import. */
 size_t	 alloc_session_netcfg_replaced(const struct alloc_session *s);

@@ -41,6 +41,8 @@ plan_device(struct alloc_session *s, struct device *dev,
 		if (alloc_session_instance(s, v[i]->svc, dev, dev->id.s, v[i],
 		    v[i]->id.s, p) != 0)
 			r = -1;
+		if (alloc_session_broken(s))
+			break;
 	}
 	free(v);
 	return r;
@@ -92,8 +94,9 @@ fleet_plan_build_known(struct fleet *f, struct ledger *l,
 				if (plan_device(s, f->devs[i], out) != 0)
 					r = -1;
 			/* keep going after an error to report every
-			 * exhausted pool */
-			for (; i < f->n_devs; i++)
+			 * exhausted pool, not after the ledger failed */
+			for (; i < f->n_devs && !alloc_session_broken(s);
+			    i++)
 				(void)plan_device(s, f->devs[i], out);
 			out->stale = alloc_session_unasked(s);
 			out->netcfg_replaced =

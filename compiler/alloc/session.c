@@ -62,6 +62,7 @@ struct alloc_session {
 	struct diag_ctx		*d;
 	int64_t			 now;
 	bool			 in_tx;
+	bool			 broken;	/* the ledger failed */
 	struct alloc_space	*fleet;
 	struct ivl		*loaded;	/* fleet ranges read */
 	size_t			 n_loaded, cap_loaded;
@@ -167,6 +168,7 @@ alloc_session_free(struct alloc_session *s)
 static int
 sess_ledger_err(struct alloc_session *s)
 {
+	s->broken = true;
 	return diag_err(s->d, NULL, "ledger", "ledger: %s", s->l->err);
 }
 
@@ -320,6 +322,12 @@ sess_known(struct alloc_session *s, const char *instance)
 	/* no service: used up by an earlier try of this plan; the ledger
 	 * has it */
 	return in->service != NULL ? in : NULL;
+}
+
+bool
+alloc_session_broken(const struct alloc_session *s)
+{
+	return s->broken;
 }
 
 size_t
@@ -676,7 +684,7 @@ alloc_session_fleet(struct alloc_session *s, struct fleet *f)
 	size_t i;
 	int r = 0;
 
-	for (i = 0; i < f->n_svcs; i++)
+	for (i = 0; i < f->n_svcs && !s->broken; i++)
 		if (f->svcs[i]->name.s != NULL &&
 		    sess_service(s, f->svcs[i]) == NULL)
 			r = -1;

@@ -33,15 +33,12 @@
 
 /*
  * $EDGENETC_LEDGER, else $XDG_STATE_HOME/edgenetc/ledger.db, else
- * $HOME/.local/state/edgenetc/ledger.db, else ./edgenet-ledger.db.  The
- * directory is created (0700) when missing, so that the path can be
- * opened.
+ * $HOME/.local/state/edgenetc/ledger.db, else ./edgenet-ledger.db.
  */
 const char *
 cli_default_ledger(void)
 {
 	static char buf[PATH_MAX];
-	char dir[PATH_MAX];
 	const char *e;
 
 	if ((e = getenv("EDGENETC_LEDGER")) != NULL && *e != '\0')
@@ -53,12 +50,21 @@ cli_default_ledger(void)
 		    e);
 	else
 		snprintf(buf, sizeof(buf), "edgenet-ledger.db");
-	if (ledger_is_pg(buf))
-		return buf;
-	snprintf(dir, sizeof(dir), "%s", buf);
+	return buf;
+}
+
+const char *
+cli_default_ledger_rw(void)
+{
+	const char *path = cli_default_ledger();
+	char dir[PATH_MAX];
+
+	if (ledger_is_pg(path))
+		return path;
+	snprintf(dir, sizeof(dir), "%s", path);
 	/* ledger_open() reports what fails */
 	(void)fs_mkdir_p(dirname(dir), 0700);
-	return buf;
+	return path;
 }
 
 struct ledger *
@@ -69,7 +75,7 @@ cli_open_ledger(const char *verb, const char *path)
 	bool dflt = path == NULL;
 
 	if (dflt)
-		path = cli_default_ledger();
+		path = cli_default_ledger_rw();
 	if ((l = ledger_open(path, err, sizeof(err))) == NULL)
 		fprintf(stderr, "edgenetc %s: %s\n", verb, err);
 	else if (dflt)	/* l->where: a URL without its password */

@@ -12,10 +12,13 @@ struct ledger;
 /*
  * The ledger used without --ledger: $EDGENETC_LEDGER, else
  * $XDG_STATE_HOME/edgenetc/ledger.db, else
- * $HOME/.local/state/edgenetc/ledger.db, else ./edgenet-ledger.db; its
- * directory is made (0700) when missing.  Returns a static buffer.
+ * $HOME/.local/state/edgenetc/ledger.db, else ./edgenet-ledger.db.
+ * Returns a static buffer.  Read-only verbs use it as it is.
  */
 const char *cli_default_ledger(void);
+/* The same, for verbs that write: its directory is made (0700) when
+ * missing, so that the store can be created. */
+const char *cli_default_ledger_rw(void);
 /* Opens path, or the default ledger (saying which on stderr) when path is
  * NULL; NULL with the reason on stderr ("edgenetc VERB: ..."). */
 struct ledger *cli_open_ledger(const char *verb, const char *path);

@@ -648,7 +648,11 @@ done:
 		fputs(ebuf, stderr);
 	free(ebuf);
 	cli_diag_print(cl, &b.d, stderr);
-	if (rc != 0 && began)
+	if (rc != 0 && began && l->in_doubt)
+		fprintf(stderr, "edgenetc alloc: the connection was lost at "
+		    "commit: the batch may or may not be recorded; sending it "
+		    "again is safe and gives the same answers\n");
+	else if (rc != 0 && began)
 		fprintf(stderr, "edgenetc alloc: batch rolled back: nothing "
 		    "recorded\n");
 	free(obuf);

@@ -324,8 +324,11 @@ compile_plan(struct cstate *st, const struct copts *o)
 	int rc;
 	size_t i;
 
+	/* explain never writes the ledger nor creates one (nor its
+	 * directory) */
 	if (where == NULL)
-		where = cli_default_ledger();
+		where = o->device != NULL ? cli_default_ledger() :
+		    cli_default_ledger_rw();
 	memset(&pf, 0, sizeof(pf));
 	if (o->device == NULL && o->outdir != NULL)
 		prefetch_start(&pf, where);
@@ -345,24 +348,22 @@ compile_plan(struct cstate *st, const struct copts *o)
 		compile_print_diags(st, o);
 		return rc;
 	}
-	if (o->ledger == NULL)
-		fprintf(stderr, "edgenetc %s: using ledger %s\n", o->verb,
-		    where);
-	/* explain never writes the ledger nor creates one */
 	if ((st->l = prefetch_join(&pf)) != NULL)
 		pf.l = NULL;
 	else if ((st->l = (o->device != NULL ? ledger_open_readonly :
 	    ledger_open)(where, err, sizeof(err))) == NULL) {
 		prefetch_drop(&pf);
 		compile_print_diags(st, o);
-		fprintf(stderr, "edgenetc %s: ledger %s: %s\n", o->verb, where,
-		    err);
+		/* err names the ledger, a URL without its password */
+		fprintf(stderr, "edgenetc %s: %s\n", o->verb, err);
 		return 1;
 	}
+	if (o->ledger == NULL)	/* l->where: without a password */
+		fprintf(stderr, "edgenetc %s: using ledger %s\n", o->verb,
+		    st->l->where);
 	if (o->device != NULL && explain_unrecorded(st, o->device) < 0) {
 		compile_print_diags(st, o);
-		fprintf(stderr, "edgenetc %s: ledger %s: %s\n", o->verb, where,
-		    st->l->err);
+		fprintf(stderr, "edgenetc %s: %s\n", o->verb, st->l->err);
 		return 1;
 	}
 	rc = cli_input_plan_known(&st->in, st->l, pf.known);

@@ -27,6 +27,7 @@
 struct gone {
 	char	*instance, *service, *device;
 	int64_t	 gen;
+	bool	 done;		/* released by this call, not by another */
 };
 
 struct gones {
@@ -136,6 +137,57 @@ reconcile_args(int argc, char **argv, const char **ledger, bool *dry,
 	return -1;
 }
 
+static void
+gones_free(struct gones *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->n; i++) {
+		free(g->v[i].instance);
+		free(g->v[i].service);
+		free(g->v[i].device);
+	}
+	free(g->v);
+	memset(g, 0, sizeof(*g));
+}
+
+/*
+ * One attempt in one transaction: collects the instances the input does
+ * not list and releases them (dry: only collects).  An instance another
+ * writer released or reissued meanwhile is not ours to report.  Returns
+ * 0 committed (or read), -1 with the reason in l->err.
+ */
+static int
+reconcile_once(struct alloc_session *s, const struct cli_input *in,
+    struct ledger *l, bool dry, int64_t cooldown, struct gones *g,
+    size_t *n)
+{
+	int64_t cur;
+	size_t i;
+	int r;
+
+	*n = 0;
+	if (alloc_session_begin(s) != 0)
+		return -1;
+	if (cli_input_stale(in, l, reconcile_collect, g) < 0)
+		return -1;
+	for (i = 0; i < g->n; i++) {
+		if (!dry && (r = alloc_session_release(s, g->v[i].instance,
+		    g->v[i].gen, cooldown, &cur)) != 0) {
+			if (r < 0)
+				return -1;
+			continue;	/* gone meanwhile */
+		}
+		g->v[i].done = true;
+		(*n)++;
+	}
+	if (dry) {
+		alloc_session_rollback(s);
+		return 0;
+	}
+	return alloc_session_commit(s);
+}
+
 int
 cmd_ledger_reconcile(int argc, char **argv)
 {
@@ -146,10 +198,10 @@ cmd_ledger_reconcile(int argc, char **argv)
 	struct gones g = { 0 };
 	struct ledger *l = NULL;
 	char err[LEDGER_ERRLEN];
-	int64_t cooldown = 0, cur;
+	int64_t cooldown = 0;
 	bool dry = false;
-	size_t i, n = 0;
-	int rc, r;
+	size_t i, n = 0, mark;
+	int rc, attempt;
 
 	char **files = xzalloc((size_t)argc * sizeof(*files));
 	int n_files;
@@ -167,57 +219,50 @@ cmd_ledger_reconcile(int argc, char **argv)
 		return rc;
 	}
 	if (dry) {
-		if (path == NULL) {
+		bool dflt = path == NULL;
+
+		if (dflt)
 			path = cli_default_ledger();
-			fprintf(stderr, "edgenetc ledger reconcile: using "
-			    "ledger %s\n", path);
-		}
 		if ((l = ledger_open_readonly(path, err, sizeof(err))) == NULL)
 			fprintf(stderr, "edgenetc ledger reconcile: %s\n", err);
+		else if (dflt)	/* l->where: a URL without its password */
+			fprintf(stderr, "edgenetc ledger reconcile: using "
+			    "ledger %s\n", l->where);
 	} else {
 		l = cli_open_ledger("ledger reconcile", path);
 	}
 	rc = 1;
-	if (l != NULL) {
+	if (l == NULL)
+		goto out;
+	/* deadlocks and serialization failures: the whole call again */
+	for (attempt = 0;; attempt++) {
+		mark = in.d.n;
 		s = alloc_session_new(l, &in.d, alloc_now());
-		if (alloc_session_begin(s) != 0)
-			goto out;
-		if (cli_input_stale(&in, l, reconcile_collect, &g) < 0) {
-			fprintf(stderr, "edgenetc ledger reconcile: %s\n",
-			    l->err);
+		if (reconcile_once(s, &in, l, dry, cooldown, &g, &n) == 0)
+			break;
+		if (!ledger_retry_again(l, attempt)) {
+			if (in.d.n == mark)	/* else said as a diagnostic */
+				fprintf(stderr, "edgenetc ledger reconcile: "
+				    "%s\n", l->err);
 			goto out;
 		}
-		for (i = 0; i < g.n; i++) {
-			if (!dry && (r = alloc_session_release(s,
-			    g.v[i].instance, g.v[i].gen, cooldown, &cur)) != 0) {
-				if (r < 0)
-					goto out;
-				continue;	/* gone meanwhile */
-			}
-			n++;
-		}
-		if (dry)
-			alloc_session_rollback(s);
-		else if (alloc_session_commit(s) != 0)
-			goto out;
-		for (i = 0; i < g.n; i++)
+		alloc_session_free(s);
+		s = NULL;
+		gones_free(&g);
+		diag_rewind(&in.d, mark);
+	}
+	for (i = 0; i < g.n; i++)
+		if (g.v[i].done)
 			reconcile_print(&g.v[i], dry ? "would-release" :
 			    "released");
-		fprintf(stderr, "edgenetc ledger reconcile: %s %zu "
-		    "instance%s\n", dry ? "would release" : "released", n,
-		    n == 1 ? "" : "s");
-		rc = 0;
-	}
+	fprintf(stderr, "edgenetc ledger reconcile: %s %zu instance%s\n",
+	    dry ? "would release" : "released", n, n == 1 ? "" : "s");
+	rc = 0;
 out:
 	diag_print_text(&in.d, stderr);
 	alloc_session_free(s);
 	ledger_close(l);
-	for (i = 0; i < g.n; i++) {
-		free(g.v[i].instance);
-		free(g.v[i].service);
-		free(g.v[i].device);
-	}
-	free(g.v);
+	gones_free(&g);
 	cli_input_fini(&in);
 	return rc;
 }

@@ -213,6 +213,10 @@ struct ledger {
 	 * transaction again (a deadlock, a serialization failure, a
 	 * conflict that another replica's commit caused) */
 	bool		 retry;
+	/* the last commit was sent and its answer lost (the connection
+	 * dropped): it may have taken effect; asking again is safe, an
+	 * instance's allocation is idempotent */
+	bool		 in_doubt;
 };
 
 extern const struct ledger_ops ledger_sqlite_ops;

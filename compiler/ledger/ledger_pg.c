@@ -934,8 +934,11 @@ pg_commit(struct ledger *l)
 		ts.tv_nsec = (p->pause_ms % 1000) * 1000000L;
 		nanosleep(&ts, NULL);
 	}
-	if (pg_exec(l, "COMMIT", "commit") != 0)
+	l->in_doubt = false;
+	if (pg_exec(l, "COMMIT", "commit") != 0) {
+		l->in_doubt = PQstatus(p->c) == CONNECTION_BAD;
 		goto fail;
+	}
 	p->careful = false;
 	pg_forget(p);
 	p->in_tx = false;

@@ -39,6 +39,23 @@ for v in lint compile explain diff fmt "ledger reconcile"; do
 	[ "$(wc -l <"$tmp/out")" = 1 ] || bad "$v --syntax toml: not one line"
 done
 expect 2 "^edgenetc fmt: --to takes yaml, json or graphql, not 'xml'\$" "$EDGENETC" fmt --to xml x
+# a password in a ledger URL is never printed, whatever fails
+pw='postgresql://u:Sekr3tPW@/db?host=/nonexistent'
+for c in "alloc --spec $TOP/testdata/fleet/fleet.yaml --device bus-0042 --instance pis-0042" \
+    "release --instance x" "ledger show" "ledger verify" \
+    "compile -o $tmp/pw-out $TOP/testdata/fleet/fleet.yaml" \
+    "explain --device bus-0042 $TOP/testdata/fleet/fleet.yaml" \
+    "diff $TOP/testdata/fleet/fleet.yaml $TOP/testdata/changes/env-changed/new.yaml" \
+    "ledger reconcile $TOP/testdata/fleet/fleet.yaml" \
+    "ledger reconcile --dry-run $TOP/testdata/fleet/fleet.yaml"; do
+	verb=${c%% *}; rest=${c#* }
+	[ "$verb" = ledger ] && verb="ledger --ledger $pw" || verb="$verb --ledger $pw"
+	"$EDGENETC" $verb $rest >"$tmp/out" 2>&1
+	[ $? = 0 ] && bad "$c on an unreachable server: exit 0"
+	grep -q Sekr3tPW "$tmp/out" && bad "$c --ledger: password printed: $(grep Sekr3tPW "$tmp/out" | head -1)"
+	EDGENETC_LEDGER=$pw "$EDGENETC" $c >"$tmp/out" 2>&1
+	grep -q Sekr3tPW "$tmp/out" && bad "$c with EDGENETC_LEDGER: password printed: $(grep Sekr3tPW "$tmp/out" | head -1)"
+done
 expect 0 "^usage: edgenetc COMMAND" "$EDGENETC" --help
 expect 0 "^edgenetc [0-9]" "$EDGENETC" --version
 expect 2 "^edgenetc: unknown command 'lnit'; did you mean 'lint'\?" "$EDGENETC" lnit x

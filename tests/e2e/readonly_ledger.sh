@@ -25,13 +25,16 @@ grep -q 'instance sensor-0043 (service sensor): not yet recorded' "$T/explain0" 
 "$EDGENETC" diff --ledger "$L" "$F" "$N" >/dev/null 2>&1 && fail "diff found no difference"
 [ $? -eq 1 ] || fail "diff exit status"
 ls "$T" | grep -q ledger && fail "a ledger was created: $(ls "$T")"
-# the same without --ledger: the default ledger is not created either
-mkdir "$T/state"
+# the same without --ledger: the default ledger is not created, nor
+# its directory
 XDG_STATE_HOME=$T/state "$EDGENETC" explain --device bus-0043 "$N" >/dev/null 2>&1 ||
     fail "explain with the default ledger"
 XDG_STATE_HOME=$T/state "$EDGENETC" diff "$F" "$N" >/dev/null 2>&1 || [ $? -eq 1 ] ||
     fail "diff with the default ledger"
-[ -z "$(find "$T/state" -type f)" ] || fail "default ledger created: $(find "$T/state" -type f)"
+[ ! -e "$T/state" ] || fail "default ledger or its directory created: $(find "$T/state")"
+XDG_STATE_HOME=$T/state "$EDGENETC" ledger reconcile --dry-run "$N" >/dev/null 2>&1 ||
+    fail "reconcile --dry-run with the default ledger"
+[ ! -e "$T/state" ] || fail "reconcile --dry-run created $(find "$T/state")"
 
 # 2. an existing ledger stays byte-identical; explain answers an instance
 # it does not hold yet as compile would, and does not record it

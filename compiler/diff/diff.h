@@ -3,11 +3,12 @@
  *
  * A view is one side: the devices of an input compiled in memory (each an
  * emit_dev with its digest; files rendered only for devices whose digest
- * differs), or the device bundles of a compile's OUTDIR (files read from
- * disk; the digest is that of manifest.json).  diff_views() compares two
- * views per device, instance, bundle file and exposure, and returns the
- * report in the JSON shape of docs/changes.md.  Nothing here prints,
- * reads the ledger or writes anything.
+ * differs), or the device bundles of a compile's OUTDIR (the digest is
+ * that of every file's path, mode and content, each file hashed as it is
+ * read; files kept in memory only for devices whose digest differs).
+ * diff_views() compares two views per device, instance, bundle file and
+ * exposure, and returns the report in the JSON shape of docs/changes.md.
+ * Nothing here prints, reads the ledger or writes anything.
  */
 #ifndef EDGENETC_DIFF_H
 #define EDGENETC_DIFF_H

@@ -64,4 +64,34 @@ assert got == {"bus-0042": {"sensor-0042-b": "removed"}, "gw-0001": {"sensor-004
 assert j["unchanged_devices"] == 1, j
 EOP
 [ "$(status diff "$T/a" "$F")" = 2 ] || fail "bundles against an input"
+
+# bundles compared by the content of every file, not by their manifests
+cp -a "$T/a" "$T/c"
+echo '# edited' >>"$T/c/bus-0042/host.nft"
+sed -i 's/=.*/=edited/' "$T/c/bus-0043/instances/batch-0043/lxc.env"
+rm "$T/c/gw-0001/netlink.batch"
+echo extra >"$T/c/gw-0001/extra.conf"
+[ "$(status diff --format json "$T/a" "$T/c")" = 1 ] || fail "edited bundles"
+python3 - "$T/out" <<'EOP2' || fail "edited bundle files"
+import json, sys
+j = json.load(open(sys.argv[1]))
+got = {d["device"]: (d["change"], {f["path"]: f["change"] for f in d["files"]})
+       for d in j["devices"]}
+assert got == {
+    "bus-0042": ("changed", {"host.nft": "changed"}),
+    "bus-0043": ("changed", {"instances/batch-0043/lxc.env": "changed"}),
+    "gw-0001": ("changed", {"netlink.batch": "removed", "extra.conf": "added"}),
+}, got
+EOP2
+# a FIFO in a bundle is never opened: reported, no hang
+cp -a "$T/a" "$T/f"
+mkfifo "$T/f/gw-0001/x.fifo"
+set +e
+timeout 20 "$EDGENETC" diff --format json "$T/a" "$T/f" >"$T/out" 2>"$T/err"
+rc=$?
+set -e
+[ "$rc" = 1 ] || fail "FIFO in a bundle: exit $rc"
+python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert [(d["device"], d["files"]) for d in j["devices"]] == [("gw-0001", [{"path": "x.fifo", "change": "added"}])], j' \
+    "$T/out" || fail "FIFO in a bundle: report"
+[ "$(status diff --format json "$T/f" "$T/f")" = 0 ] || fail "FIFO: same bundles"
 echo "diff_cli: ok"

@@ -611,12 +611,25 @@ net_name(const struct inst_plan *ip)
 	return ip->wan_net != NULL ? ip->wan_net->name.s : "";
 }
 
+/*
+ * Whether an instance's WAN gateway reaches its files: only an allocated
+ * WAN address gets a route through it (emit_netlink.c); a DHCP WAN
+ * learns its gateway from the network.
+ */
+static bool
+wan_gw_used(const struct inst_plan *ip)
+{
+	return ip->svc->wan.v == NETMODE_ALLOCATED && ip->has_wan &&
+	    ip->has_wan_gw;
+}
+
 #define FIELD(cond, name) \
 	do { if (!(cond)) json_array_append_new(f, json_string(name)); } \
 	while (0)
 
 /* The input keys and decisions that differ between two plans of one
- * instance, as the user writes them. */
+ * instance, as the user writes them.  A decision the instance's modes
+ * leave unused (the WAN gateway of a DHCP WAN) is not compared. */
 static json_t *
 inst_fields(const struct inst_plan *x, const struct inst_plan *y)
 {
@@ -644,8 +657,8 @@ inst_fields(const struct inst_plan *x, const struct inst_plan *y)
 	    y->has_pool, &y->pool_end), "dhcp_pool");
 	FIELD(addr_same(x->has_wan, &x->wan_address, y->has_wan,
 	    &y->wan_address), "wan_address");
-	FIELD(addr_same(x->has_wan_gw, &x->wan_gw, y->has_wan_gw, &y->wan_gw),
-	    "wan_gateway");
+	FIELD(addr_same(wan_gw_used(x), &x->wan_gw, wan_gw_used(y),
+	    &y->wan_gw), "wan_gateway");
 	return f;
 }
 

@@ -662,8 +662,9 @@ inst_fields(const struct inst_plan *x, const struct inst_plan *y)
 	return f;
 }
 
-/* Appends {"instance", "change", "fields"} to out; fields (taken) may be
- * NULL: none. */
+/* Appends {"instance", "change", "fields", "recorded"} to out; fields
+ * (taken) may be NULL: none.  "recorded" is true here: the caller, who
+ * knows the ledger, marks what it does not hold. */
 static void
 inst_entry(json_t *out, const char *id, const char *change, json_t *fields)
 {
@@ -671,6 +672,7 @@ inst_entry(json_t *out, const char *id, const char *change, json_t *fields)
 
 	json_object_set_new(io, "fields", fields != NULL ? fields :
 	    json_array());
+	json_object_set_new(io, "recorded", json_true());
 	json_array_append_new(out, io);
 }
 

@@ -51,6 +51,8 @@ bool	 diff_dir_is_bundles(const char *dir);
 
 /*
  * {"devices": [...], "unchanged_devices": N}: devices that differ only.
+ * Every instance entry says "recorded": true; marking those the ledger
+ * does not hold is the caller's.
  * With rules non-NULL, each changed *.nft file's entry gets the rules
  * added and removed under the private keys "+" and "-" (for the text
  * printer; diff_json_strip_rules() removes them).  Returns a new

@@ -10,6 +10,7 @@
  * bundle by bundle instead.  Exit status as diff(1): 0 same, 1 different,
  * 2 trouble.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -278,25 +279,43 @@ diff_load(struct dside *a, struct dside *b, const struct dopts *o)
 	return rc >= 0 ? rc : jb.rc;
 }
 
+/* "edgenetc diff: ledger NAME: ERR", naming the ledger once: the
+ * ledger's messages name it already (without a password). */
+static void
+ledger_err(const char *name, const char *err)
+{
+	if (name != NULL && strncmp(err, name, strlen(name)) != 0)
+		fprintf(stderr, "edgenetc diff: ledger %s: %s\n", name, err);
+	else
+		fprintf(stderr, "edgenetc diff: ledger %s\n", err);
+}
+
 /*
  * Both sides planned against one read-only view of the ledger, whose
- * live instances are read once.
+ * live instances are read once.  The view stays open in *lp (what it
+ * holds is as it was: planning leaves it so) for the report to tell
+ * decisions recorded from decisions made now.  dflt: where is the
+ * default ledger, which is named on stderr.
  */
 static int
-diff_plan(struct dside *a, struct dside *b, const char *where)
+diff_plan(struct dside *a, struct dside *b, const char *where, bool dflt,
+    struct ledger **lp)
 {
 	char err[LEDGER_ERRLEN];
 	struct ledger *l;
 	struct alloc_known *known;
 	int rc;
 
+	*lp = NULL;
 	if ((l = ledger_open_readonly(where, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "edgenetc diff: ledger %s: %s\n", where, err);
+		/* where may hold a password: the message names the ledger */
+		ledger_err(NULL, err);
 		return 2;
 	}
+	if (dflt)	/* l->where: a URL without its password */
+		fprintf(stderr, "edgenetc diff: using ledger %s\n", l->where);
 	if ((known = alloc_known_read(l)) == NULL) {
-		fprintf(stderr, "edgenetc diff: ledger %s: %s\n", where,
-		    l->err);
+		ledger_err(l->where, l->err);
 		ledger_close(l);
 		return 2;
 	}
@@ -304,8 +323,46 @@ diff_plan(struct dside *a, struct dside *b, const char *where)
 	if (rc < 0)
 		rc = side_plan(b, l, known);
 	alloc_known_free(known);
-	ledger_close(l);
+	if (rc < 0)
+		*lp = l;
+	else
+		ledger_close(l);
 	return rc;
+}
+
+/*
+ * Marks "recorded": false on every instance of the report whose
+ * decisions the ledger does not hold: not live there, or live on another
+ * device (it moves).  An added or changed instance is NEW's, a removed
+ * one OLD's; both are on the device of their entry.  -1 on a ledger
+ * error.
+ */
+static int
+diff_mark_recorded(json_t *rep, struct ledger *l)
+{
+	struct ledger_inst li;
+	json_t *d, *x;
+	const char *dev, *id;
+	size_t i, k;
+	int r;
+
+	json_array_foreach(json_object_get(rep, "devices"), i, d) {
+		dev = json_string_value(json_object_get(d, "device"));
+		json_array_foreach(json_object_get(d, "instances"), k, x) {
+			id = json_string_value(json_object_get(x, "instance"));
+			if ((r = l->ops->inst_get(l, id, &li)) < 0) {
+				ledger_err(l->where, l->err);
+				return -1;
+			}
+			if (r == 0) {
+				if (strcmp(li.device, dev) != 0)
+					r = 1;
+				ledger_inst_fini(&li);
+			}
+			json_object_set_new(x, "recorded", json_boolean(r == 0));
+		}
+	}
+	return 0;
 }
 
 static json_t *
@@ -399,51 +456,104 @@ diff_print_diags(FILE *fp, json_t *diags)
 
 /* Text ----------------------------------------------------------------- */
 
+/*
+ * s as one line of text: control characters (a newline in a bundle
+ * file's name would split the line) and backslashes escaped, C style.
+ */
+static void
+put_esc(FILE *fp, const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)(s != NULL ? s : ""); *p; p++) {
+		if (*p == '\\')
+			fputs("\\\\", fp);
+		else if (*p == '\n')
+			fputs("\\n", fp);
+		else if (*p == '\t')
+			fputs("\\t", fp);
+		else if (*p == '\r')
+			fputs("\\r", fp);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(fp, "\\x%02x", *p);
+		else
+			fputc(*p, fp);
+	}
+}
+
+/* The string value of key in o, escaped. */
+static void
+put_key(FILE *fp, json_t *o, const char *key)
+{
+	put_esc(fp, json_string_value(json_object_get(o, key)));
+}
+
+/* lead, o's k1, sep, o's k2, values escaped. */
+static void
+put_pair(FILE *fp, const char *lead, json_t *o, const char *k1,
+    const char *sep, const char *k2)
+{
+	fputs(lead, fp);
+	put_key(fp, o, k1);
+	fputs(sep, fp);
+	put_key(fp, o, k2);
+}
+
 static void
 print_rules(FILE *fp, json_t *f, const char *key, char sign)
 {
 	json_t *r;
 	size_t i;
 
-	json_array_foreach(json_object_get(f, key), i, r)
-		fprintf(fp, "      %c %s\n", sign, json_string_value(r));
+	json_array_foreach(json_object_get(f, key), i, r) {
+		fprintf(fp, "      %c ", sign);
+		put_esc(fp, json_string_value(r));
+		fputc('\n', fp);
+	}
 }
 
 static void
 diff_print_text(FILE *fp, json_t *rep)
 {
 	json_t *d, *x, *f;
-	size_t i, k, j;
+	size_t i, k, j, n[3] = { 0, 0, 0 };
+	const char *c;
 
 	json_array_foreach(json_object_get(rep, "devices"), i, d) {
-		fprintf(fp, "device %s: %s\n", json_string_value(
-		    json_object_get(d, "device")), json_string_value(
-		    json_object_get(d, "change")));
+		c = json_string_value(json_object_get(d, "change")) ?: "";
+		n[strcmp(c, "added") == 0 ? 0 : strcmp(c, "removed") == 0 ?
+		    1 : 2]++;
+		fputs("device ", fp);
+		put_key(fp, d, "device");
+		fprintf(fp, ": %s\n", c);
 		json_array_foreach(json_object_get(d, "instances"), k, x) {
-			fprintf(fp, "  instance %s: %s", json_string_value(
-			    json_object_get(x, "instance")), json_string_value(
-			    json_object_get(x, "change")));
-			json_array_foreach(json_object_get(x, "fields"), j, f)
-				fprintf(fp, "%s%s", j == 0 ? " (" : ", ",
-				    json_string_value(f));
-			fputs(json_array_size(json_object_get(x, "fields")) >
-			    0 ? ")\n" : "\n", fp);
+			put_pair(fp, "  instance ", x, "instance", ": ",
+			    "change");
+			json_array_foreach(json_object_get(x, "fields"), j, f) {
+				fputs(j == 0 ? " (" : ", ", fp);
+				put_esc(fp, json_string_value(f));
+			}
+			if (json_array_size(json_object_get(x, "fields")) > 0)
+				fputc(')', fp);
+			if (json_is_false(json_object_get(x, "recorded")))
+				fputs(" (not yet recorded)", fp);
+			fputc('\n', fp);
 		}
 		json_array_foreach(json_object_get(d, "files"), k, x) {
-			fprintf(fp, "  file %s: %s\n", json_string_value(
-			    json_object_get(x, "path")), json_string_value(
-			    json_object_get(x, "change")));
+			put_pair(fp, "  file ", x, "path", ": ", "change");
+			fputc('\n', fp);
 			print_rules(fp, x, "-", '-');
 			print_rules(fp, x, "+", '+');
 		}
-		json_array_foreach(json_object_get(d, "exposure"), k, x)
-			fprintf(fp, "  exposure %s %s: %s\n", json_string_value(
-			    json_object_get(x, "what")), json_string_value(
-			    json_object_get(x, "change")), json_string_value(
-			    json_object_get(x, "subject")));
+		json_array_foreach(json_object_get(d, "exposure"), k, x) {
+			put_pair(fp, "  exposure ", x, "what", " ", "change");
+			fputs(": ", fp);
+			put_key(fp, x, "subject");
+			fputc('\n', fp);
+		}
 	}
-	fprintf(fp, "%lld device(s) changed, %lld unchanged\n",
-	    (long long)json_array_size(json_object_get(rep, "devices")),
+	fprintf(fp, "%zu device(s) differ: %zu added, %zu removed, %zu "
+	    "changed; %lld unchanged\n", n[0] + n[1] + n[2], n[0], n[1], n[2],
 	    json_integer_value(json_object_get(rep, "unchanged_devices")));
 }
 
@@ -460,11 +570,36 @@ diff_bundles(struct dside *a, struct dside *b)
 	return -1;
 }
 
+/*
+ * A missing or unreadable --vars file, said once (each side would say it
+ * again as it loads).  False when it cannot be read.
+ */
+static bool
+vars_readable(const char *path)
+{
+	char c;
+	FILE *fp;
+	bool ok;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		fprintf(stderr, "edgenetc: cannot read %s: %s\n", path,
+		    strerror(errno));
+		return false;
+	}
+	(void)fread(&c, 1, 1, fp);
+	if ((ok = !ferror(fp)) == false)
+		fprintf(stderr, "edgenetc: cannot read %s: %s\n", path,
+		    strerror(errno));
+	fclose(fp);
+	return ok;
+}
+
 int
 cmd_diff(int argc, char **argv)
 {
 	struct dopts o;
 	struct dside a, b;
+	struct ledger *l = NULL;
 	const char *where;
 	json_t *rep = NULL, *diags;
 	bool ba, bb;
@@ -488,23 +623,29 @@ cmd_diff(int argc, char **argv)
 	if (ba) {
 		rc = diff_bundles(&a, &b);
 	} else {
-		if ((where = o.ledger) == NULL) {
-			where = cli_default_ledger();
-			fprintf(stderr, "edgenetc diff: using ledger %s\n",
-			    where);
-		}
+		if (o.vars != NULL && !vars_readable(o.vars))
+			return 2;
+		where = o.ledger != NULL ? o.ledger : cli_default_ledger();
 		rc = diff_load(&a, &b, &o);
 		if (rc < 0)
 			diff_netcfg(&a, &b);
 		if (rc < 0)
-			rc = diff_plan(&a, &b, where);
+			rc = diff_plan(&a, &b, where, o.ledger == NULL, &l);
 	}
 	diags = diff_diags(&a, &b);
 	if (rc < 0) {
 		rep = diff_views(&a.vw, &b.vw, !o.json);
-		rc = json_array_size(json_object_get(rep, "devices")) > 0 ||
-		    b.in.d.n_err > 0 ? 1 : 0;
+		if (l != NULL && diff_mark_recorded(rep, l) < 0) {
+			json_decref(rep);
+			rep = NULL;
+			rc = 2;
+		} else {
+			rc = json_array_size(json_object_get(rep, "devices")) >
+			    0 || b.in.d.n_err > 0 ? 1 : 0;
+		}
 	}
+	if (l != NULL)
+		ledger_close(l);
 	if (o.json) {
 		if (rep == NULL) {
 			rep = json_object();

@@ -1,8 +1,9 @@
 /*
  * diff.c - comparing two compiles of a fleet (diff.h, docs/changes.md).
  *
- * Devices are matched by id.  Equal digests mean equal bundles (the
- * digest covers everything a bundle is made of), so only devices whose
+ * Devices are matched by id.  Equal digests mean equal bundles (an
+ * input's digest covers everything a bundle is made of; a bundle
+ * directory's covers every file in it, by content), so only devices whose
  * digests differ are rendered or read.  Instances are matched by id
  * within a device: an instance moved to another device is removed from
  * one and added to the other.  Env values are compared but never put in
@@ -57,7 +58,65 @@ diff_view_input(struct diff_view *vw, const struct emit_dev *eds, size_t n)
 	qsort(vw->v, n, sizeof(*vw->v), diff_dev_cmp);
 }
 
-/* Reads the regular file at dirfd/path whole; -1 on error. */
+/* The mode bits a file is compared by: permissions of a regular file,
+ * type and permissions of anything else. */
+static unsigned
+file_mode(const struct stat *st)
+{
+	return S_ISREG(st->st_mode) ? (unsigned)(st->st_mode & 07777) :
+	    (unsigned)(st->st_mode & (S_IFMT | 07777));
+}
+
+/*
+ * Opens the regular file at dirfd/path for reading without ever
+ * blocking (a FIFO is never opened) and without following a symlink.
+ * Returns the descriptor, -1 on error, or -2 when path is not a regular
+ * file; st gets its status either way.
+ */
+static int
+open_reg_at(int dirfd, const char *path, struct stat *st)
+{
+	int fd;
+
+	if (fstatat(dirfd, path, st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -1;
+	if (!S_ISREG(st->st_mode))
+		return -2;
+	fd = openat(dirfd, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	/* replaced since the fstatat */
+	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
+		close(fd);
+		return -2;
+	}
+	return fd;
+}
+
+/* What stands for a file that is not a regular one: a symlink's target,
+ * else nothing (its type is in its mode). */
+static void
+odd_content(int dirfd, const char *path, const struct stat *st,
+    struct buf *out)
+{
+	char t[4096];
+	ssize_t r = -1;
+
+	if (S_ISLNK(st->st_mode))
+		r = readlinkat(dirfd, path, t, sizeof(t) - 1);
+	if (r < 0)
+		r = 0;
+	out->p = xstrndup(t, (size_t)r);
+	out->len = (size_t)r;
+	out->cap = (size_t)r + 1;
+}
+
+/*
+ * Reads the file at dirfd/path whole into bf.  A file that is not a
+ * regular one is never opened: bf gets its type in mode and, for a
+ * symlink, its target as content.  -1 on error (bf untouched).
+ */
 static int
 read_at(int dirfd, const char *path, struct bundle_file *bf)
 {
@@ -66,12 +125,12 @@ read_at(int dirfd, const char *path, struct bundle_file *bf)
 	size_t off = 0;
 	int fd;
 
-	fd = openat(dirfd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
+	if ((fd = open_reg_at(dirfd, path, &st)) == -1)
 		return -1;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return -1;
+	if (fd == -2) {
+		odd_content(dirfd, path, &st, &bf->data);
+		bf->mode = file_mode(&st);
+		return 0;
 	}
 	bf->data.cap = (size_t)st.st_size + 1;
 	bf->data.p = xmalloc(bf->data.cap);
@@ -82,9 +141,152 @@ read_at(int dirfd, const char *path, struct bundle_file *bf)
 			off += (size_t)r;
 	bf->data.p[off] = '\0';
 	bf->data.len = off;
-	bf->mode = st.st_mode & 07777;
+	bf->mode = file_mode(&st);
 	close(fd);
 	return 0;
+}
+
+/* One file of a bundle on disk, by digest. */
+struct tree_ent {
+	char		*path;
+	unsigned	 mode;
+	char		 hex[SHA256_HEX_LEN];
+};
+
+static int
+tree_ent_cmp(const void *a, const void *b)
+{
+	const struct tree_ent *x = a, *y = b;
+
+	return strcmp(x->path, y->path);
+}
+
+/* The digest of the file at dirfd/path, streamed; "!" when unreadable
+ * (the same as load_tree's empty stand-in, which read_at fails). */
+static void
+hash_file_at(int dirfd, const char *path, struct tree_ent *te)
+{
+	static char chunk[65536];
+	struct sha256_ctx c;
+	struct stat st;
+	struct buf odd;
+	uint8_t d[SHA256_DIGEST_LEN];
+	ssize_t r;
+	int fd;
+
+	sha256_init(&c);
+	te->mode = 0;
+	if ((fd = open_reg_at(dirfd, path, &st)) == -1) {
+		snprintf(te->hex, sizeof(te->hex), "!");
+		return;
+	}
+	te->mode = file_mode(&st);
+	if (fd == -2) {
+		odd_content(dirfd, path, &st, &odd);
+		sha256_update(&c, odd.p, odd.len);
+		free(odd.p);
+	} else {
+		while ((r = read(fd, chunk, sizeof(chunk))) > 0 ||
+		    (r < 0 && errno == EINTR))
+			if (r > 0)
+				sha256_update(&c, chunk, (size_t)r);
+		close(fd);
+	}
+	sha256_final(&c, d);
+	sha256_hex(d, te->hex);
+}
+
+/*
+ * Calls fn(bfd, path, arg) for every file below bfd/rel that is not a
+ * directory (directories are descended into, symlinks are not); fn takes
+ * path, relative to bfd.
+ */
+static void
+walk_tree(int bfd, const char *rel, void (*fn)(int, char *, void *),
+    void *arg)
+{
+	struct dirent *de;
+	struct stat st;
+	char *p;
+	DIR *dp;
+	int fd;
+
+	fd = rel[0] != '\0' ? openat(bfd, rel, O_RDONLY | O_DIRECTORY |
+	    O_NOFOLLOW | O_CLOEXEC) : dup(bfd);
+	if (fd < 0 || (dp = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((de = readdir(dp)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		p = rel[0] != '\0' ? xasprintf("%s/%s", rel, de->d_name) :
+		    xstrdup(de->d_name);
+		if (fstatat(bfd, p, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISDIR(st.st_mode)) {
+			walk_tree(bfd, p, fn, arg);
+			free(p);
+		} else {
+			fn(bfd, p, arg);
+		}
+	}
+	closedir(dp);
+}
+
+struct tree_ents {
+	struct tree_ent	*v;
+	size_t		 n, cap;
+};
+
+static void
+hash_one(int bfd, char *p, void *arg)
+{
+	struct tree_ents *t = arg;
+	struct tree_ent *te = XPUSH(t->v, t->n, t->cap);
+
+	te->path = p;
+	hash_file_at(bfd, p, te);
+}
+
+/*
+ * The digest of a bundle directory: of every file's path, mode and
+ * content, in path order.  Two bundles with equal digests hold the same
+ * files with the same bytes.
+ */
+static void
+bundle_digest_at(int dirfd, const char *name, char hex[SHA256_HEX_LEN])
+{
+	struct tree_ents t = { NULL, 0, 0 };
+	struct tree_ent *v;
+	struct sha256_ctx c;
+	size_t n, i;
+	uint8_t d[SHA256_DIGEST_LEN];
+	char mode[16];
+	int fd;
+
+	sha256_init(&c);
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (fd >= 0) {
+		walk_tree(fd, "", hash_one, &t);
+		close(fd);
+	}
+	v = t.v;
+	n = t.n;
+	if (n > 1)
+		qsort(v, n, sizeof(*v), tree_ent_cmp);
+	for (i = 0; i < n; i++) {
+		snprintf(mode, sizeof(mode), "%o", v[i].mode);
+		sha256_update(&c, v[i].path, strlen(v[i].path) + 1);
+		sha256_update(&c, mode, strlen(mode) + 1);
+		sha256_update(&c, v[i].hex, strlen(v[i].hex) + 1);
+		free(v[i].path);
+	}
+	free(v);
+	sha256_final(&c, d);
+	sha256_hex(d, hex);
 }
 
 static bool
@@ -125,12 +327,9 @@ int
 diff_view_bundles(struct diff_view *vw, const char *dir, char *err,
     size_t errlen)
 {
-	struct bundle_file man;
 	struct dirent *de;
 	struct diff_dev *dv;
 	size_t cap = 0;
-	uint8_t d[SHA256_DIGEST_LEN];
-	char *m;
 	DIR *dp;
 
 	memset(vw, 0, sizeof(*vw));
@@ -143,22 +342,10 @@ diff_view_bundles(struct diff_view *vw, const char *dir, char *err,
 		if (de->d_name[0] == '.' || !is_bundle_at(dirfd(dp),
 		    de->d_name))
 			continue;
-		memset(&man, 0, sizeof(man));
-		m = xasprintf("%s/manifest.json", de->d_name);
-		if (read_at(dirfd(dp), m, &man) < 0) {
-			snprintf(err, errlen, "%s/%s: %s", dir, m,
-			    strerror(errno));
-			free(m);
-			closedir(dp);
-			return -1;
-		}
-		free(m);
 		dv = XPUSH(vw->v, vw->n, cap);
 		memset(dv, 0, sizeof(*dv));
 		dv->id = xstrdup(de->d_name);
-		sha256(man.data.p, man.data.len, d);
-		sha256_hex(d, dv->digest);
-		free(man.data.p);
+		bundle_digest_at(dirfd(dp), de->d_name, dv->digest);
 	}
 	closedir(dp);
 	if (vw->n > 1)
@@ -182,47 +369,20 @@ diff_view_free(struct diff_view *vw)
 	memset(vw, 0, sizeof(*vw));
 }
 
-/* Every regular file below dirfd/rel, paths relative to the bundle. */
 static void
-load_tree(int bfd, const char *rel, struct bundle *b)
+load_one(int bfd, char *p, void *arg)
 {
-	struct bundle_file *bf;
-	struct dirent *de;
-	struct stat st;
-	char *p;
-	DIR *dp;
-	int fd;
+	struct bundle *b = arg;
+	struct bundle_file *bf = XPUSH(b->v, b->n, b->cap);
 
-	fd = rel[0] != '\0' ? openat(bfd, rel, O_RDONLY | O_DIRECTORY |
-	    O_NOFOLLOW | O_CLOEXEC) : dup(bfd);
-	if (fd < 0 || (dp = fdopendir(fd)) == NULL) {
-		if (fd >= 0)
-			close(fd);
-		return;
+	memset(bf, 0, sizeof(*bf));
+	bf->path = p;
+	if (read_at(bfd, p, bf) < 0) {
+		/* unreadable: different from any readable file */
+		bf->data.p = xstrdup("");
+		bf->data.cap = 1;
+		bf->mode = 0;
 	}
-	while ((de = readdir(dp)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		p = rel[0] != '\0' ? xasprintf("%s/%s", rel, de->d_name) :
-		    xstrdup(de->d_name);
-		if (fstatat(bfd, p, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    S_ISDIR(st.st_mode)) {
-			load_tree(bfd, p, b);
-			free(p);
-			continue;
-		}
-		bf = XPUSH(b->v, b->n, b->cap);
-		memset(bf, 0, sizeof(*bf));
-		bf->path = p;
-		if (read_at(bfd, p, bf) < 0) {
-			/* not a regular file: different from any file */
-			bf->data.p = xstrdup("");
-			bf->data.cap = 1;
-			bf->mode = 0;
-		}
-	}
-	closedir(dp);
 }
 
 static int
@@ -256,7 +416,7 @@ diff_dev_load(const struct diff_view *vw, struct diff_dev *dv)
 	free(p);
 	if (fd < 0)
 		return;
-	load_tree(fd, "", &dv->b);
+	walk_tree(fd, "", load_one, &dv->b);
 	close(fd);
 	if (dv->b.n > 1)
 		qsort(dv->b.v, dv->b.n, sizeof(*dv->b.v), bundle_file_cmp);
@@ -451,12 +611,25 @@ net_name(const struct inst_plan *ip)
 	return ip->wan_net != NULL ? ip->wan_net->name.s : "";
 }
 
+/*
+ * Whether an instance's WAN gateway reaches its files: only an allocated
+ * WAN address gets a route through it (emit_netlink.c); a DHCP WAN
+ * learns its gateway from the network.
+ */
+static bool
+wan_gw_used(const struct inst_plan *ip)
+{
+	return ip->svc->wan.v == NETMODE_ALLOCATED && ip->has_wan &&
+	    ip->has_wan_gw;
+}
+
 #define FIELD(cond, name) \
 	do { if (!(cond)) json_array_append_new(f, json_string(name)); } \
 	while (0)
 
 /* The input keys and decisions that differ between two plans of one
- * instance, as the user writes them. */
+ * instance, as the user writes them.  A decision the instance's modes
+ * leave unused (the WAN gateway of a DHCP WAN) is not compared. */
 static json_t *
 inst_fields(const struct inst_plan *x, const struct inst_plan *y)
 {
@@ -484,13 +657,14 @@ inst_fields(const struct inst_plan *x, const struct inst_plan *y)
 	    y->has_pool, &y->pool_end), "dhcp_pool");
 	FIELD(addr_same(x->has_wan, &x->wan_address, y->has_wan,
 	    &y->wan_address), "wan_address");
-	FIELD(addr_same(x->has_wan_gw, &x->wan_gw, y->has_wan_gw, &y->wan_gw),
-	    "wan_gateway");
+	FIELD(addr_same(wan_gw_used(x), &x->wan_gw, wan_gw_used(y),
+	    &y->wan_gw), "wan_gateway");
 	return f;
 }
 
-/* Appends {"instance", "change", "fields"} to out; fields (taken) may be
- * NULL: none. */
+/* Appends {"instance", "change", "fields", "recorded"} to out; fields
+ * (taken) may be NULL: none.  "recorded" is true here: the caller, who
+ * knows the ledger, marks what it does not hold. */
 static void
 inst_entry(json_t *out, const char *id, const char *change, json_t *fields)
 {
@@ -498,6 +672,7 @@ inst_entry(json_t *out, const char *id, const char *change, json_t *fields)
 
 	json_object_set_new(io, "fields", fields != NULL ? fields :
 	    json_array());
+	json_object_set_new(io, "recorded", json_true());
 	json_array_append_new(out, io);
 }
 

@@ -3,11 +3,12 @@
  *
  * A view is one side: the devices of an input compiled in memory (each an
  * emit_dev with its digest; files rendered only for devices whose digest
- * differs), or the device bundles of a compile's OUTDIR (files read from
- * disk; the digest is that of manifest.json).  diff_views() compares two
- * views per device, instance, bundle file and exposure, and returns the
- * report in the JSON shape of docs/changes.md.  Nothing here prints,
- * reads the ledger or writes anything.
+ * differs), or the device bundles of a compile's OUTDIR (the digest is
+ * that of every file's path, mode and content, each file hashed as it is
+ * read; files kept in memory only for devices whose digest differs).
+ * diff_views() compares two views per device, instance, bundle file and
+ * exposure, and returns the report in the JSON shape of docs/changes.md.
+ * Nothing here prints, reads the ledger or writes anything.
  */
 #ifndef EDGENETC_DIFF_H
 #define EDGENETC_DIFF_H
@@ -50,6 +51,8 @@ bool	 diff_dir_is_bundles(const char *dir);
 
 /*
  * {"devices": [...], "unchanged_devices": N}: devices that differ only.
+ * Every instance entry says "recorded": true; marking those the ledger
+ * does not hold is the caller's.
  * With rules non-NULL, each changed *.nft file's entry gets the rules
  * added and removed under the private keys "+" and "-" (for the text
  * printer; diff_json_strip_rules() removes them).  Returns a new

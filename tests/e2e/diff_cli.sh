@@ -38,12 +38,56 @@ j = json.load(open(sys.argv[1]))
 for d in j["devices"]:
     assert list(d) == ["device", "change", "instances", "files", "exposure"], d
     for i in d["instances"]:
-        assert list(i) == ["instance", "change", "fields"], i
+        assert list(i) == ["instance", "change", "fields", "recorded"], i
     for f in d["files"]:
         assert list(f) == ["path", "change"], f
     for x in d["exposure"]:
         assert list(x) == ["what", "change", "subject"], x
 EOP
+# an instance the ledger does not hold yet is marked, on the side that
+# has it; one it holds is not
+"$EDGENETC" compile --ledger "$T/r.db" -o "$T/r" "$F" 2>/dev/null || fail "compile r"
+[ "$(status diff --ledger "$T/r.db" --format json "$F" "$C/instance-moved/new.yaml")" = 1 ] ||
+    fail "moved"
+python3 - "$T/out" <<'EOP2' || fail "recorded"
+import json, sys
+j = json.load(open(sys.argv[1]))
+got = {(d["device"], i["instance"]): (i["change"], i["recorded"])
+       for d in j["devices"] for i in d["instances"]}
+assert got == {("bus-0042", "sensor-0042-b"): ("removed", True),
+               ("gw-0001", "sensor-0042-b"): ("added", False)}, got
+EOP2
+status diff --ledger "$T/r.db" "$F" "$C/instance-added/new.yaml" >/dev/null
+grep -qx '  instance sensor-0043: added (not yet recorded)' "$T/out" ||
+    { cat "$T/out"; fail "not yet recorded in the text"; }
+grep -qx '1 device(s) differ: 0 added, 0 removed, 1 changed; 2 unchanged' "$T/out" ||
+    { cat "$T/out"; fail "summary"; }
+status diff --ledger "$T/r.db" "$F" "$C/device-removed/new.yaml" >/dev/null
+grep -qx '1 device(s) differ: 0 added, 1 removed, 0 changed; 2 unchanged' "$T/out" ||
+    { cat "$T/out"; fail "summary of a removed device"; }
+status diff --ledger "$T/r.db" "$C/device-removed/new.yaml" "$F" >/dev/null
+grep -qx '1 device(s) differ: 1 added, 0 removed, 0 changed; 2 unchanged' "$T/out" ||
+    { cat "$T/out"; fail "summary of an added device"; }
+
+# a ledger that cannot be opened is named once, without its password
+U='postgresql://bob:s3cr3t-pw@127.0.0.1:1/fleet'
+[ "$(status diff --ledger "$U" "$F" "$F")" = 2 ] || fail "unreachable ledger"
+! grep -q 's3cr3t-pw' "$T/err" "$T/out" || { cat "$T/err"; fail "password printed"; }
+[ "$(grep -c 'ledger postgresql://bob@127.0.0.1' "$T/err")" = 1 ] &&
+    [ "$(grep -o 'postgresql://' "$T/err" | wc -l)" = 1 ] ||
+    { cat "$T/err"; fail "the ledger named more than once"; }
+set +e
+EDGENETC_LEDGER=$U "$EDGENETC" diff "$F" "$F" >"$T/out" 2>"$T/err"
+rc=$?
+set -e
+[ "$rc" = 2 ] || fail "unreachable default ledger: exit $rc"
+! grep -q 's3cr3t-pw' "$T/err" "$T/out" || { cat "$T/err"; fail "password printed (default)"; }
+
+# a missing --vars file is said once
+[ "$(status diff --ledger "$L" --vars "$T/none.json" "$F" "$F")" = 2 ] ||
+    fail "missing --vars"
+[ "$(grep -c 'cannot read' "$T/err")" = 1 ] || { cat "$T/err"; fail "cannot read, not once"; }
+
 # the text shows the nftables rules that change, with their comments
 status diff --ledger "$L" "$F" "$C/gpsd-enabled/new.yaml" >/dev/null
 grep -q '^      + tcp dport 2947 .*"br-uplink" : accept.* comment "gpsd 2947: cctv/cctv-0042' \
@@ -64,4 +108,41 @@ assert got == {"bus-0042": {"sensor-0042-b": "removed"}, "gw-0001": {"sensor-004
 assert j["unchanged_devices"] == 1, j
 EOP
 [ "$(status diff "$T/a" "$F")" = 2 ] || fail "bundles against an input"
+
+# bundles compared by the content of every file, not by their manifests
+cp -a "$T/a" "$T/c"
+echo '# edited' >>"$T/c/bus-0042/host.nft"
+sed -i 's/=.*/=edited/' "$T/c/bus-0043/instances/batch-0043/lxc.env"
+rm "$T/c/gw-0001/netlink.batch"
+echo extra >"$T/c/gw-0001/extra.conf"
+[ "$(status diff --format json "$T/a" "$T/c")" = 1 ] || fail "edited bundles"
+python3 - "$T/out" <<'EOP2' || fail "edited bundle files"
+import json, sys
+j = json.load(open(sys.argv[1]))
+got = {d["device"]: (d["change"], {f["path"]: f["change"] for f in d["files"]})
+       for d in j["devices"]}
+assert got == {
+    "bus-0042": ("changed", {"host.nft": "changed"}),
+    "bus-0043": ("changed", {"instances/batch-0043/lxc.env": "changed"}),
+    "gw-0001": ("changed", {"netlink.batch": "removed", "extra.conf": "added"}),
+}, got
+EOP2
+# a FIFO in a bundle is never opened: reported, no hang
+cp -a "$T/a" "$T/f"
+mkfifo "$T/f/gw-0001/x.fifo"
+set +e
+timeout 20 "$EDGENETC" diff --format json "$T/a" "$T/f" >"$T/out" 2>"$T/err"
+rc=$?
+set -e
+[ "$rc" = 1 ] || fail "FIFO in a bundle: exit $rc"
+python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert [(d["device"], d["files"]) for d in j["devices"]] == [("gw-0001", [{"path": "x.fifo", "change": "added"}])], j' \
+    "$T/out" || fail "FIFO in a bundle: report"
+[ "$(status diff --format json "$T/f" "$T/f")" = 0 ] || fail "FIFO: same bundles"
+# a file name is one line of text: control characters escaped
+cp -a "$T/a" "$T/n"
+printf x >"$T/n/gw-0001/a
+b"
+[ "$(status diff "$T/a" "$T/n")" = 1 ] || fail "odd name"
+grep -qx '  file a\\nb: added' "$T/out" || { cat "$T/out"; fail "name not escaped"; }
+[ "$(wc -l <"$T/out")" = 3 ] || { cat "$T/out"; fail "a name split a line"; }
 echo "diff_cli: ok"

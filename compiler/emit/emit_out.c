@@ -654,6 +654,25 @@ emit_out_commit(struct emit_out *o, bool prune, emit_out_gone_fn fn,
 		emit_out_abort(o);
 		return -1;
 	}
+	/* Nothing compile did not write is replaced: OUTDIR/<id> must be
+	 * missing, listed, or (no list yet) a bundle. */
+	for (i = 0; i < o->n_ids; i++) {
+		struct stat st;
+		const char *id = o->ids[i];
+
+		if (fstatat(o->outfd, id, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    (o->has_index ? ent_find(o->owned, o->n_owned, id) !=
+		    NULL : out_is_bundle(o->outfd, id)))
+			continue;
+		rc = diag_err(d, NULL, "output", "%s/%s is in the way: "
+		    "compile did not write it (%s); move it away and compile "
+		    "again", o->outdir, id, o->has_index ? "not listed in "
+		    EMIT_OUT_INDEX : "no bundle");
+	}
+	if (rc != 0) {
+		emit_out_abort(o);
+		return -1;
+	}
 	/* Listed first: every bundle there is and will be (never fewer),
 	 * with the digests of what is on disk now. */
 	if (o->n_devs > 1)

@@ -186,4 +186,16 @@ compile "$T/services.yaml" || { cat "$T/err"; fail "compile without devices"; }
 [ ! -e "$O/bus-0042" ] && [ ! -e "$O/bus-0043" ] || fail "bundles left"
 [ -z "$(listed)" ] || fail "list not empty: $(listed)"
 foreign_same "no devices"
+# 9. a device's directory that compile did not write is in the way: the
+# compile fails, it and OUTDIR stay as they were
+compile "$T/only-42.yaml" || { cat "$T/err"; fail "compile bus-0042"; }
+mkdir "$O/bus-0043" && echo precious >"$O/bus-0043/notes.txt"
+echo precious >"$O/gw-0001"
+before=$(cd "$O" && find . -printf '%p %i %T@\n' | sort)
+compile "$E" && fail "compile replaced directories it did not write"
+grep -q "bus-0043 is in the way: compile did not write it" "$T/err" || { cat "$T/err"; fail "no in-the-way error for bus-0043"; }
+grep -q "gw-0001 is in the way" "$T/err" || { cat "$T/err"; fail "no in-the-way error for gw-0001"; }
+[ "$(cd "$O" && find . -printf '%p %i %T@\n' | sort)" = "$before" ] || fail "OUTDIR changed by a refused compile"
+rm -r "$O/bus-0043" "$O/gw-0001"
+compile "$E" || { cat "$T/err"; fail "compile once out of the way"; }
 echo "compile_prune: ok"

@@ -158,6 +158,9 @@ size_t	 alloc_session_unasked(const struct alloc_session *s);
 /* Whether the ledger failed in this session (a lost connection, an
  * aborted transaction): nothing more it asks can succeed. */
 bool	 alloc_session_broken(const struct alloc_session *s);
+/* A service's network_config as the ledger records it (canonical JSON;
+ * free it). */
+char	*alloc_netcfg_json(const struct service *svc);
 /* The number of services whose network_config the session replaced by
  * the one recorded at their first import. */
 size_t	 alloc_session_netcfg_replaced(const struct alloc_session *s);

@@ -514,8 +514,8 @@ sess_dev(struct alloc_session *s, const char *id, const struct device *dev)
  * network_config immutability (edgenetc-input(5), "Allocation")
  */
 
-static char *
-netcfg_json(const struct service *svc)
+char *
+alloc_netcfg_json(const struct service *svc)
 {
 	json_t *o = json_object(), *ifs = json_array(), *i;
 	char *s, *r;
@@ -626,7 +626,7 @@ sess_service_sync(struct alloc_session *s, struct service *svc)
 	if (r < 0)
 		return sess_ledger_err(s);
 	known = r == 0;
-	mine = netcfg_json(svc);
+	mine = alloc_netcfg_json(svc);
 	r = 0;
 	if (known && strcmp(rec.netcfg, mine) != 0) {
 		diag_warn(s->d, l, "netcfg-immutable",

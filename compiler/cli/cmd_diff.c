@@ -186,25 +186,67 @@ netcfg_inherit(struct service *dst, const struct service *src)
 	}
 }
 
+/* NEW's network_config against the one the ledger recorded (OLD's and
+ * NEW's differ): an error when NEW's is not the recorded one, pointing
+ * at OLD when OLD's is. */
+static void
+netcfg_recorded(const struct service *so, const struct service *sn,
+    const struct ledger_svc *rec, struct diag_ctx *d)
+{
+	const struct loc *lo = so->has_netcfg ? &so->netcfg_loc : &so->loc;
+	const struct loc *ln = sn->has_netcfg ? &sn->netcfg_loc : &sn->loc;
+	char *mn = alloc_netcfg_json(sn), *mo = alloc_netcfg_json(so);
+
+	if (strcmp(mn, rec->netcfg) == 0)
+		;	/* OLD's is the one ignored: the planner says so */
+	else if (strcmp(mo, rec->netcfg) == 0)
+		diag_err(d, ln, "netcfg-immutable", "network_config of "
+		    "service '%s' differs from its first import at %s:%u:%u; "
+		    "network_config is immutable: this one is ignored and the "
+		    "service keeps the first", sn->name.s,
+		    lo->file != NULL ? lo->file : "?", lo->line, lo->col);
+	else
+		diag_err(d, ln, "netcfg-immutable", "network_config of "
+		    "service '%s' differs from its first import, recorded in "
+		    "the ledger; network_config is immutable: this one is "
+		    "ignored and the service keeps the first: %s", sn->name.s,
+		    rec->netcfg);
+	free(mn);
+	free(mo);
+}
+
 /*
  * A service both sides import with different network_configs keeps the
- * first one (edgenetc-input(5), "Allocation"): NEW's is ignored, as compile after compile would
- * do, and reported at both places.  (One the ledger records differently
- * still gets the recorded one on both sides, from the planner.)
+ * first one (edgenetc-input(5), "Allocation"): NEW's is ignored, as
+ * compile after compile would do, and reported at both places.  A
+ * service the ledger l records is left to the planner: the recorded
+ * network_config is the first import, on both sides.  -1 on a ledger
+ * error (in l->err).
  */
-static void
-diff_netcfg(struct dside *o, struct dside *n)
+static int
+diff_netcfg(struct dside *o, struct dside *n, struct ledger *l)
 {
+	struct ledger_svc rec;
 	struct service *sn;
 	const struct service *so;
 	const struct loc *lo, *ln;
 	size_t i;
+	int r;
 
 	for (i = 0; i < n->in.f->n_svcs; i++) {
 		sn = n->in.f->svcs[i];
 		so = fleet_service_find(o->in.f, sn->name.s);
 		if (so == NULL || netcfg_eq(so, sn))
 			continue;
+		/* recorded: the ledger's is the first import, on both
+		 * sides (the planner puts it in place, and warns) */
+		if ((r = l->ops->svc_get(l, sn->name.s, &rec)) < 0)
+			return -1;
+		if (r == 0) {
+			netcfg_recorded(so, sn, &rec, &n->in.d);
+			ledger_svc_fini(&rec);
+			continue;
+		}
 		lo = so->has_netcfg ? &so->netcfg_loc : &so->loc;
 		ln = sn->has_netcfg ? &sn->netcfg_loc : &sn->loc;
 		diag_err(&n->in.d, ln, "netcfg-immutable", "network_config of "
@@ -214,6 +256,7 @@ diff_netcfg(struct dside *o, struct dside *n)
 		    lo->file != NULL ? lo->file : "?", lo->line, lo->col);
 		netcfg_inherit(sn, so);
 	}
+	return 0;
 }
 
 /* Sides ---------------------------------------------------------------- */
@@ -314,7 +357,8 @@ diff_plan(struct dside *a, struct dside *b, const char *where, bool dflt,
 	}
 	if (dflt)	/* l->where: a URL without its password */
 		fprintf(stderr, "edgenetc diff: using ledger %s\n", l->where);
-	if ((known = alloc_known_read(l)) == NULL) {
+	if (diff_netcfg(a, b, l) < 0 ||
+	    (known = alloc_known_read(l)) == NULL) {
 		ledger_err(l->where, l->err);
 		ledger_close(l);
 		return 2;
@@ -627,8 +671,6 @@ cmd_diff(int argc, char **argv)
 			return 2;
 		where = o.ledger != NULL ? o.ledger : cli_default_ledger();
 		rc = diff_load(&a, &b, &o);
-		if (rc < 0)
-			diff_netcfg(&a, &b);
 		if (rc < 0)
 			rc = diff_plan(&a, &b, where, o.ledger == NULL, &l);
 	}

@@ -145,4 +145,16 @@ b"
 [ "$(status diff "$T/a" "$T/n")" = 1 ] || fail "odd name"
 grep -qx '  file a\\nb: added' "$T/out" || { cat "$T/out"; fail "name not escaped"; }
 [ "$(wc -l <"$T/out")" = 3 ] || { cat "$T/out"; fail "a name split a line"; }
+# network_config against the ledger's record: NEW changes it -> error
+# naming OLD's place; OLD differs from the record and NEW is the record ->
+# OLD's is the one ignored (a warning on OLD, no error, no difference)
+R=$C/netcfg-reimport/new.yaml
+"$EDGENETC" compile --ledger "$T/nc.db" -o "$T/nc-out" "$F" 2>/dev/null || fail "compile for netcfg"
+[ "$(status diff --ledger "$T/nc.db" "$F" "$R")" = 1 ] || { cat "$T/err"; fail "netcfg changed: not exit 1"; }
+grep -q "error: network_config of service '[a-z0-9]*' differs from its first import at $F:" "$T/err" ||
+    { cat "$T/err"; fail "netcfg changed: no error naming OLD"; }
+[ "$(status diff --ledger "$T/nc.db" "$R" "$F")" = 0 ] || { cat "$T/err"; fail "recorded NEW: not exit 0"; }
+grep -q "error:" "$T/err" && { cat "$T/err"; fail "recorded NEW: an error"; }
+grep -q "^$R:.*warning: network_config .* which is kept" "$T/err" ||
+    { cat "$T/err"; fail "recorded NEW: no warning on OLD"; }
 echo "diff_cli: ok"

@@ -46,7 +46,16 @@
  * nothing of it was answered: answers are printed after the commit.
  *
  * l->where is the server's description without the password
- * (pg_describe); libpq's messages never carry the password either.
+ * (pg_describe).  libpq's messages may quote the connection string or a
+ * token of it (an unparsable URL): pg_fail takes both the string and its
+ * password out (pg_scrub).
+ *
+ * Lock waits are bounded by EDGENETC_LEDGER_BUSY_MS (default 60 s, as
+ * SQLite's busy wait) through the session's lock_timeout, unless the
+ * connection sets its own; running out is an error, not retried.
+ *
+ * A hot standby serves what only reads (show, verify, copy from it);
+ * pg_begin refuses a write transaction there.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -162,7 +171,7 @@ enum q {
 	Q_LEASE_INS, Q_SCAN, Q_SCAN_ALL, Q_RANGES, Q_HINT_GET, Q_HINT_PUT,
 	Q_HINT_DROP, Q_ANCHOR_GET, Q_ANCHOR_FIX, Q_SVC_GET, Q_SVC_PUT,
 	Q_SVC_SCAN, Q_INST_LIVE, Q_INST_EVERY, Q_LOCK, Q_IMPORT_INST,
-	Q_IMPORT_LEASE, Q_GEN_SEQ, Q_GEN_RESERVE,
+	Q_IMPORT_LEASE, Q_GEN_SEQ, Q_GEN_RESERVE, Q_LEASE_REL_GEN,
 	Q__N
 };
 
@@ -185,11 +194,13 @@ static const char *const pg_sql[Q__N] = {
 	[Q_FLEET_OF_GEN] = "SELECT scope, kind, text(pool), text(block) FROM "
 	    "lease l WHERE " LEASE_OF("$1") " AND released IS NULL AND "
 	    "scope = ''",
-	[Q_INST_REL] = "WITH i AS (UPDATE instance SET released = $2, "
-	    "reusable_at = $3 WHERE gen = $1 AND released IS NULL), "
-	    "freed AS (UPDATE lease l SET released = $2, reusable_at = $3, "
-	    "active = ($3 > $2) WHERE " LEASE_OF("$1") " AND released IS NULL"
-	    FREED_RET "), " FREED_TAIL,
+	/* one row updated, or none: another writer released it first */
+	[Q_INST_REL] = "UPDATE instance SET released = $2, reusable_at = $3 "
+	    "WHERE gen = $1 AND released IS NULL",
+	[Q_LEASE_REL_GEN] = "WITH freed AS (UPDATE lease l SET "
+	    "released = $2::bigint, reusable_at = $3::bigint, "
+	    "active = ($3::bigint > $2::bigint) WHERE "
+	    LEASE_OF("$1") " AND released IS NULL" FREED_RET "), " FREED_TAIL,
 	[Q_LEASE_REL_KIND] = "WITH freed AS (UPDATE lease l SET "
 	    "released = $3, reusable_at = $3, active = false WHERE "
 	    LEASE_OF("$1") " AND kind = $2 AND released IS NULL"
@@ -303,6 +314,11 @@ struct pg {
 	size_t		 n_gens, i_gens;
 	unsigned	 run;		/* new instances in a row */
 	bool		 careful;	/* assume nothing (after a refusal) */
+	bool		 standby;	/* in recovery: reads only */
+	long		 lock_ms;	/* our lock_timeout, 0: none set */
+	char		 state[6];	/* SQLSTATE of the last failure */
+	char		*uri;		/* as given: with the password */
+	char		*secret[3];	/* the password: raw, decoded, param */
 };
 
 static struct pg *
@@ -332,6 +348,110 @@ one_line(char *dst, size_t len, const char *src)
 	dst[o] = '\0';
 }
 
+/* Replaces every needle in dst (NUL-terminated, len bytes) by with. */
+static void
+scrub(char *dst, size_t len, const char *needle, const char *with)
+{
+	size_t nl = needle != NULL ? strlen(needle) : 0, wl = strlen(with);
+	char *at = dst, *hit, *tmp;
+
+	if (nl == 0)
+		return;
+	tmp = xmalloc(len);
+	while ((hit = strstr(at, needle)) != NULL) {
+		snprintf(tmp, len, "%s", hit + nl);
+		if ((size_t)(hit - dst) + wl >= len)
+			wl = len - (size_t)(hit - dst) - 1;
+		memcpy(hit, with, wl);
+		snprintf(hit + wl, len - (size_t)(hit - dst) - wl, "%s", tmp);
+		at = hit + wl;
+	}
+	free(tmp);
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/*
+ * The password of a connection URL, as written and percent-decoded, and
+ * a password parameter: found as libpq finds the user information (up to
+ * the first '@' before any '/'), without needing the URL to parse - the
+ * messages about an unparsable URL quote it.
+ */
+static void
+pg_secrets(struct pg *p, const char *where)
+{
+	PQconninfoOption *o, *opts;
+	const char *s = strstr(where, "://"), *e, *c;
+	char *d;
+	size_t i, n;
+
+	if (s != NULL) {
+		s += 3;
+		for (e = s; *e != '\0' && *e != '@' && *e != '/'; e++)
+			;
+		if (*e == '@' && (c = memchr(s, ':', (size_t)(e - s))) != NULL &&
+		    e - c > 1) {
+			n = (size_t)(e - c - 1);
+			p->secret[0] = xmalloc(n + 1);
+			memcpy(p->secret[0], c + 1, n);
+			p->secret[0][n] = '\0';
+			p->secret[1] = d = xmalloc(n + 1);
+			for (i = 0; i < n; i++) {
+				if (c[1 + i] == '%' && i + 2 < n &&
+				    hexval(c[2 + i]) >= 0 &&
+				    hexval(c[3 + i]) >= 0) {
+					*d++ = (char)(hexval(c[2 + i]) * 16 +
+					    hexval(c[3 + i]));
+					i += 2;
+				} else {
+					*d++ = c[1 + i];
+				}
+			}
+			*d = '\0';
+		}
+	}
+	if ((opts = PQconninfoParse(where, NULL)) == NULL)
+		return;
+	for (o = opts; o->keyword != NULL; o++)
+		if (strcmp(o->keyword, "password") == 0 && o->val != NULL &&
+		    o->val[0] != '\0')
+			p->secret[2] = xstrdup(o->val);
+	PQconninfoFree(opts);
+}
+
+/* Takes the connection string and its password out of a libpq message:
+ * an unparsable URL is quoted whole, a bad token of it alone. */
+static void
+pg_scrub(const struct ledger *l, char *msg, size_t len)
+{
+	const struct pg *p = l->impl;
+	size_t i;
+
+	if (p == NULL)
+		return;
+	scrub(msg, len, p->uri, l->where != NULL ? l->where : "(ledger)");
+	for (i = 0; i < ARRAY_SIZE(p->secret); i++)
+		if (p->secret[i] != NULL && strlen(p->secret[i]) >= 1)
+			scrub(msg, len, p->secret[i], "********");
+}
+
+static void
+pg_secrets_free(struct pg *p)
+{
+	size_t i;
+
+	free(p->uri);
+	for (i = 0; i < ARRAY_SIZE(p->secret); i++)
+		free(p->secret[i]);
+}
+
 /* Serialization failure, deadlock, exclusion or unique violation, lock
  * not available: another attempt may succeed. */
 static bool
@@ -354,8 +474,22 @@ pg_fail(struct ledger *l, const char *what, const PGresult *res)
 	if (m == NULL || *m == '\0')
 		m = p != NULL && p->c != NULL ? PQerrorMessage(p->c) : "?";
 	one_line(msg, sizeof(msg), m);
+	pg_scrub(l, msg, sizeof(msg));
 	if (strncmp(msg, "ERROR: ", 7) == 0)
 		memmove(msg, msg + 7, strlen(msg + 7) + 1);
+	if (p != NULL)
+		snprintf(p->state, sizeof(p->state), "%s", st != NULL ? st : "");
+	/* our lock_timeout ran out: waiting again would wait as long */
+	if (st != NULL && strcmp(st, "55P03") == 0 && p != NULL &&
+	    p->lock_ms > 0 && strcmp(what, "lock") == 0)
+		return ledger_fail(l, "%s: another writer held the pool lock "
+		    "for %ld ms (EDGENETC_LEDGER_BUSY_MS); try again later",
+		    l->where, p->lock_ms);
+	if (st != NULL && strcmp(st, "55P03") == 0 && p != NULL &&
+	    p->lock_ms > 0)
+		return ledger_fail(l, "%s: %s: another writer held a lock for "
+		    "%ld ms (EDGENETC_LEDGER_BUSY_MS): %s", l->where, what,
+		    p->lock_ms, msg);
 	/* kept to the end of the transaction: the statements after a
 	 * failure fail too ("current transaction is aborted") */
 	if (state_retryable(st))
@@ -783,6 +917,21 @@ env_ms(const char *name)
 	return s != NULL ? strtol(s, NULL, 10) : 0;
 }
 
+/* How long a lock is waited for, read as the SQLite backend reads it
+ * (unset, bad or out of range: 60 s); 0 waits as long as it takes. */
+#define BUSY_MS_DEFAULT	60000
+
+static long
+busy_ms(void)
+{
+	const char *s = getenv("EDGENETC_LEDGER_BUSY_MS");
+	char *end = NULL;
+	long v = s != NULL ? strtol(s, &end, 10) : -1;
+
+	return s == NULL || *s == '\0' || *end != '\0' || v < 0 ||
+	    v > 2147483647L ? BUSY_MS_DEFAULT : v;
+}
+
 /* readonly: never create, migrate or write (a standby is fine). */
 static int
 pg_open_mode(struct ledger *l, const char *where, bool readonly)
@@ -791,12 +940,15 @@ pg_open_mode(struct ledger *l, const char *where, bool readonly)
 	const char *kw[5], *val[5];
 	PGresult *res;
 	int n = 0, v = 0;
-	bool standby;
+	bool standby, lock_free;
+	char buf[64];
 
 	l->impl = p;
 	strmap_init(&p->seen, 0);
 	free(l->where);
 	l->where = ledger_pg_describe(where);
+	p->uri = xstrdup(where);
+	pg_secrets(p, where);
 	p->nolock = getenv("EDGENETC_LEDGER_PG_NO_LOCK") != NULL;
 	p->pause_ms = env_ms("EDGENETC_LEDGER_PG_PAUSE_MS");
 	/* defaults first: the connection string and the environment win */
@@ -818,13 +970,15 @@ pg_open_mode(struct ledger *l, const char *where, bool readonly)
 		goto fail;
 	}
 	res = PQexec(p->c, "SELECT pg_is_in_recovery(), "
-	    "to_regclass('edgenetc_meta') IS NOT NULL");
+	    "to_regclass('edgenetc_meta') IS NOT NULL, "
+	    "current_setting('lock_timeout') = '0'");
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		pg_fail(l, "connect", res);
 		PQclear(res);
 		goto fail;
 	}
 	standby = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	lock_free = strcmp(PQgetvalue(res, 0, 2), "t") == 0;
 	if (strcmp(PQgetvalue(res, 0, 1), "t") == 0 &&
 	    pg_version_read(l, &v) != 0) {
 		PQclear(res);
@@ -838,10 +992,24 @@ pg_open_mode(struct ledger *l, const char *where, bool readonly)
 	p->version = v;
 	if (readonly)
 		return 0;
+	/* a standby serves the verbs that only read (show, verify, copy
+	 * from it); a write transaction is refused at its start */
+	p->standby = standby;
+	if (standby && v == PG_SCHEMA_VERSION)
+		return 0;
 	if (standby) {
 		ledger_fail(l, "%s: the server is a read-only standby (in "
 		    "recovery): point the ledger at the primary", l->where);
 		goto fail;
+	}
+	/* lock waits are bounded as SQLite's busy wait is, unless the
+	 * connection sets its own lock_timeout */
+	if (lock_free) {
+		p->lock_ms = busy_ms();
+		snprintf(buf, sizeof(buf), "SET lock_timeout = %ld",
+		    p->lock_ms);
+		if (p->lock_ms > 0 && pg_exec(l, buf, "set lock_timeout") != 0)
+			goto fail;
 	}
 	if (v != PG_SCHEMA_VERSION &&
 	    ledger_pg_migrate(l, PG_SCHEMA_VERSION) != 0)
@@ -850,6 +1018,7 @@ pg_open_mode(struct ledger *l, const char *where, bool readonly)
 fail:
 	PQfinish(p->c);
 	strmap_fini(&p->seen);
+	pg_secrets_free(p);
 	free(p);
 	l->impl = NULL;
 	return -1;
@@ -882,6 +1051,7 @@ pg_close(struct ledger *l)
 	free(p->seen_keys);
 	strmap_fini(&p->seen);
 	free(p->locked);
+	pg_secrets_free(p);
 	PQfinish(p->c);	/* an open transaction is rolled back */
 	free(p);
 	l->impl = NULL;
@@ -897,6 +1067,9 @@ pg_begin(struct ledger *l)
 	p->run = 0;
 	pg_forget(p);
 	l->retry = false;
+	if (p->standby)
+		return ledger_fail(l, "%s: the server is a read-only standby "
+		    "(in recovery): point the ledger at the primary", l->where);
 	if (pg_exec(l, "BEGIN ISOLATION LEVEL READ COMMITTED",
 	    "begin transaction") != 0)
 		return -1;
@@ -1292,7 +1465,20 @@ pg_inst_release(struct ledger *l, int64_t gen, int64_t now, int64_t cooldown)
 		return -1;
 	pv_i64(&pv, now);
 	pv_i64(&pv, now + cooldown);
-	return pg_free(l, Q_INST_REL, &pv, "release instance");
+	if ((res = pg_run(l, Q_INST_REL, pv.n, pv.v, false,
+	    "release instance")) == NULL)
+		return -1;
+	r = strcmp(PQcmdTuples(res), "1") == 0;
+	PQclear(res);
+	/* it was live when read, and another writer released it since
+	 * (READ COMMITTED: the UPDATE waited for that one's commit): the
+	 * transaction runs again, and finds it not allocated */
+	if (!r) {
+		l->retry = true;
+		return ledger_fail(l, "%s: release instance: released "
+		    "meanwhile by another writer", l->where);
+	}
+	return pg_free(l, Q_LEASE_REL_GEN, &pv, "release leases");
 }
 
 static int

@@ -181,6 +181,36 @@ chmod 600 "$T/pgpass"
 PGPASSFILE=$T/pgpass "$EDGENETC" alloc --ledger "$PW" --spec "$T/fleet.yaml" \
     --device d0 --instance pw1 --service s >/dev/null || fail ".pgpass"
 
+# libpq quotes an unparsable URL whole, or the token it cannot read: the
+# password never shows, as written or percent-decoded, nor when it is
+# wrong.  (compile echoes its --ledger argument as given before the
+# message: that echo is taken out, what the ledger says is checked.)
+H=$EDGENETC_TEST_PG_DIR
+for U in "postgresql://pwuser:hunt%zzSecretPW1@/ledger_pg?host=$H" \
+    "postgresql://pwuser:SecretPW1@[::1/ledger_pg" \
+    "postgresql://pwuser:SecretPW1@/ledger_pg?host=$H&nosuchparam=1" \
+    "postgresql://pwuser:SecretPW1@/ledger_pg?host=$H" \
+    "postgresql://pwuser:Secret%50W1@/ledger_pg?host=$H"; do
+	for v in alloc show compile; do
+		case $v in
+		alloc) try "$EDGENETC" alloc --ledger "$U" --spec "$T/fleet.yaml" \
+		    --device d0 --instance leak1 --service s ;;
+		show) try "$EDGENETC" ledger --ledger "$U" show ;;
+		compile) try "$EDGENETC" compile --ledger "$U" -o "$T/leak" \
+		    "$T/fleet.yaml" ;;
+		esac
+		[ "$rc" != 0 ] || fail "$v with $U: exit 0"
+		cat "$T/out" "$T/err" | python3 -c '
+import sys
+u, text = sys.argv[1], sys.stdin.read()
+if sys.argv[2] == "compile":
+    text = text.replace(u, "")
+sys.exit(1 if "SecretPW1" in text or "Secret%50W1" in text else 0)' "$U" $v ||
+		    fail "$v with $U showed the password: $(cat "$T/err")"
+	done
+done
+echo "ledger_pg: no password in any message"
+
 # a statement that waits longer than the role's statement_timeout
 pg_psql "$L" -c "BEGIN" -c "LOCK TABLE instance IN ACCESS EXCLUSIVE MODE" \
     -c "SELECT pg_sleep(4)" -c "COMMIT" >/dev/null &
@@ -302,4 +332,86 @@ for w in "$C" "$T/c.db"; do
 done
 cmp -s "$T/rec.ledger_pg_compile" "$T/rec.c.db" || fail "reconcile differs"
 echo "ledger_pg: ledger reconcile"
+# concurrent releases of one instance: exactly one says released, the
+# others find it not allocated (as SQLite answers)
+for r in 1 2 3; do
+	a --device d0 --instance rel$r --service s >/dev/null
+	pids=
+	for k in 1 2 3 4 5 6 7 8; do
+		"$EDGENETC" release --ledger "$L" --instance rel$r \
+		    >>"$T/rel.$r" 2>>"$T/rel.err" &
+		pids="$pids $!"
+	done
+	wait $pids || fail "release: $(cat "$T/rel.err")"
+	[ "$(grep -c '"released"' "$T/rel.$r")" = 1 ] ||
+	    fail "concurrent releases: $(cat "$T/rel.$r")"
+	[ "$(grep -c '"not-allocated"' "$T/rel.$r")" = 7 ] ||
+	    fail "concurrent releases: $(cat "$T/rel.$r")"
+done
+echo "ledger_pg: one of 8 concurrent releases releases"
+
+# a writer that stops while it holds a pool's lock: the others wait
+# EDGENETC_LEDGER_BUSY_MS, then fail in one line, without retrying
+EDGENETC_LEDGER_PG_PAUSE_MS=3000 "$EDGENETC" alloc --ledger "$L" \
+    --spec "$T/fleet.yaml" --device d0 --instance holder --service s \
+    >"$T/holder" 2>&1 &
+hp=$!
+sleep 1
+t0=$(date +%s%N)
+try env EDGENETC_LEDGER_BUSY_MS=500 "$EDGENETC" alloc --ledger "$L" \
+    --spec "$T/fleet.yaml" --device d1 --instance waiter --service s
+t1=$(date +%s%N)
+one_line_fail "lock timeout" "another writer held the pool lock for 500 ms"
+[ "$(wc -l <"$T/err")" = 1 ] || fail "lock timeout: more than one line"
+[ $(((t1 - t0) / 1000000)) -lt 1800 ] ||
+    fail "lock timeout: waited $(((t1 - t0) / 1000000)) ms"
+wait $hp || fail "holder: $(cat "$T/holder")"
+a --device d1 --instance waiter --service s >/dev/null || fail "after the wait"
+echo "ledger_pg: a lock wait ends after EDGENETC_LEDGER_BUSY_MS"
+
+# a hot standby (pg_basebackup -R) serves show, verify and copy from it,
+# and refuses writes; skipped when no standby can be made here
+D=$EDGENETC_TEST_PG_DIR
+SB=$D/standby
+sb_stop() {
+	PG_RUNAS=${EDGENETC_TEST_PG_RUNAS:-} pg_as_owner \
+	    "$EDGENETC_TEST_PG_BIN/pg_ctl" -D "$SB" -m immediate -w stop \
+	    >/dev/null 2>&1 || true
+	rm -rf "$SB" "$D/sbsock"
+}
+trap 'sb_stop; rm -rf "$T"' EXIT
+grep -q '^local replication' "$D/data/pg_hba.conf" ||
+    echo 'local replication all trust' >>"$D/data/pg_hba.conf"
+pg_ctl_owner reload >/dev/null
+mkdir -p "$D/sbsock"
+[ -z "${EDGENETC_TEST_PG_RUNAS:-}" ] ||
+    chown "$EDGENETC_TEST_PG_RUNAS" "$D/sbsock"
+if PG_RUNAS=${EDGENETC_TEST_PG_RUNAS:-} pg_as_owner \
+    timeout 60 "$EDGENETC_TEST_PG_BIN/pg_basebackup" -D "$SB" -R -c fast \
+    -h "$D" -U postgres -X stream >/dev/null 2>&1 &&
+    echo "unix_socket_directories = '$D/sbsock'" >>"$SB/postgresql.conf" &&
+    PG_RUNAS=${EDGENETC_TEST_PG_RUNAS:-} pg_as_owner \
+    "$EDGENETC_TEST_PG_BIN/pg_ctl" -D "$SB" -l "$D/standby.log" -w start \
+    >/dev/null 2>&1; then
+	SU="postgresql:///ledger_pg?host=$D/sbsock&user=postgres"
+	[ "$(pg_psql "$SU" -At -c "SELECT pg_is_in_recovery()")" = t ] ||
+	    fail "standby not in recovery"
+	"$EDGENETC" ledger --ledger "$SU" show >"$T/sb.show" ||
+	    fail "show on a standby"
+	grep -q '"waiter"' "$T/sb.show" || fail "standby show: no waiter"
+	"$EDGENETC" ledger --ledger "$SU" verify >/dev/null ||
+	    fail "verify on a standby"
+	"$EDGENETC" ledger copy --from "$SU" --to "$T/sb.db" >/dev/null ||
+	    fail "copy from a standby"
+	try "$EDGENETC" alloc --ledger "$SU" --spec "$T/fleet.yaml" \
+	    --device d0 --instance sb1 --service s
+	one_line_fail "standby" "the server is a read-only standby"
+	try "$EDGENETC" release --ledger "$SU" --instance waiter
+	one_line_fail "standby release" "the server is a read-only standby"
+	echo "ledger_pg: a hot standby reads, refuses writes"
+else
+	echo "ledger_pg: no standby here, standby checks skipped"
+fi
+sb_stop
+
 echo "ledger_pg: ok"

@@ -300,6 +300,11 @@ struct pg {
 	bool		 prepared[Q__N];
 	int64_t		*locked;	/* keys locked in this transaction */
 	size_t		 n_locked, cap_locked;
+	/* the keys a transaction that failed and may succeed again held:
+	 * its next run takes them all at once, in key order, so that
+	 * replicas locking pools in other orders stop deadlocking */
+	int64_t		*prelock;
+	size_t		 n_prelock, cap_prelock;
 	int64_t		 id_gen, id_next;
 	struct pend	*pend;
 	size_t		 n_pend, cap_pend;
@@ -1051,10 +1056,29 @@ pg_close(struct ledger *l)
 	free(p->seen_keys);
 	strmap_fini(&p->seen);
 	free(p->locked);
+	free(p->prelock);
 	pg_secrets_free(p);
 	PQfinish(p->c);	/* an open transaction is rolled back */
 	free(p);
 	l->impl = NULL;
+}
+
+static int	pg_lock(struct ledger *l, const int64_t *keys, size_t n);
+static int	pg_rollback(struct ledger *l);
+
+/* Rolls back after a failure, keeping its message and whether it may
+ * succeed again; returns -1. */
+static int
+pg_abort(struct ledger *l)
+{
+	char keep[LEDGER_ERRLEN];
+	bool retry = l->retry;
+
+	memcpy(keep, l->err, sizeof(keep));
+	pg_rollback(l);
+	memcpy(l->err, keep, sizeof(keep));
+	l->retry = retry;
+	return -1;
 }
 
 static int
@@ -1074,6 +1098,13 @@ pg_begin(struct ledger *l)
 	    "begin transaction") != 0)
 		return -1;
 	p->in_tx = true;
+	if (p->n_prelock > 0) {
+		size_t n = p->n_prelock;
+
+		p->n_prelock = 0;
+		if (pg_lock(l, p->prelock, n) != 0)
+			return pg_abort(l);
+	}
 	return 0;
 }
 
@@ -1085,6 +1116,16 @@ pg_rollback(struct ledger *l)
 	pg_discard(p);
 	pg_forget(p);
 	p->id_gen = 0;
+	if (l->retry && p->n_locked > 0) {
+		p->n_prelock = p->n_locked;
+		if (p->cap_prelock < p->n_locked) {
+			p->prelock = xrealloc(p->prelock, p->n_locked *
+			    sizeof(*p->prelock));
+			p->cap_prelock = p->n_locked;
+		}
+		memcpy(p->prelock, p->locked, p->n_locked *
+		    sizeof(*p->prelock));
+	}
 	p->n_locked = 0;
 	if (!p->in_tx)
 		return 0;
@@ -1119,16 +1160,7 @@ pg_commit(struct ledger *l)
 	p->n_locked = 0;
 	return 0;
 fail:
-	{
-		char keep[LEDGER_ERRLEN];
-		bool retry = l->retry;
-
-		memcpy(keep, l->err, sizeof(keep));
-		pg_rollback(l);
-		memcpy(l->err, keep, sizeof(keep));
-		l->retry = retry;
-	}
-	return -1;
+	return pg_abort(l);
 }
 
 /*

@@ -346,6 +346,51 @@ for r in 1 2 3; do
 	    fail "concurrent releases: $(cat "$T/rel.$r")"
 done
 echo "ledger_pg: one of 8 concurrent releases releases"
+# concurrent reconciles of one inventory: each stale instance is
+# released and printed once in all, none fails (deadlocks are retried)
+R=$(pg_newdb ledger_pg_rec)
+for i in $(seq 1 30); do
+	printf '{"device":"d%d","instance":"st%d","service":"%s"}\n' $((i % 2)) $i \
+	    "$([ $((i % 2)) = 0 ] && echo s || echo cam)"
+done >"$T/stale.jsonl"
+"$EDGENETC" alloc --ledger "$R" --spec "$T/fleet.yaml" --batch "$T/stale.jsonl" \
+    >/dev/null || fail "alloc the stale instances"
+pids=
+for k in 1 2 3 4; do
+	"$EDGENETC" ledger --ledger "$R" reconcile "$T/fleet.yaml" \
+	    >"$T/crec.$k" 2>"$T/crec.err.$k" &
+	pids="$pids $!"
+done
+wait $pids || fail "concurrent reconcile: $(cat "$T"/crec.err.*)"
+[ "$(cat "$T"/crec.[1-4] | grep -c '"released"')" = 30 ] ||
+    fail "concurrent reconciles printed $(cat "$T"/crec.[1-4] | grep -c '"released"') releases, not 30"
+[ "$(cat "$T"/crec.[1-4] | sort -u | wc -l)" = 30 ] || fail "an instance printed twice"
+# batches that reach two pools in opposite orders: every one commits
+for k in 1 2 3 4; do
+	for r in 1 2 3 4 5; do
+		: >"$T/ob.$k.$r"
+		for i in 1 2 3; do
+			if [ $((k % 2)) = 0 ]; then o="s cam"; else o="cam s"; fi
+			for sv in $o; do
+				printf '{"device":"d0","instance":"ob%s-%s-%s-%s","service":"%s"}\n' \
+				    $k $r $i $sv $sv >>"$T/ob.$k.$r"
+			done
+		done
+	done
+done
+pids=
+for k in 1 2 3 4; do
+	( for r in 1 2 3 4 5; do
+		"$EDGENETC" alloc --ledger "$R" --spec "$T/fleet.yaml" \
+		    --batch "$T/ob.$k.$r" >/dev/null 2>>"$T/ob.err" || exit 1
+		"$EDGENETC" ledger --ledger "$R" reconcile "$T/fleet.yaml" \
+		    >/dev/null 2>>"$T/ob.err" || exit 1
+	done ) &
+	pids="$pids $!"
+done
+for p in $pids; do wait $p || fail "opposite-order batches: $(grep -v 'released' "$T/ob.err" | head -3)"; done
+"$EDGENETC" ledger --ledger "$R" verify >/dev/null || fail "verify after concurrent reconciles"
+echo "ledger_pg: concurrent reconciles and opposite-order batches"
 
 # a writer that stops while it holds a pool's lock: the others wait
 # EDGENETC_LEDGER_BUSY_MS, then fail in one line, without retrying

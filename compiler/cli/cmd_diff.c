@@ -630,8 +630,8 @@ vars_readable(const char *path)
 		    strerror(errno));
 		return false;
 	}
-	(void)fread(&c, 1, 1, fp);
-	if ((ok = !ferror(fp)) == false)
+	/* one byte: a directory opens, and fails here (EISDIR) */
+	if ((ok = fread(&c, 1, 1, fp) == 1 || !ferror(fp)) == false)
 		fprintf(stderr, "edgenetc: cannot read %s: %s\n", path,
 		    strerror(errno));
 	fclose(fp);

@@ -186,6 +186,18 @@ netcfg_inherit(struct service *dst, const struct service *src)
 	}
 }
 
+/* NEW's network_config at ln is ignored: the first import's at lo is
+ * kept. */
+static void
+netcfg_err_first(struct diag_ctx *d, const struct service *sn,
+    const struct loc *ln, const struct loc *lo)
+{
+	diag_err(d, ln, "netcfg-immutable", "network_config of service '%s' "
+	    "differs from its first import at %s:%u:%u; network_config is "
+	    "immutable: this one is ignored and the service keeps the first",
+	    sn->name.s, lo->file != NULL ? lo->file : "?", lo->line, lo->col);
+}
+
 /* NEW's network_config against the one the ledger recorded (OLD's and
  * NEW's differ): an error when NEW's is not the recorded one, pointing
  * at OLD when OLD's is. */
@@ -200,11 +212,7 @@ netcfg_recorded(const struct service *so, const struct service *sn,
 	if (strcmp(mn, rec->netcfg) == 0)
 		;	/* OLD's is the one ignored: the planner says so */
 	else if (strcmp(mo, rec->netcfg) == 0)
-		diag_err(d, ln, "netcfg-immutable", "network_config of "
-		    "service '%s' differs from its first import at %s:%u:%u; "
-		    "network_config is immutable: this one is ignored and the "
-		    "service keeps the first", sn->name.s,
-		    lo->file != NULL ? lo->file : "?", lo->line, lo->col);
+		netcfg_err_first(d, sn, ln, lo);
 	else
 		diag_err(d, ln, "netcfg-immutable", "network_config of "
 		    "service '%s' differs from its first import, recorded in "
@@ -249,11 +257,7 @@ diff_netcfg(struct dside *o, struct dside *n, struct ledger *l)
 		}
 		lo = so->has_netcfg ? &so->netcfg_loc : &so->loc;
 		ln = sn->has_netcfg ? &sn->netcfg_loc : &sn->loc;
-		diag_err(&n->in.d, ln, "netcfg-immutable", "network_config of "
-		    "service '%s' differs from its first import at %s:%u:%u; "
-		    "network_config is immutable: this one is ignored and the "
-		    "service keeps the first", sn->name.s,
-		    lo->file != NULL ? lo->file : "?", lo->line, lo->col);
+		netcfg_err_first(&n->in.d, sn, ln, lo);
 		netcfg_inherit(sn, so);
 	}
 	return 0;

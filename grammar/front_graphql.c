@@ -420,23 +420,17 @@ gq_lines(const char *raw, size_t len, size_t **startp, size_t **lenp)
  * \n.  Reports bad UTF-8 at its position.
  */
 int
-gq_block_string(struct gq_state *st, const char *raw, size_t len,
-    unsigned line, unsigned col, struct gq_str *out)
+gq_block_utf8(struct gq_state *st, const char *raw, size_t len,
+    unsigned line, unsigned col)
 {
 	const unsigned char *u = (const unsigned char *)raw;
-	size_t *start, *llen, nl, i, common = SIZE_MAX, ind, first, last, o;
-	size_t n;
-	char *buf;
-	int rc = 0;
+	size_t i, n;
 
-	if (raw == NULL)
-		raw = "";
 	for (i = 0; i < len; i += n) {
 		n = u[i] < 0x80 ? 1 : gq_utf8_len(u + i, len - i);
 		if (n == 0) {
 			gq_errorf(st, line, col, "invalid UTF-8 in string");
-			rc = -1;
-			break;
+			return -1;
 		}
 		if (raw[i] == '\n' || (raw[i] == '\r' &&
 		    (i + 1 >= len || raw[i + 1] != '\n'))) {
@@ -446,6 +440,20 @@ gq_block_string(struct gq_state *st, const char *raw, size_t len,
 			col++;
 		}
 	}
+	return 0;
+}
+
+int
+gq_block_string(struct gq_state *st, const char *raw, size_t len,
+    unsigned line, unsigned col, struct gq_str *out)
+{
+	size_t *start, *llen, nl, i, common = SIZE_MAX, ind, first, last, o;
+	char *buf;
+	int rc;
+
+	if (raw == NULL)
+		raw = "";
+	rc = gq_block_utf8(st, raw, len, line, col);
 	nl = gq_lines(raw, len, &start, &llen);
 	for (i = 1; i < nl; i++) {
 		ind = gq_indent(raw + start[i], llen[i]);

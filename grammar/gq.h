@@ -197,6 +197,10 @@ unsigned gq_string_decode(struct gq_state *st, const char *text, size_t len,
 	    unsigned line, unsigned col, struct gq_str *out);
 int	 gq_block_string(struct gq_state *st, const char *raw, size_t len,
 	    unsigned line, unsigned col, struct gq_str *out);
+/* Reports the first bad UTF-8 of a block string's raw text starting at
+ * line:col; -1 when there is one. */
+int	 gq_block_utf8(struct gq_state *st, const char *raw, size_t len,
+	    unsigned line, unsigned col);
 /* gq_hints.c: hints and notes for the error just reported at line:col,
  * and whether an error there follows from one already reported. */
 void	 gq_hint_after(struct gq_state *st, unsigned line, unsigned col,

@@ -19,7 +19,10 @@
 //   FILE  syntax  LINE  LAST  MSG    rejected: the first error is on LINE;
 //                                    LAST is the line just past the last
 //                                    token when the error is at the end
-//                                    of the file, else 0
+//                                    of the file, else 0; MSG is
+//                                    graphql-js's message, or "invalid
+//                                    UTF-8, before " and it when a byte
+//                                    that is not UTF-8 comes first
 //   FILE  deep                       graphql-js ran out of stack
 'use strict';
 
@@ -125,9 +128,12 @@ function verdict(file) {
 		const line = e.locations[0].line;
 		const last = e.message.includes('<EOF>') ?
 		    lastTokenLine(body) : 0;
+		// (graphql-js's own message follows: an unterminated
+		// string it reads to its end may hold the bad byte)
 		if (bad >= 0 && lineAt(bytes, bad) < line)
 			return ['syntax', lineAt(bytes, bad), last,
-			    'invalid UTF-8'];
+			    'invalid UTF-8, before ' +
+			    e.message.replace(/\s+/g, ' ')];
 		return ['syntax', line, last, e.message.replace(/\s+/g, ' ')];
 	}
 	if (bad >= 0)

@@ -84,6 +84,23 @@ cli_open_ledger(const char *verb, const char *path)
 	return l;
 }
 
+struct ledger *
+cli_open_ledger_source(const char *verb, const char *path)
+{
+	char err[LEDGER_ERRLEN];
+	struct ledger *l;
+	const char *where = path != NULL ? path : cli_default_ledger();
+
+	if (!ledger_is_pg(where))
+		return cli_open_ledger(verb, path);
+	if ((l = ledger_pg_source(where, err, sizeof(err))) == NULL)
+		fprintf(stderr, "edgenetc %s: %s\n", verb, err);
+	else if (path == NULL)
+		fprintf(stderr, "edgenetc %s: using ledger %s\n", verb,
+		    l->where);
+	return l;
+}
+
 bool
 cli_id_ok(const char *verb, const char *what, const char *s)
 {

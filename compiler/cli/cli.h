@@ -22,6 +22,9 @@ const char *cli_default_ledger_rw(void);
 /* Opens path, or the default ledger (saying which on stderr) when path is
  * NULL; NULL with the reason on stderr ("edgenetc VERB: ..."). */
 struct ledger *cli_open_ledger(const char *verb, const char *path);
+/* The same for a ledger only read (show, verify, copy --from): a
+ * PostgreSQL one is read in one snapshot and never created. */
+struct ledger *cli_open_ledger_source(const char *verb, const char *path);
 /* True for a device or instance id; otherwise says why on stderr. */
 bool	 cli_id_ok(const char *verb, const char *what, const char *s);
 /* A decimal integer >= min, the whole of s. */

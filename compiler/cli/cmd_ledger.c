@@ -393,7 +393,7 @@ cmd_ledger(int argc, char **argv)
 		    strerror(errno));
 		return 1;
 	}
-	if ((l = cli_open_ledger("ledger", path)) == NULL)
+	if ((l = cli_open_ledger_source("ledger", path)) == NULL)
 		return 1;
 	rc = strcmp(what, "show") == 0 ? ledger_show(l, all) :
 	    ledger_verify(l);

@@ -72,7 +72,7 @@ cli_ledger_copy(const char *from, const char *to)
 		    strerror(errno));
 		return 1;
 	}
-	if ((src = cli_open_ledger("ledger", from)) == NULL ||
+	if ((src = cli_open_ledger_source("ledger", from)) == NULL ||
 	    (dst = cli_open_ledger("ledger", to)) == NULL)
 		goto done;
 	if (dst->ops->svc_scan(dst, svc_count, &n) < 0 ||

@@ -234,6 +234,13 @@ bool		 ledger_is_pg(const char *where);
  * failure.
  */
 struct ledger	*ledger_pg_view(const char *where, char *err, size_t errlen);
+/*
+ * The PostgreSQL ledger at where as it is, to read from (ledger show,
+ * verify, copy --from): every read sees one snapshot; nothing is
+ * created or written.  A database without the schema is refused, as a
+ * missing SQLite file is.  NULL with err on failure.
+ */
+struct ledger	*ledger_pg_source(const char *where, char *err, size_t errlen);
 /* ledger_pg.c: pg's open() that never creates, migrates or writes. */
 int		 ledger_pg_open_readonly(struct ledger *l, const char *where);
 

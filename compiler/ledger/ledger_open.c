@@ -67,6 +67,29 @@ ledger_pg_view(const char *where, char *err, size_t errlen)
 }
 
 struct ledger *
+ledger_pg_source(const char *where, char *err, size_t errlen)
+{
+	struct ledger *l = xzalloc(sizeof(*l));
+
+	l->ops = &ledger_pg_ops;
+	l->where = xstrdup(where);
+	l->readonly = true;
+	if (ledger_pg_open_readonly(l, where) != 0) {
+		snprintf(err, errlen, "%s", l->err);
+		free(l->where);
+		free(l);
+		return NULL;
+	}
+	if (l->ops->schema(l) == 0) {
+		snprintf(err, errlen, "%s: no ledger there (no edgenetc tables "
+		    "in the connection's schema)", l->where);
+		ledger_close(l);
+		return NULL;
+	}
+	return l;
+}
+
+struct ledger *
 ledger_open(const char *where, char *err, size_t errlen)
 {
 	return ledger_open_mode(where, false, err, errlen);

@@ -65,6 +65,7 @@
 
 #include <libpq-fe.h>
 
+#include "buf.h"
 #include "ledger.h"
 #include "strmap.h"
 #include "xalloc.h"
@@ -323,6 +324,7 @@ struct pg {
 	long		 lock_ms;	/* our lock_timeout, 0: none set */
 	char		 state[6];	/* SQLSTATE of the last failure */
 	char		*uri;		/* as given: with the password */
+	char		*schema;	/* where the tables are: in every lock key */
 	char		*secret[3];	/* the password: raw, decoded, param */
 };
 
@@ -353,9 +355,14 @@ one_line(char *dst, size_t len, const char *src)
 	dst[o] = '\0';
 }
 
-/* Replaces every needle in dst (NUL-terminated, len bytes) by with. */
+/*
+ * Replaces every needle in dst (NUL-terminated, len bytes) by with; a
+ * word-only needle only where no letter or digit touches it (a short
+ * password is as often part of a word as it is quoted).
+ */
 static void
-scrub(char *dst, size_t len, const char *needle, const char *with)
+scrub(char *dst, size_t len, const char *needle, const char *with,
+    bool word_only)
 {
 	size_t nl = needle != NULL ? strlen(needle) : 0, wl = strlen(with);
 	char *at = dst, *hit, *tmp;
@@ -364,6 +371,11 @@ scrub(char *dst, size_t len, const char *needle, const char *with)
 		return;
 	tmp = xmalloc(len);
 	while ((hit = strstr(at, needle)) != NULL) {
+		if (word_only && ((hit > dst && isalnum((unsigned char)hit[-1]))
+		    || isalnum((unsigned char)hit[nl]))) {
+			at = hit + 1;
+			continue;
+		}
 		snprintf(tmp, len, "%s", hit + nl);
 		if ((size_t)(hit - dst) + wl >= len)
 			wl = len - (size_t)(hit - dst) - 1;
@@ -441,10 +453,12 @@ pg_scrub(const struct ledger *l, char *msg, size_t len)
 
 	if (p == NULL)
 		return;
-	scrub(msg, len, p->uri, l->where != NULL ? l->where : "(ledger)");
+	scrub(msg, len, p->uri, l->where != NULL ? l->where : "(ledger)",
+	    false);
 	for (i = 0; i < ARRAY_SIZE(p->secret); i++)
-		if (p->secret[i] != NULL && strlen(p->secret[i]) >= 1)
-			scrub(msg, len, p->secret[i], "********");
+		if (p->secret[i] != NULL)
+			scrub(msg, len, p->secret[i], "********",
+			    strlen(p->secret[i]) < 8);
 }
 
 static void
@@ -453,6 +467,7 @@ pg_secrets_free(struct pg *p)
 	size_t i;
 
 	free(p->uri);
+	free(p->schema);
 	for (i = 0; i < ARRAY_SIZE(p->secret); i++)
 		free(p->secret[i]);
 }
@@ -770,6 +785,36 @@ pg_read_lease(struct ledger *l, const PGresult *r, int row, int c0,
  * every parameter but the password and the ones that only tune the
  * connection: what diagnostics and `ledger show` name the ledger by.
  */
+/*
+ * The URL form of libpq's host and port lists: "h1:p1,h2:p2", an IPv6
+ * address in brackets; one port for every host when only one is given.
+ */
+static char *
+pg_hostports(const char *host, const char *port)
+{
+	struct buf b = { NULL, 0, 0 };
+	const char *h = host, *p = port, *he, *pe;
+
+	buf_putc(&b, '\0');	/* an empty host: "" */
+	b.len = 0;
+	do {
+		he = h + strcspn(h, ",");
+		pe = p != NULL ? p + strcspn(p, ",") : NULL;
+		if (h != host)
+			buf_putc(&b, ',');
+		if (memchr(h, ':', (size_t)(he - h)) != NULL)
+			buf_printf(&b, "[%.*s]", (int)(he - h), h);
+		else
+			buf_printf(&b, "%.*s", (int)(he - h), h);
+		if (p != NULL && pe > p)
+			buf_printf(&b, ":%.*s", (int)(pe - p), p);
+		h = *he == ',' ? he + 1 : he;
+		if (p != NULL && *pe == ',')
+			p = pe + 1;
+	} while (h != he);
+	return b.p;
+}
+
 STATIC char *
 ledger_pg_describe(const char *where)
 {
@@ -778,7 +823,7 @@ ledger_pg_describe(const char *where)
 	const char *extra[] = { "hostaddr", "sslmode", "options", "service" };
 	const char *ev[ARRAY_SIZE(extra)];
 	bool sock;
-	char *s, *t;
+	char *s, *t, *hp;
 	size_t i;
 
 	if (opts == NULL)
@@ -801,9 +846,10 @@ ledger_pg_describe(const char *where)
 	}
 	/* a socket directory is no URL host: it goes in the parameters */
 	sock = host != NULL && host[0] == '/';
-	s = xasprintf("postgresql://%s%s%s%s%s/%s", user ? user : "",
-	    user ? "@" : "", host && !sock ? host : "", port ? ":" : "",
-	    port ? port : "", db ? db : "");
+	hp = pg_hostports(host && !sock ? host : "", port);
+	s = xasprintf("postgresql://%s%s%s/%s", user ? user : "",
+	    user ? "@" : "", hp, db ? db : "");
+	free(hp);
 	for (i = 0; i <= ARRAY_SIZE(extra); i++) {
 		const char *k = i == 0 ? "host" : extra[i - 1];
 		const char *v = i == 0 ? (sock ? host : NULL) : ev[i - 1];
@@ -937,6 +983,87 @@ busy_ms(void)
 	    v > 2147483647L ? BUSY_MS_DEFAULT : v;
 }
 
+/*
+ * The ledger lives in the connection's first existing schema (where
+ * CREATE TABLE puts its tables), and only there: the search path is
+ * narrowed to it, so that a fleet whose schema is still empty never
+ * reads or writes another fleet's tables found further down the path.
+ * Sets *here when the tables exist in it.
+ */
+static int
+pg_schema_pin(struct ledger *l, bool *here)
+{
+	struct pg *p = pg_of(l);
+	PGresult *res;
+	const char *pv[1];
+	int r = -1;
+
+	res = PQexec(p->c, "SELECT current_schema(), "
+	    "current_schema() IS NOT NULL AND "
+	    "to_regclass(quote_ident(current_schema()) || '.edgenetc_meta') "
+	    "IS NOT NULL, (SELECT n.nspname FROM pg_class c JOIN "
+	    "pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = "
+	    "to_regclass('edgenetc_meta')), current_setting('search_path')");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		pg_fail(l, "connect", res);
+		goto done;
+	}
+	if (PQgetisnull(res, 0, 0)) {
+		ledger_fail(l, "%s: no schema of the connection's search_path "
+		    "(%s) exists: create the fleet's schema or name one that "
+		    "does", l->where, PQgetvalue(res, 0, 3));
+		goto done;
+	}
+	*here = strcmp(PQgetvalue(res, 0, 1), "t") == 0;
+	if (!*here && !PQgetisnull(res, 0, 2)) {
+		ledger_fail(l, "%s: schema \"%s\" (first on the search_path) "
+		    "holds no ledger, while \"%s\" further down does: a "
+		    "ledger is read only from the first schema; name the "
+		    "fleet's schema alone (options=-csearch_path=SCHEMA)",
+		    l->where, PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 2));
+		goto done;
+	}
+	p->schema = xstrdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	pv[0] = p->schema;
+	res = PQexecParams(p->c, "SELECT set_config('search_path', "
+	    "quote_ident($1), false)", 1, NULL, pv, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		pg_fail(l, "set search_path", res);
+		goto done;
+	}
+	r = 0;
+done:
+	PQclear(res);
+	return r;
+}
+
+/*
+ * A connection string libpq cannot parse is refused with libpq's reason
+ * but not the token it quotes: a badly encoded password would be it.
+ */
+static int
+pg_parse_check(struct ledger *l, const char *where)
+{
+	PQconninfoOption *opts;
+	char *err = NULL, why[160];
+	size_t n;
+
+	if ((opts = PQconninfoParse(where, &err)) != NULL) {
+		PQconninfoFree(opts);
+		return 0;
+	}
+	one_line(why, sizeof(why), err != NULL ? err : "out of memory");
+	n = strcspn(why, ":\"");
+	while (n > 0 && why[n - 1] == ' ')
+		n--;
+	why[n] = '\0';
+	ledger_fail(l, "%s: cannot parse the connection string: %s",
+	    l->where, why);
+	PQfreemem(err);
+	return -1;
+}
+
 /* readonly: never create, migrate or write (a standby is fine). */
 static int
 pg_open_mode(struct ledger *l, const char *where, bool readonly)
@@ -945,7 +1072,7 @@ pg_open_mode(struct ledger *l, const char *where, bool readonly)
 	const char *kw[5], *val[5];
 	PGresult *res;
 	int n = 0, v = 0;
-	bool standby, lock_free;
+	bool standby, lock_free, here;
 	char buf[64];
 
 	l->impl = p;
@@ -956,6 +1083,8 @@ pg_open_mode(struct ledger *l, const char *where, bool readonly)
 	pg_secrets(p, where);
 	p->nolock = getenv("EDGENETC_LEDGER_PG_NO_LOCK") != NULL;
 	p->pause_ms = env_ms("EDGENETC_LEDGER_PG_PAUSE_MS");
+	if (pg_parse_check(l, where) != 0)
+		goto fail;
 	/* defaults first: the connection string and the environment win */
 	kw[n] = "fallback_application_name"; val[n++] = "edgenetc";
 	if (getenv("PGCONNECT_TIMEOUT") == NULL) {
@@ -974,29 +1103,34 @@ pg_open_mode(struct ledger *l, const char *where, bool readonly)
 		pg_fail(l, "set client encoding", NULL);
 		goto fail;
 	}
+	if (pg_schema_pin(l, &here) != 0)
+		goto fail;
 	res = PQexec(p->c, "SELECT pg_is_in_recovery(), "
-	    "to_regclass('edgenetc_meta') IS NOT NULL, "
-	    "current_setting('lock_timeout') = '0'");
+	    "(SELECT source FROM pg_settings WHERE name = 'lock_timeout') "
+	    "= 'default'");
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		pg_fail(l, "connect", res);
 		PQclear(res);
 		goto fail;
 	}
 	standby = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-	lock_free = strcmp(PQgetvalue(res, 0, 2), "t") == 0;
-	if (strcmp(PQgetvalue(res, 0, 1), "t") == 0 &&
-	    pg_version_read(l, &v) != 0) {
-		PQclear(res);
-		goto fail;
-	}
+	lock_free = strcmp(PQgetvalue(res, 0, 1), "t") == 0;
 	PQclear(res);
+	if (here && pg_version_read(l, &v) != 0)
+		goto fail;
 	if (v > PG_SCHEMA_VERSION) {
 		ledger_fail_newer(l, v, PG_SCHEMA_VERSION);
 		goto fail;
 	}
 	p->version = v;
-	if (readonly)
+	/* every read of a reader sees one moment of the ledger: services
+	 * and the instances that use them alike */
+	if (readonly) {
+		if (v != 0 && pg_exec(l, "BEGIN ISOLATION LEVEL REPEATABLE "
+		    "READ READ ONLY", "begin reading") != 0)
+			goto fail;
 		return 0;
+	}
 	/* a standby serves the verbs that only read (show, verify, copy
 	 * from it); a write transaction is refused at its start */
 	p->standby = standby;
@@ -1167,15 +1301,22 @@ fail:
  * Advisory locks
  */
 
-/* FNV-1a, 64 bits, of the salted key text. */
+/*
+ * FNV-1a, 64 bits, of the salted key text and the ledger's schema:
+ * advisory locks are the database's, so fleets kept in two schemas of
+ * one database must not share them.
+ */
 static int64_t
-lock_key(const char *what)
+lock_key(const struct pg *p, const char *what)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 	const char *s;
 
 	for (s = LOCK_SALT; *s != '\0'; s++)
 		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	for (s = p->schema != NULL ? p->schema : ""; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	h = (h ^ 0) * 0x100000001b3ULL;
 	for (s = what; *s != '\0'; s++)
 		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
 	return (int64_t)h;
@@ -1183,20 +1324,20 @@ lock_key(const char *what)
 
 /* The key of fleet space [lo, hi] of family: a pool, or a dhcp_range. */
 static int64_t
-space_key(uint8_t family, u128 lo, u128 hi)
+space_key(const struct pg *p, uint8_t family, u128 lo, u128 hi)
 {
 	char a[36], b[36], buf[96];
 
 	snprintf(buf, sizeof(buf), "fleet %u %s %s", family,
 	    hex_space(family, lo, a), hex_space(family, hi, b));
-	return lock_key(buf);
+	return lock_key(p, buf);
 }
 
 static int64_t
-device_key(const char *scope)
+device_key(const struct pg *p, const char *scope)
 {
 	char *s = xasprintf("device %s", scope);
-	int64_t k = lock_key(s);
+	int64_t k = lock_key(p, s);
 
 	free(s);
 	return k;
@@ -1259,7 +1400,7 @@ pg_lock_fleet_rows(struct ledger *l, const PGresult *res)
 		if (addr_parse(PQgetvalue(res, i, strcmp(kind, "shared") == 0 ?
 		    3 : 2), &a, NULL) != 0)
 			continue;
-		keys[n++] = space_key(a.family, addr_network(&a),
+		keys[n++] = space_key(pg_of(l), a.family, addr_network(&a),
 		    addr_last(&a));
 	}
 	r = pg_lock(l, keys, n);
@@ -1831,8 +1972,8 @@ pg_lease_scan(struct ledger *l, const char *scope, uint8_t family, u128 lo,
     u128 hi, ledger_lease_fn fn, void *arg)
 {
 	struct pv pv;
-	int64_t key = scope != NULL ? device_key(scope) :
-	    space_key(family, lo, hi);
+	int64_t key = scope != NULL ? device_key(pg_of(l), scope) :
+	    space_key(pg_of(l), family, lo, hi);
 
 	if (pg_lock(l, &key, 1) != 0)
 		return -1;
@@ -1861,7 +2002,7 @@ pg_lease_ranges(struct ledger *l, const char *scope, uint8_t family, u128 lo,
 	/* fleet space is read past a watermark, whose pool hint_get()
 	 * locked; a device's addresses under the device's lock */
 	if (scope != NULL) {
-		key = device_key(scope);
+		key = device_key(pg_of(l), scope);
 		if (pg_lock(l, &key, 1) != 0)
 			return -1;
 	}
@@ -1893,7 +2034,7 @@ pg_hint_get(struct ledger *l, const struct addr *pool, unsigned tplen,
 {
 	PGresult *res;
 	struct pv pv;
-	int64_t key = space_key(pool->family, addr_network(pool),
+	int64_t key = space_key(pg_of(l), pool->family, addr_network(pool),
 	    addr_last(pool));
 	int r = 1;
 

@@ -9,7 +9,11 @@
 #     password (and .pgpass / PGPASSWORD working), statement timeout, a
 #     read-only server;
 #   - ledger init, and ledger copy SQLite -> PostgreSQL -> SQLite with an
-#     identical ledger show, refusing a non-empty target.
+#     identical ledger show, refusing a non-empty target;
+#   - lock waits: EDGENETC_LEDGER_BUSY_MS, or the connection's own
+#     lock_timeout;
+#   - fleets in two schemas of one database stay apart (tables, locks);
+#     readers (show, verify, copy --from) create nothing.
 set -eu
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 EDGENETC=${EDGENETC:-$TOP/build/edgenetc}
@@ -394,11 +398,16 @@ echo "ledger_pg: concurrent reconciles and opposite-order batches"
 
 # a writer that stops while it holds a pool's lock: the others wait
 # EDGENETC_LEDGER_BUSY_MS, then fail in one line, without retrying
-EDGENETC_LEDGER_PG_PAUSE_MS=3000 "$EDGENETC" alloc --ledger "$L" \
-    --spec "$T/fleet.yaml" --device d0 --instance holder --service s \
-    >"$T/holder" 2>&1 &
-hp=$!
-sleep 1
+# hold LEDGER INSTANCE: a new instance whose commit waits 3 s, holding
+# the pool's lock meanwhile (in the background: $hp)
+hold() {
+	EDGENETC_LEDGER_PG_PAUSE_MS=3000 "$EDGENETC" alloc --ledger "$1" \
+	    --spec "$T/fleet.yaml" --device d0 --instance "$2" --service s \
+	    >"$T/holder" 2>&1 &
+	hp=$!
+	sleep 1
+}
+hold "$L" holder
 t0=$(date +%s%N)
 try env EDGENETC_LEDGER_BUSY_MS=500 "$EDGENETC" alloc --ledger "$L" \
     --spec "$T/fleet.yaml" --device d1 --instance waiter --service s
@@ -410,6 +419,77 @@ one_line_fail "lock timeout" "another writer held the pool lock for 500 ms"
 wait $hp || fail "holder: $(cat "$T/holder")"
 a --device d1 --instance waiter --service s >/dev/null || fail "after the wait"
 echo "ledger_pg: a lock wait ends after EDGENETC_LEDGER_BUSY_MS"
+
+# a lock_timeout the connection sets is kept (here longer than the
+# EDGENETC_LEDGER_BUSY_MS that would fail the call at once): its
+# timeouts are retried until the holder is done
+hold "$L" holder2
+t0=$(date +%s%N)
+try env EDGENETC_LEDGER_BUSY_MS=100 "$EDGENETC" alloc \
+    --ledger "$L&options=-clock_timeout%3D1200" \
+    --spec "$T/fleet.yaml" --device d1 --instance waiter2 --service s
+t1=$(date +%s%N)
+[ "$rc" = 0 ] || fail "URL lock_timeout: $(cat "$T/err")"
+[ $(((t1 - t0) / 1000000)) -ge 1100 ] ||
+    fail "URL lock_timeout: waited only $(((t1 - t0) / 1000000)) ms"
+wait $hp || fail "holder: $(cat "$T/holder")"
+echo "ledger_pg: a lock_timeout in the connection string is kept"
+
+# fleets in two schemas of one database: each reads and writes only its
+# own schema, and their pool locks are their own
+F=$(pg_newdb ledger_pg_schemas)
+pg_psql "$F" -q -c "CREATE SCHEMA fleet_b"
+FA=$F
+FB="$F&options=-csearch_path%3Dfleet_b%2Cpublic"
+"$EDGENETC" alloc --ledger "$FA" --spec "$T/fleet.yaml" --device d0 \
+    --instance fa1 --service s >/dev/null
+# fleet_b comes first and is empty; public further down holds fleet A
+try "$EDGENETC" alloc --ledger "$FB" --spec "$T/fleet.yaml" --device d0 \
+    --instance fb1 --service s
+one_line_fail "schema" 'schema "fleet_b" (first on the search_path) holds no ledger, while "public" further down does'
+try "$EDGENETC" ledger --ledger "$FB" show
+one_line_fail "schema show" 'holds no ledger, while "public"'
+FB="$F&options=-csearch_path%3Dfleet_b"
+"$EDGENETC" alloc --ledger "$FB" --spec "$T/fleet.yaml" --device d0 \
+    --instance fb1 --service s >/dev/null
+[ "$(pg_psql "$F" -At -c "SELECT count(*) FROM fleet_b.instance")" = 1 ] ||
+    fail "schema: fleet_b holds no instance"
+[ "$(pg_psql "$F" -At -c "SELECT string_agg(instance, ',') FROM public.instance")" = fa1 ] ||
+    fail "schema: fleet A's ledger changed"
+# a writer of fleet A holding the pool's lock does not stop fleet B
+hold "$FA" fa2
+env EDGENETC_LEDGER_BUSY_MS=500 "$EDGENETC" alloc --ledger "$FB" \
+    --spec "$T/fleet.yaml" --device d1 --instance fb2 --service s \
+    >/dev/null || fail "schema: fleet B waited for fleet A's lock"
+wait $hp || fail "holder: $(cat "$T/holder")"
+"$EDGENETC" ledger --ledger "$FA" verify >/dev/null || fail "verify A"
+"$EDGENETC" ledger --ledger "$FB" verify >/dev/null || fail "verify B"
+echo "ledger_pg: fleets in two schemas of one database stay apart"
+
+# readers never create: show, verify and copy --from on a database
+# without the schema fail like a missing SQLite file, creating nothing
+E=$(pg_newdb ledger_pg_empty)
+for v in show verify; do
+	try "$EDGENETC" ledger --ledger "$E" $v
+	one_line_fail "$v empty" "no ledger there"
+done
+try "$EDGENETC" ledger copy --from "$E" --to "$T/fromempty.db"
+one_line_fail "copy from empty" "no ledger there"
+[ "$(pg_psql "$E" -At -c "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")" = 0 ] ||
+    fail "a reader created tables"
+[ ! -e "$T/fromempty.db" ] || fail "copy from empty made its target"
+echo "ledger_pg: readers create nothing"
+
+# a connection string libpq cannot parse: its reason, not its tokens
+try "$EDGENETC" ledger --ledger "postgresql://u@/x?password=hunter2%Z2" show
+one_line_fail "unparsable" "cannot parse the connection string: invalid percent-encoded token$"
+try "$EDGENETC" ledger --ledger "postgresql://u:hunter2%@/x" show
+one_line_fail "unparsable user part" "cannot parse the connection string"
+# a short password is not taken out of the words around it; an IPv6
+# host and a host list are named as URLs
+try "$EDGENETC" ledger --ledger "postgresql://u:e@[::1]:1,[::1]:2/x?connect_timeout=2" show
+one_line_fail "short password" '^edgenetc ledger: postgresql://u@\[::1\]:1,\[::1\]:2/x: connect: connection to server'
+echo "ledger_pg: connection strings in messages"
 
 # a hot standby (pg_basebackup -R) serves show, verify and copy from it,
 # and refuses writes; skipped when no standby can be made here

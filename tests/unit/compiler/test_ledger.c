@@ -1030,6 +1030,13 @@ test_pg_describe(void **state)
 		  "postgresql://u@db.example/fleet" },
 		{ "postgresql:///fleet?host=/run/pg&options=-csearch_path%3Df1",
 		  "postgresql:///fleet?host=/run/pg&options=-csearch_path=f1" },
+		{ "postgresql://u:pw@[::1]:5433/fleet",
+		  "postgresql://u@[::1]:5433/fleet" },
+		{ "postgresql://u:pw@h1:1,[fe80::1]:2,h3/fleet",
+		  "postgresql://u@h1:1,[fe80::1]:2,h3/fleet" },
+		{ "postgresql://h1,h2:7/fleet", "postgresql://h1,h2:7/fleet" },
+		{ "postgresql:///fleet?host=h1,h2&port=7",
+		  "postgresql://h1:7,h2:7/fleet" },
 	};
 	size_t i;
 	char *s;

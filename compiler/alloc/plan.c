@@ -59,11 +59,20 @@ int
 fleet_plan_build_known(struct fleet *f, struct ledger *l,
     struct alloc_known *known, struct diag_ctx *d, struct fleet_plan *out)
 {
+	return fleet_plan_build_staged(f, l, known, NULL, d, out);
+}
+
+int
+fleet_plan_build_staged(struct fleet *f, struct ledger *l,
+    struct alloc_known *known, const struct plan_stage *stage,
+    struct diag_ctx *d, struct fleet_plan *out)
+{
 	struct ledger *own = NULL;
 	struct alloc_session *s;
 	char err[LEDGER_ERRLEN];
 	size_t i, n, mark;
 	int r = 0, attempt;
+	bool staged = false, stage_failed = false;
 
 	memset(out, 0, sizeof(*out));
 	if (l == NULL) {
@@ -104,14 +113,25 @@ fleet_plan_build_known(struct fleet *f, struct ledger *l,
 			/* a read-only view keeps nothing: the plan is all
 			 * its callers read, and the view stays as it was
 			 * for the next plan (diff plans both sides on it) */
-			if (r == 0 && !l->readonly)
-				r = alloc_session_commit(s);
-			else
+			staged = false;
+			if (r == 0 && stage != NULL && !l->readonly &&
+			    stage->stage(stage->arg, out) != 0) {
+				r = -1;
+				stage_failed = true;
 				alloc_session_rollback(s);
+			} else if (r == 0 && !l->readonly) {
+				staged = stage != NULL;
+				if ((r = alloc_session_commit(s)) != 0 &&
+				    staged)
+					stage->undo(stage->arg);
+			} else {
+				alloc_session_rollback(s);
+			}
 		}
 		alloc_session_free(s);
-		/* a conflict with another replica: run it all again */
-		if (r == 0 || !ledger_retry_again(l, attempt))
+		/* a conflict with another replica: run it all again (a
+		 * stage that failed is not one) */
+		if (r == 0 || stage_failed || !ledger_retry_again(l, attempt))
 			break;
 		diag_rewind(d, mark);
 		fleet_plan_free(out);

@@ -59,6 +59,22 @@ int	 fleet_plan_build(struct fleet *f, struct ledger *l, struct diag_ctx *d,
 int	 fleet_plan_build_known(struct fleet *f, struct ledger *l,
 	    struct alloc_known *known, struct diag_ctx *d,
 	    struct fleet_plan *out);
+/*
+ * What a caller that writes out a plan's decisions (compile) does before
+ * they are committed, so that a failure leaves the ledger as it was:
+ * stage() is called with the plan once it is made, in its transaction;
+ * 0 commits, anything else rolls back.  undo() follows a commit that
+ * failed (the plan may be made and staged again).
+ */
+struct plan_stage {
+	int	(*stage)(void *arg, struct fleet_plan *p);
+	void	(*undo)(void *arg);
+	void	 *arg;
+};
+/* fleet_plan_build_known with a stage (NULL: none). */
+int	 fleet_plan_build_staged(struct fleet *f, struct ledger *l,
+	    struct alloc_known *known, const struct plan_stage *stage,
+	    struct diag_ctx *d, struct fleet_plan *out);
 void	 fleet_plan_free(struct fleet_plan *p);
 
 #endif

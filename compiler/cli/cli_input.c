@@ -142,14 +142,29 @@ int
 cli_input_plan_known(struct cli_input *in, struct ledger *l,
     struct alloc_known *known)
 {
-	if (fleet_plan_build_known(in->f, l, known, &in->d, &in->plan) < 0)
-		return -1;
-	in->planned = true;
-	/* network_config inherited from a service's first import may have
-	 * changed what the emitters write: check again. */
+	return cli_input_plan_staged(in, l, known, NULL);
+}
+
+/* network_config inherited from a service's first import may have
+ * changed what the emitters write: checked again. */
+int
+cli_input_check_again(struct cli_input *in)
+{
 	if (in->plan.netcfg_replaced == 0)
 		return 0;
 	return emit_fleet_validate(in->f, &in->d);
+}
+
+int
+cli_input_plan_staged(struct cli_input *in, struct ledger *l,
+    struct alloc_known *known, const struct plan_stage *stage)
+{
+	if (fleet_plan_build_staged(in->f, l, known, stage, &in->d,
+	    &in->plan) < 0)
+		return -1;
+	in->planned = true;
+	/* the stage checked before anything was written */
+	return stage != NULL ? 0 : cli_input_check_again(in);
 }
 
 void

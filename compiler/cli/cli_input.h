@@ -47,6 +47,13 @@ int	 cli_input_plan(struct cli_input *in, struct ledger *l);
 /* The same, borrowing known (alloc.h), read from l as it is now. */
 int	 cli_input_plan_known(struct cli_input *in, struct ledger *l,
 	    struct alloc_known *known);
+/* The same with a stage (plan.h) that is given the plan before it is
+ * committed; the stage calls cli_input_check_again itself. */
+int	 cli_input_plan_staged(struct cli_input *in, struct ledger *l,
+	    struct alloc_known *known, const struct plan_stage *stage);
+/* What network_config inherited from a first import changes, checked
+ * again once planned.  0 or -1 (errors in in->d). */
+int	 cli_input_check_again(struct cli_input *in);
 void	 cli_input_fini(struct cli_input *in);
 /*
  * Calls fn for every live instance of the ledger l that no device of the

@@ -205,6 +205,8 @@ struct cstate {
 	struct ledger		*l;
 	/* explain: the device's instances the ledger does not hold yet */
 	struct strmap		 unrecorded;
+	/* compile: writes the bundles before the plan is committed */
+	const struct plan_stage	*stage;
 };
 
 static void
@@ -366,7 +368,7 @@ compile_plan(struct cstate *st, const struct copts *o)
 		fprintf(stderr, "edgenetc %s: %s\n", o->verb, st->l->err);
 		return 1;
 	}
-	rc = cli_input_plan_known(&st->in, st->l, pf.known);
+	rc = cli_input_plan_staged(&st->in, st->l, pf.known, st->stage);
 	prefetch_drop(&pf);
 	if (rc < 0) {
 		compile_print_diags(st, o);
@@ -417,12 +419,27 @@ compile_warn_gone(struct cstate *st, const struct compile_report *r)
 		    "is" : "are");
 }
 
-/* Writes every device's bundle, or leaves it when its inputs digest is
- * listed unchanged.  Returns 0 or -1 (errors in st->d). */
+/* compile's stage (plan.h): the bundles written aside, ready to be put
+ * in place once the ledger has their decisions */
+struct cwrite {
+	struct cstate		*st;
+	const struct copts	*o;
+	struct compile_report	*r;
+	struct emit_out		*out;
+};
+
+/*
+ * Writes every device's bundle into a temporary directory beside OUTDIR,
+ * or leaves it when its inputs digest is listed unchanged, and checks
+ * that they can be put in place.  Returns 0 or -1 (errors in st->d,
+ * nothing left behind).
+ */
 static int
-compile_write(struct cstate *st, const struct copts *o,
-    struct compile_report *r)
+compile_stage(void *arg, struct fleet_plan *plan)
 {
+	struct cwrite *cw = arg;
+	struct cstate *st = cw->st;
+	struct compile_report *r = cw->r;
 	struct emit_dev *eds;
 	struct emit_out *out;
 	struct bundle b;
@@ -431,9 +448,13 @@ compile_write(struct cstate *st, const struct copts *o,
 	size_t i;
 	int w = 0;
 
-	if ((out = emit_out_begin(o->outdir, st->d)) == NULL)
+	if (cli_input_check_again(&st->in) < 0)
 		return -1;
-	eds = emit_devs_group(st->f, &st->in.plan);
+	compile_report_fini(r);	/* a plan made again starts over */
+	compile_report_init(r);
+	if ((out = emit_out_begin(cw->o->outdir, st->d)) == NULL)
+		return -1;
+	eds = emit_devs_group(st->f, plan);
 	hexes = xmalloc((st->f->n_devs + 1) * sizeof(*hexes));
 	emit_devs_digest(eds, st->f->n_devs, hexes);
 	for (i = 0; w >= 0 && i < st->f->n_devs; i++) {
@@ -458,7 +479,19 @@ compile_write(struct cstate *st, const struct copts *o,
 		emit_out_abort(out);
 		return -1;
 	}
-	return emit_out_commit(out, o->prune, compile_gone, r, st->d, stderr);
+	if (emit_out_ready(out, st->d) != 0)
+		return -1;
+	cw->out = out;
+	return 0;
+}
+
+static void
+compile_unstage(void *arg)
+{
+	struct cwrite *cw = arg;
+
+	emit_out_abort(cw->out);
+	cw->out = NULL;
 }
 
 int
@@ -467,17 +500,32 @@ cmd_compile(int argc, char **argv)
 	struct copts o;
 	struct cstate st;
 	struct compile_report r;
+	struct cwrite cw;
+	struct plan_stage stage;
 	int rc;
 
 	if ((rc = compile_args(argc, argv, &o, false)) >= 0)
 		return rc;
 	memset(&st, 0, sizeof(st));
+	compile_report_init(&r);
+	cw.st = &st;
+	cw.o = &o;
+	cw.r = &r;
+	cw.out = NULL;
+	stage.stage = compile_stage;
+	stage.undo = compile_unstage;
+	stage.arg = &cw;
+	st.stage = &stage;
 	if ((rc = compile_plan(&st, &o)) >= 0) {
+		compile_report_fini(&r);
 		compile_fini(&st);
 		return rc;
 	}
-	compile_report_init(&r);
-	rc = compile_write(&st, &o, &r) < 0 ? 1 : 0;
+	/* the ledger holds the decisions: the bundles go in place (a
+	 * failure now leaves OUTDIR as it was; compiling again writes the
+	 * same bundles) */
+	rc = emit_out_commit(cw.out, o.prune, compile_gone, &r, st.d,
+	    stderr) < 0 ? 1 : 0;
 	if (rc == 0)
 		compile_warn_gone(&st, &r);
 	compile_print_diags(&st, &o);

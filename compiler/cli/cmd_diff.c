@@ -115,6 +115,9 @@ diff_args(int argc, char **argv, struct dopts *o)
 		    "NEW (see 'edgenetc diff --help')");
 	o->old = argv[optind];
 	o->new_ = argv[optind + 1];
+	if (strcmp(o->old, "-") == 0 && strcmp(o->new_, "-") == 0)
+		return cli_usage_error(&cl, "standard input can be OLD or "
+		    "NEW, not both");
 	return -1;
 }
 

@@ -68,6 +68,8 @@ struct emit_out {
 	struct buf index;	/* its bytes as they are on disk */
 	bool	 has_index;
 	bool	 has_gone;	/* OUT_GONE made */
+	bool	 ready;		/* emit_out_ready passed */
+	bool	 changed;	/* OUTDIR itself changed: sync it */
 };
 
 static int
@@ -190,11 +192,40 @@ out_index_read(struct emit_out *o, struct diag_ctx *d)
 	return 0;
 }
 
+/*
+ * Removes what compiles that were killed left beside OUTDIR: temporary
+ * directories named as ours (.BASE.tmp-XXXXXX).  Called with OUTDIR
+ * locked, before ours is made: any such directory is a leftover.
+ */
+static void
+out_leftovers(const char *parent, const char *base)
+{
+	char *pre = xasprintf(".%s.tmp-", base), *path;
+	size_t n = strlen(pre);
+	struct dirent *e;
+	DIR *dir;
+
+	if ((dir = opendir(parent)) == NULL) {
+		free(pre);
+		return;
+	}
+	while ((e = readdir(dir)) != NULL) {
+		if (strncmp(e->d_name, pre, n) != 0 ||
+		    strlen(e->d_name) != n + 6)
+			continue;
+		path = xasprintf("%s/%s", parent, e->d_name);
+		fs_rm_tree(path);
+		free(path);
+	}
+	closedir(dir);
+	free(pre);
+}
+
 struct emit_out *
 emit_out_begin(const char *outdir, struct diag_ctx *d)
 {
 	struct emit_out *o;
-	char *dup1, *dup2, *tmpl;
+	char *real, *dup1, *dup2, *tmpl, *parent, *base;
 	struct stat st;
 
 	if (fs_mkdir_p(outdir, 0755) < 0 || stat(outdir, &st) < 0 ||
@@ -203,35 +234,49 @@ emit_out_begin(const char *outdir, struct diag_ctx *d)
 		    outdir, strerror(errno));
 		return NULL;
 	}
-	dup1 = xstrdup(outdir);
-	dup2 = xstrdup(outdir);
-	tmpl = xasprintf("%s/.%s.tmp-XXXXXX", dirname(dup1), basename(dup2));
-	free(dup1);
-	free(dup2);
-	if (mkdtemp(tmpl) == NULL) {
-		diag_err(d, NULL, "output", "cannot create a temporary "
-		    "directory next to '%s': %s", outdir, strerror(errno));
-		free(tmpl);
-		return NULL;
-	}
 	o = xzalloc(sizeof(*o));
 	o->um = umask(022);
 	umask(o->um);
 	o->outdir = xstrdup(outdir);
-	o->tmpdir = tmpl;
+	o->tmpfd = -1;
 	o->outfd = open(outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	o->tmpfd = open(tmpl, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (o->tmpfd < 0 || o->outfd < 0) {
-		diag_err(d, NULL, "output", "%s: %s", tmpl, strerror(errno));
+	if (o->outfd < 0) {
+		diag_err(d, NULL, "output", "%s: %s", outdir, strerror(errno));
 		emit_out_abort(o);
 		return NULL;
 	}
-	/* one compile at a time writes OUTDIR and its list */
+	/* one compile at a time writes OUTDIR, its list and beside it */
 	while (flock(o->outfd, LOCK_EX) < 0) {
 		if (errno == EINTR)
 			continue;
 		diag_err(d, NULL, "output", "cannot lock '%s': %s", outdir,
 		    strerror(errno));
+		emit_out_abort(o);
+		return NULL;
+	}
+	/* beside OUTDIR however it is named (out/., ., a symlink) */
+	if ((real = realpath(outdir, NULL)) == NULL)
+		real = xstrdup(outdir);
+	dup1 = xstrdup(real);
+	dup2 = xstrdup(real);
+	parent = dirname(dup1);
+	base = basename(dup2);
+	out_leftovers(parent, base);
+	tmpl = xasprintf("%s/.%s.tmp-XXXXXX", parent, base);
+	free(dup1);
+	free(dup2);
+	free(real);
+	if (mkdtemp(tmpl) == NULL) {
+		diag_err(d, NULL, "output", "cannot create a temporary "
+		    "directory next to '%s': %s", outdir, strerror(errno));
+		free(tmpl);
+		emit_out_abort(o);
+		return NULL;
+	}
+	o->tmpdir = tmpl;
+	o->tmpfd = open(tmpl, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (o->tmpfd < 0) {
+		diag_err(d, NULL, "output", "%s: %s", tmpl, strerror(errno));
 		emit_out_abort(o);
 		return NULL;
 	}
@@ -638,13 +683,10 @@ out_prune(struct emit_out *o, bool prune, emit_out_gone_fn fn, void *arg,
 }
 
 int
-emit_out_commit(struct emit_out *o, bool prune, emit_out_gone_fn fn,
-    void *arg, struct diag_ctx *d, FILE *notes)
+emit_out_ready(struct emit_out *o, struct diag_ctx *d)
 {
 	struct out_ent *all;
-	char *old;
 	size_t i, n_all;
-	bool changed = o->n_ids > 0;
 	int rc = 0;
 
 	/* The new bundles reach the disk before any of them is in place. */
@@ -675,11 +717,33 @@ emit_out_commit(struct emit_out *o, bool prune, emit_out_gone_fn fn,
 	}
 	/* Listed first: every bundle there is and will be (never fewer),
 	 * with the digests of what is on disk now. */
+	o->changed = o->n_ids > 0;
 	if (o->n_devs > 1)
 		qsort(o->devs, o->n_devs, sizeof(*o->devs), ent_cmp);
 	all = out_merge(o, true, true, &n_all);
-	rc = out_index_put(o, all, n_all, &changed, d);
+	rc = out_index_put(o, all, n_all, &o->changed, d);
 	free(all);
+	if (rc != 0) {
+		emit_out_abort(o);
+		return -1;
+	}
+	o->ready = true;
+	return 0;
+}
+
+int
+emit_out_commit(struct emit_out *o, bool prune, emit_out_gone_fn fn,
+    void *arg, struct diag_ctx *d, FILE *notes)
+{
+	struct out_ent *all;
+	char *old;
+	size_t i, n_all;
+	bool changed;
+	int rc = 0;
+
+	if (!o->ready && emit_out_ready(o, d) != 0)
+		return -1;
+	changed = o->changed;
 	for (i = 0; rc == 0 && i < o->n_ids; i++) {
 		const char *id = o->ids[i];
 
@@ -730,9 +794,11 @@ emit_out_abort(struct emit_out *o)
 		return;
 	if (o->tmpfd >= 0)
 		close(o->tmpfd);
+	/* gone before OUTDIR is unlocked: the next compile's is its own */
+	if (o->tmpdir != NULL)
+		fs_rm_tree(o->tmpdir);
 	if (o->outfd >= 0)
 		close(o->outfd);
-	fs_rm_tree(o->tmpdir);
 	for (i = 0; i < o->n_ids; i++)
 		free(o->ids[i]);
 	free(o->ids);

@@ -55,6 +55,12 @@ bool	 emit_out_unchanged(struct emit_out *o, const char *id,
 int	 emit_out_device(struct emit_out *o, const struct bundle *b,
 	    const char *inputs_hex, char man_hex[SHA256_HEX_LEN],
 	    struct diag_ctx *d);
+/*
+ * Everything that can fail before a bundle is put in place: the new
+ * bundles synced, nothing compile did not write in their way.  -1
+ * (errors in d) aborts o.  emit_out_commit runs it when not yet run.
+ */
+int	 emit_out_ready(struct emit_out *o, struct diag_ctx *d);
 int	 emit_out_commit(struct emit_out *o, bool prune, emit_out_gone_fn fn,
 	    void *arg, struct diag_ctx *d, FILE *notes);
 void	 emit_out_abort(struct emit_out *o);

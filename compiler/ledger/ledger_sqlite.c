@@ -35,6 +35,7 @@
 
 #include <sqlite3.h>
 
+#include "buf.h"
 #include "ledger.h"
 #include "xalloc.h"
 
@@ -652,6 +653,38 @@ fail:
  * no store), so that the allocator can work on it and nothing reaches
  * the file.
  */
+/* "file:" URI of path (percent-encoding what a URI would read), for
+ * sqlite3_open_v2 with SQLITE_OPEN_URI; immutable: ?immutable=1. */
+static char *
+sq_uri(const char *path, bool immutable)
+{
+	struct buf b = { NULL, 0, 0 };
+	const unsigned char *p;
+
+	buf_puts(&b, "file:");
+	for (p = (const unsigned char *)path; *p != '\0'; p++)
+		if (*p == '%' || *p == '?' || *p == '#' || *p < 0x20 ||
+		    *p >= 0x7f)
+			buf_printf(&b, "%%%02X", *p);
+		else
+			buf_putc(&b, (char)*p);
+	if (immutable)
+		buf_puts(&b, "?immutable=1");
+	return b.p;
+}
+
+/* True when path has no WAL file, or an empty one. */
+static bool
+sq_no_wal(const char *path)
+{
+	char *wal = xasprintf("%s-wal", path);
+	struct stat st;
+	bool none = stat(wal, &st) < 0 ? errno == ENOENT : st.st_size == 0;
+
+	free(wal);
+	return none;
+}
+
 static int
 sq_open_copy(struct ledger *l, const char *where)
 {
@@ -659,20 +692,26 @@ sq_open_copy(struct ledger *l, const char *where)
 	sqlite3 *src = NULL;
 	sqlite3_backup *bk;
 	struct stat st;
+	char *uri;
+	bool immutable = false;
 	int rc, n = 0;
 
 	if (stat(where, &st) < 0 && errno == ENOENT)
 		return 0;	/* nothing recorded yet */
-	if (sqlite3_open_v2(where, &src, SQLITE_OPEN_READONLY |
-	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	uri = sq_uri(where, false);
+again:
+	if (sqlite3_open_v2(uri, &src, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
 		ledger_fail(l, "%s: open read-only: %s", where,
 		    src != NULL ? sqlite3_errmsg(src) : "?");
 		sqlite3_close(src);
+		free(uri);
 		return -1;
 	}
 	sqlite3_busy_handler(src, sq_busy, q);
 	if ((bk = sqlite3_backup_init(q->db, "main", src, "main")) == NULL) {
 		sqlite3_close(src);
+		free(uri);
 		return sq_fail(l, "copy");
 	}
 	while ((rc = sqlite3_backup_step(bk, -1)) == SQLITE_BUSY ||
@@ -680,6 +719,23 @@ sq_open_copy(struct ledger *l, const char *where)
 		if (!sq_busy(q, n++))
 			break;
 	sqlite3_backup_finish(bk);
+	/*
+	 * A store in WAL mode is read through its -shm file, which a reader
+	 * that may not write the directory cannot make.  With no WAL (or
+	 * an empty one) the database file is all there is: it is read as
+	 * immutable.
+	 */
+	if ((rc & 0xff) == SQLITE_READONLY && !immutable &&
+	    sq_no_wal(where)) {
+		sqlite3_close(src);
+		src = NULL;
+		free(uri);
+		uri = sq_uri(where, true);
+		immutable = true;
+		n = 0;
+		goto again;
+	}
+	free(uri);
 	if (rc != SQLITE_DONE) {
 		ledger_fail(l, "%s: read: %s", where, sqlite3_errstr(rc));
 		sqlite3_close(src);

@@ -187,15 +187,30 @@ compile "$T/services.yaml" || { cat "$T/err"; fail "compile without devices"; }
 [ -z "$(listed)" ] || fail "list not empty: $(listed)"
 foreign_same "no devices"
 # 9. a device's directory that compile did not write is in the way: the
-# compile fails, it and OUTDIR stay as they were
+# compile fails, it, OUTDIR and the ledger stay as they were (the new
+# devices' instances are not recorded)
 compile "$T/only-42.yaml" || { cat "$T/err"; fail "compile bus-0042"; }
 mkdir "$O/bus-0043" && echo precious >"$O/bus-0043/notes.txt"
 echo precious >"$O/gw-0001"
 before=$(cd "$O" && find . -printf '%p %i %T@\n' | sort)
+shown=$("$EDGENETC" ledger --ledger "$L" show --all)
 compile "$E" && fail "compile replaced directories it did not write"
+[ "$("$EDGENETC" ledger --ledger "$L" show --all)" = "$shown" ] ||
+    fail "a failed compile changed the ledger"
 grep -q "bus-0043 is in the way: compile did not write it" "$T/err" || { cat "$T/err"; fail "no in-the-way error for bus-0043"; }
 grep -q "gw-0001 is in the way" "$T/err" || { cat "$T/err"; fail "no in-the-way error for gw-0001"; }
 [ "$(cd "$O" && find . -printf '%p %i %T@\n' | sort)" = "$before" ] || fail "OUTDIR changed by a refused compile"
 rm -r "$O/bus-0043" "$O/gw-0001"
 compile "$E" || { cat "$T/err"; fail "compile once out of the way"; }
+# 10. the temporary directory a killed compile left beside OUTDIR goes
+# with the next compile (named through OUTDIR/. too); others stay
+left="$(dirname "$O")/.$(basename "$O").tmp-Ab12Cd"
+mkdir -p "$left/bus-0042" "$(dirname "$O")/.$(basename "$O").tmp-keep-me"
+echo x >"$left/bus-0042/host.nft"
+"$EDGENETC" compile --ledger "$L" -o "$O/." "$E" 2>"$T/err" ||
+    { cat "$T/err"; fail "compile -o OUTDIR/."; }
+[ ! -e "$left" ] || fail "a killed compile's directory was left"
+[ -d "$(dirname "$O")/.$(basename "$O").tmp-keep-me" ] ||
+    fail "removed a directory that is not a compile's"
+! ls -a "$O" | grep -q tmp || fail "temporary directory inside OUTDIR"
 echo "compile_prune: ok"

@@ -157,4 +157,8 @@ grep -q "error: network_config of service '[a-z0-9]*' differs from its first imp
 grep -q "error:" "$T/err" && { cat "$T/err"; fail "recorded NEW: an error"; }
 grep -q "^$R:.*warning: network_config .* which is kept" "$T/err" ||
     { cat "$T/err"; fail "recorded NEW: no warning on OLD"; }
+# standard input is one side at most
+[ "$(status diff - - </dev/null)" = 2 ] || fail "diff - -: not exit 2"
+grep -q "standard input can be OLD or NEW, not both" "$T/err" ||
+    { cat "$T/err"; fail "diff - -: no usage error"; }
 echo "diff_cli: ok"

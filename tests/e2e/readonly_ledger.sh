@@ -59,4 +59,36 @@ for k, v in a.items():
     assert e[k]["lan"].get("address") == v["address"], (k, e[k]["lan"], v)
     assert e[k]["recorded"] == (k != "sensor-0043"), (k, e[k]["recorded"])
 EOP
+# 3. a ledger its reader may read but not write beside (no -wal, no
+# -shm: after the last writer closed it, or restored from a backup)
+# still answers; run as another user, with copies it can reach
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	R=$T/ro
+	mkdir "$R"
+	cp "$EDGENETC" "$F" "$R/" && cp "$N" "$R/new.yaml"
+	E=$R/$(basename "$EDGENETC")
+	RF=$R/$(basename "$F")
+	"$E" compile --ledger "$R/l.db" -o "$T/ro-out" "$RF" 2>/dev/null ||
+	    fail "compile ro"
+	python3 -c "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute('PRAGMA wal_checkpoint(TRUNCATE)'); c.close()" "$R/l.db"
+	rm -f "$R/l.db-wal" "$R/l.db-shm"
+	chmod 755 "$T" "$R" "$E"
+	chmod 644 "$R/l.db" "$RF" "$R/new.yaml"
+	nobody() {
+		set +e
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$@" \
+		    >/dev/null 2>"$T/err"
+		rc=$?
+		set -e
+	}
+	nobody "$E" diff --ledger "$R/l.db" "$RF" "$R/new.yaml"
+	[ "$rc" = 1 ] || { cat "$T/err"; fail "diff on a read-only ledger: $rc"; }
+	nobody "$E" explain --ledger "$R/l.db" --device bus-0042 "$RF"
+	[ "$rc" = 0 ] || { cat "$T/err"; fail "explain on a read-only ledger"; }
+	nobody "$E" ledger --ledger "$R/l.db" reconcile --dry-run "$RF"
+	[ "$rc" = 0 ] || { cat "$T/err"; fail "reconcile --dry-run on a read-only ledger"; }
+	[ ! -e "$R/l.db-wal" ] && [ ! -e "$R/l.db-shm" ] ||
+	    fail "files made beside a read-only ledger"
+	echo "readonly_ledger: a ledger its reader cannot write beside"
+fi
 echo "readonly_ledger: ok"

@@ -72,7 +72,7 @@ fleet_plan_build_staged(struct fleet *f, struct ledger *l,
 	char err[LEDGER_ERRLEN];
 	size_t i, n, mark;
 	int r = 0, attempt;
-	bool staged = false, stage_failed = false;
+	bool stage_failed = false;
 
 	memset(out, 0, sizeof(*out));
 	if (l == NULL) {
@@ -113,16 +113,14 @@ fleet_plan_build_staged(struct fleet *f, struct ledger *l,
 			/* a read-only view keeps nothing: the plan is all
 			 * its callers read, and the view stays as it was
 			 * for the next plan (diff plans both sides on it) */
-			staged = false;
 			if (r == 0 && stage != NULL && !l->readonly &&
 			    stage->stage(stage->arg, out) != 0) {
 				r = -1;
 				stage_failed = true;
 				alloc_session_rollback(s);
 			} else if (r == 0 && !l->readonly) {
-				staged = stage != NULL;
 				if ((r = alloc_session_commit(s)) != 0 &&
-				    staged)
+				    stage != NULL)
 					stage->undo(stage->arg);
 			} else {
 				alloc_session_rollback(s);

@@ -67,38 +67,38 @@ cli_default_ledger_rw(void)
 	return path;
 }
 
-struct ledger *
-cli_open_ledger(const char *verb, const char *path)
+/* source: only read; a PostgreSQL ledger as ledger_pg_source opens it */
+static struct ledger *
+cli_open_ledger_mode(const char *verb, const char *path, bool source)
 {
 	char err[LEDGER_ERRLEN];
 	struct ledger *l;
-	bool dflt = path == NULL;
+	const char *where = path;
 
-	if (dflt)
-		path = cli_default_ledger_rw();
-	if ((l = ledger_open(path, err, sizeof(err))) == NULL)
+	if (where == NULL)
+		where = source ? cli_default_ledger() : cli_default_ledger_rw();
+	if (source && ledger_is_pg(where))
+		l = ledger_pg_source(where, err, sizeof(err));
+	else
+		l = ledger_open(where, err, sizeof(err));
+	if (l == NULL)
 		fprintf(stderr, "edgenetc %s: %s\n", verb, err);
-	else if (dflt)	/* l->where: a URL without its password */
+	else if (path == NULL)	/* l->where: a URL without its password */
 		fprintf(stderr, "edgenetc %s: using ledger %s\n", verb,
 		    l->where);
 	return l;
 }
 
 struct ledger *
+cli_open_ledger(const char *verb, const char *path)
+{
+	return cli_open_ledger_mode(verb, path, false);
+}
+
+struct ledger *
 cli_open_ledger_source(const char *verb, const char *path)
 {
-	char err[LEDGER_ERRLEN];
-	struct ledger *l;
-	const char *where = path != NULL ? path : cli_default_ledger();
-
-	if (!ledger_is_pg(where))
-		return cli_open_ledger(verb, path);
-	if ((l = ledger_pg_source(where, err, sizeof(err))) == NULL)
-		fprintf(stderr, "edgenetc %s: %s\n", verb, err);
-	else if (path == NULL)
-		fprintf(stderr, "edgenetc %s: using ledger %s\n", verb,
-		    l->where);
-	return l;
+	return cli_open_ledger_mode(verb, path, true);
 }
 
 bool

@@ -44,8 +44,14 @@ devices:
 EOF
 
 verify() {
-	"$EDGENETC" ledger --ledger "$L" verify >"$T/verify" 2>&1 ||
-	    { cat "$T/verify"; echo "round $1: verify failed"; exit 1; }
+	"$EDGENETC" ledger --ledger "$L" verify >"$T/verify" 2>&1 && return
+	# killed before the first call made the ledger: there is none, and
+	# no answer was printed
+	if grep -q "no ledger there\|No such file" "$T/verify" &&
+	    ! cat "$T"/out.* 2>/dev/null | grep -q .; then
+		return
+	fi
+	cat "$T/verify"; echo "round $1: verify failed"; exit 1
 }
 
 check() {
